@@ -1,0 +1,128 @@
+"""The archive's tables, as SQLAlchemy 2 typed models.
+
+Four records carry the archive:
+
+- `CrawlRun`: one crawl of one source, with its outcome counts.
+- `Capture`: one HTTP response exactly as received, kept in a WARC file; the
+  row says where (file and offset) and what its payload digest is. Captures are
+  never changed after the fact except to note that processing has run.
+- `Document`: one canonical URL. It is live or gone, and may be a duplicate of
+  an earlier document whose text it repeats.
+- `Version`: one distinct article text of a document. A recrawl that finds the
+  same text only moves `last_seen`; a changed text makes version N+1.
+
+Times are stored as naive UTC (`datetime.now(UTC).replace(tzinfo=None)`), the
+one form SQLite and PostgreSQL both keep without surprises.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # running, finished, failed; a run left "running" by a killed process is
+    # marked "interrupted" by the next crawl of the same source.
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new_documents: Mapped[int] = mapped_column(Integer, default=0)
+    new_versions: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+    __table_args__ = (UniqueConstraint("warc_file", "warc_offset", name="uq_capture_location"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True, index=True)
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    url: Mapped[str] = mapped_column(Text)  # the URL as fetched (WARC-Target-URI)
+    status_code: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # Path of the WARC file relative to the data folder, so a data folder can move.
+    warc_file: Mapped[str] = mapped_column(String(500))
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str] = mapped_column(String(100), unique=True)
+    payload_sha256: Mapped[str] = mapped_column(String(64), index=True)  # hex, of the HTTP body as received
+    # Set once decode/extract/version has run over this capture (or failed, with the reason).
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    process_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What processing found: the document this capture is of, and which version it showed.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True, index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # canonical URL
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="live")  # live or gone
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    gone_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+
+    versions: Mapped[list["Version"]] = relationship(
+        back_populates="document", order_by="Version.number", foreign_keys="Version.document_id"
+    )
+    duplicate_of: Mapped["Document | None"] = relationship(remote_side=[id])
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_version_number"),
+        Index("ix_versions_text_sha256", "text_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per document
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[str | None] = mapped_column(String(32), nullable=True)  # ISO date or date-time
+    origin: Mapped[str | None] = mapped_column(Text, nullable=True)  # 来源 / 信息来源 / 发布机构
+    author: Mapped[str | None] = mapped_column(Text, nullable=True)
+    editor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    doc_number: Mapped[str | None] = mapped_column(Text, nullable=True)  # 发文字号
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text
+    encoding: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    encoding_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    extractor_version: Mapped[str] = mapped_column(String(40))
+    # "new" (first version), "changed" (the site changed it), "reprocess" (our rules changed)
+    reason: Mapped[str] = mapped_column(String(20), default="new")
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+
+    document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])

@@ -1,0 +1,3 @@
+from dangan.cli import main
+
+main()

@@ -1,0 +1,328 @@
+"""The `dangan` command line: thin commands over the library.
+
+Each command parses its arguments, calls one library function, and turns a
+`DanganError` into a message on stderr and exit code 1. The work itself lives
+in `crawler`, `pipeline` and `storage`, where it can be used and tested
+without the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from storage.errors import DanganError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="dangan (档案): crawl, archive and clean Chinese government and media pages.",
+)
+sources_app = typer.Typer(no_args_is_help=True, help="Inspect the sources file.")
+app.add_typer(sources_app, name="sources")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="DANGAN_DB", help="SQLAlchemy URL of the store. Default: sqlite in the data folder."),
+]
+DataDirOption = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar="DANGAN_DATA_DIR", help="Folder for WARC files and the default SQLite store."),
+]
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", envvar="DANGAN_SOURCES_FILE", help="The sources file (TOML)."),
+]
+
+DEFAULT_DATA_DIR = Path("dangan-data")
+DEFAULT_SOURCES_FILE = Path("sources.toml")
+
+
+def _fail(error: Exception) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _database_url(db: str | None, data_dir: Path) -> str:
+    from storage.database import default_database_url
+
+    return db or default_database_url(data_dir)
+
+
+def _open_store(db: str | None, data_dir: Path):
+    from storage.database import open_database
+
+    return open_database(_database_url(db, data_dir))
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO time; write it like 2026-11-01 or 2026-11-01T08:00")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+@app.callback()
+def _configure(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the library does.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
+    )
+
+
+@app.command()
+def crawl(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Source names from the sources file.")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Crawl every source in the file.")] = False,
+    config: ConfigOption = DEFAULT_SOURCES_FILE,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Crawl sources: capture every page to WARC, then extract and version the articles.
+
+    Example: dangan crawl xiangtan-gov
+    """
+    from dangan.crawl_display import crawl_with_progress
+    from pipeline.sources import find_source, load_sources
+
+    try:
+        sources = load_sources(config)
+        if all_sources:
+            chosen = sources
+        elif names:
+            chosen = [find_source(sources, name) for name in names]
+        else:
+            raise typer.BadParameter("name at least one source, or pass --all")
+        summaries = crawl_with_progress(chosen, db_url=_database_url(db, data_dir), data_dir=data_dir, console=console)
+    except DanganError as error:
+        raise _fail(error)
+    if any(summary.errors for summary in summaries):
+        err_console.print("Some pages failed; `dangan --verbose crawl …` logs why, and the captures are kept for `dangan reprocess`.")
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="HTML files or http(s) URLs.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per input.")] = False,
+) -> None:
+    """Decode and extract pages without storing anything.
+
+    Example: dangan extract --jsonl page.html http://www.example.gov.cn/art/2022/3/25/art_1.html
+    """
+    from dangan.page_input import read_and_extract
+
+    failed = False
+    for item in inputs:
+        try:
+            result = read_and_extract(item)
+        except DanganError as error:
+            err_console.print(f"[bold red]error:[/] {item}: {error}", highlight=False)
+            failed = True
+            continue
+        if jsonl:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            console.rule(result["title"] or item)
+            for field in ("path", "encoding", "published", "origin", "author", "editor", "doc_number"):
+                console.print(f"[bold]{field}:[/] {result[field]}", highlight=False)
+            console.print()
+            console.print(result["text"], highlight=False, markup=False)
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def reprocess(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Run decode, extract and versioning again over stored captures (after the rules improve).
+
+    A changed text becomes a new version marked "reprocess"; the same text changes nothing.
+
+    Example: dangan reprocess --source xiangtan-gov
+    """
+    from dangan.crawl_display import reprocess_with_progress
+
+    try:
+        reprocess_with_progress(_open_store(db, data_dir), data_dir=data_dir, source=source, console=console)
+    except DanganError as error:
+        raise _fail(error)
+
+
+@app.command()
+def export(
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version, not only the latest.")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only documents seen since this ISO time (UTC).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Write the cleaned texts as JSON Lines: the latest version of each document, or all of them.
+
+    Example: dangan export --source xiangtan-gov --since 2026-11-01 -o notices.jsonl
+    """
+    from storage.versions import VersionStore
+
+    since_time = _parse_since(since)
+    try:
+        store = VersionStore(_open_store(db, data_dir))
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+        count = 0
+        try:
+            for row in store.export(all_versions=all_versions, source=source, since=since_time):
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+        finally:
+            if output:
+                stream.close()
+    except DanganError as error:
+        raise _fail(error)
+    if output:
+        err_console.print(f"{count} records written to {output}")
+
+
+@app.command()
+def history(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List the versions of a document with when they were seen and their hashes.
+
+    Example: dangan history http://www.example.gov.cn/art/2022/3/25/art_1.html
+    """
+    from rich.table import Table
+
+    from storage.versions import VersionStore
+
+    try:
+        versions = VersionStore(_open_store(db, data_dir)).history(url)
+    except DanganError as error:
+        raise _fail(error)
+    table = Table("version", "first seen", "last seen", "reason", "text sha256", "title")
+    for item in versions:
+        table.add_row(
+            str(item.number),
+            item.first_seen.isoformat(timespec="seconds"),
+            item.last_seen.isoformat(timespec="seconds"),
+            item.reason,
+            item.text_sha256[:16],
+            item.title or "",
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    version: Annotated[Optional[int], typer.Option("--version", "-n", help="Version number; the latest by default.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Print the text of one version of a document.
+
+    Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --version 1
+    """
+    from storage.versions import VersionStore
+
+    try:
+        detail = VersionStore(_open_store(db, data_dir)).version(url, version)
+    except DanganError as error:
+        raise _fail(error)
+    sys.stdout.write(detail.text + "\n")
+
+
+@app.command()
+def diff(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    a: Annotated[Optional[int], typer.Argument(help="Older version number.")] = None,
+    b: Annotated[Optional[int], typer.Argument(help="Newer version number.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Print a unified diff of two versions of a document (the last two by default).
+
+    Example: dangan diff http://www.example.gov.cn/art/2022/3/25/art_1.html 1 2
+    """
+    from storage.versions import VersionStore
+
+    if (a is None) != (b is None):
+        raise _fail(DanganError("give two version numbers, or none for the last two"))
+    try:
+        text = VersionStore(_open_store(db, data_dir)).diff(url, a, b)
+    except DanganError as error:
+        raise _fail(error)
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+@sources_app.command("list")
+def sources_list(config: ConfigOption = DEFAULT_SOURCES_FILE) -> None:
+    """Check the sources file and list its sources.
+
+    Example: dangan sources list --config sources.toml
+    """
+    from rich.table import Table
+
+    from pipeline.sources import load_sources
+
+    try:
+        sources = load_sources(config)
+    except DanganError as error:
+        raise _fail(error)
+    table = Table("name", "start urls", "article urls", "max pages", "schedule")
+    for source in sources:
+        table.add_row(
+            source.name,
+            "\n".join(source.start_urls),
+            "\n".join(pattern.pattern for pattern in source.article_urls),
+            str(source.max_pages or ""),
+            source.schedule or "",
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where the demo store goes.")] = Path("dangan-demo"),
+) -> None:
+    """Serve a small bundled site on 127.0.0.1, crawl it into a fresh SQLite store, and say where it went.
+
+    Needs no internet. Example: dangan demo --data-dir /tmp/dangan-demo
+    """
+    from dangan.demo import run_demo
+
+    try:
+        run_demo(data_dir, console=console)
+    except DanganError as error:
+        raise _fail(error)
+
+
+def main() -> None:
+    # Scrapy's and Twisted's own logging go through `logging` too; keep the console quiet by default.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    app()
+
+
+if __name__ == "__main__":
+    main()

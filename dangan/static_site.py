@@ -1,0 +1,76 @@
+"""Serving a folder of captured-looking pages on 127.0.0.1, for the demo and the benchmark.
+
+The server sends each page's bytes exactly as stored, with the Content-Type
+listed for it in the folder's `content_types.json` (which may lie about the
+charset on purpose: that is what real sites do).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class StaticSite:
+    """A threaded HTTP server over one folder; use as a context manager.
+
+    >>> with StaticSite(Path("dangan/demo_site")) as site:  # doctest: +SKIP
+    ...     print(site.base_url)
+    http://127.0.0.1:40123
+    """
+
+    def __init__(self, folder: Path, *, host: str = "127.0.0.1", port: int = 0, delay_seconds: float = 0.0) -> None:
+        self.folder = folder.resolve()
+        manifest = self.folder / "content_types.json"
+        self.content_types: dict[str, str] = (
+            json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        )
+        self.delay_seconds = delay_seconds
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                if site.delay_seconds:
+                    time.sleep(site.delay_seconds)
+                relative = urlsplit(self.path).path.lstrip("/")
+                if relative == "" or relative.endswith("/"):
+                    relative += "index.html"
+                target = (site.folder / relative).resolve()
+                if site.folder not in target.parents or not target.is_file():
+                    self.send_error(404, "Not Found")
+                    return
+                body = target.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", site.content_types.get(relative, "text/html"))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args) -> None:
+                # The demo's console belongs to the crawl's progress display.
+                pass
+
+        return Handler
+
+    def __enter__(self) -> "StaticSite":
+        self._thread = threading.Thread(target=self._server.serve_forever, name="static-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()

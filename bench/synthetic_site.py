@@ -80,8 +80,10 @@ def build_site(folder: Path, *, articles: int = 2000, per_listing: int = 50, see
         page = f'<html><head><meta charset="utf-8"><title>通知公告</title></head><body><ul>{items}</ul>{next_link}</body></html>'
         (folder / "list" / f"{index}.html").write_text(page, encoding="utf-8")
         content_types[f"list/{index}.html"] = "text/html; charset=utf-8"
+    # The home page links every listing page, as portals' "more" menus do, so depth stays shallow.
+    menu = "".join(f'<a href="/list/{index}.html">第{index}页</a>' for index in range(1, len(listings) + 1))
     (folder / "index.html").write_text(
-        '<html><head><meta charset="utf-8"></head><body><a href="/list/1.html">通知公告</a></body></html>', encoding="utf-8"
+        f'<html><head><meta charset="utf-8"></head><body>{menu}</body></html>', encoding="utf-8"
     )
     content_types["index.html"] = "text/html; charset=utf-8"
     (folder / "robots.txt").write_text("User-agent: *\nDisallow:\n")

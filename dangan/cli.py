@@ -78,6 +78,16 @@ def _parse_since(value: str | None) -> datetime | None:
     return moment
 
 
+def _parse_settings(pairs: list[str]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"{pair!r} is not NAME=VALUE, e.g. --set DOWNLOAD_DELAY=2")
+        settings[name.strip()] = value.strip()
+    return settings
+
+
 @app.callback()
 def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the library does.")] = False,
@@ -95,10 +105,14 @@ def crawl(
     config: ConfigOption = DEFAULT_SOURCES_FILE,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", "-s", help="A Scrapy or DANGAN_* setting for this crawl, as NAME=VALUE (repeatable)."),
+    ] = None,
 ) -> None:
     """Crawl sources: capture every page to WARC, then extract and version the articles.
 
-    Example: dangan crawl xiangtan-gov
+    Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
     from dangan.crawl_display import crawl_with_progress
     from pipeline.sources import find_source, load_sources
@@ -111,7 +125,10 @@ def crawl(
             chosen = [find_source(sources, name) for name in names]
         else:
             raise typer.BadParameter("name at least one source, or pass --all")
-        summaries = crawl_with_progress(chosen, db_url=_database_url(db, data_dir), data_dir=data_dir, console=console)
+        settings = _parse_settings(overrides or [])
+        summaries = crawl_with_progress(
+            chosen, db_url=_database_url(db, data_dir), data_dir=data_dir, console=console, settings=settings
+        )
     except DanganError as error:
         raise _fail(error)
     if any(summary.errors for summary in summaries):

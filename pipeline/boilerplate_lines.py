@@ -1,0 +1,95 @@
+"""Drop the boilerplate lines that survive DOM pruning and generic extraction.
+
+Works on extracted text, one paragraph per line. Three kinds of line go:
+
+* chrome phrases that slipped through: 【打印本页】, 字体：大 中 小, 扫一扫,
+  分享到, 上一篇/下一篇, ICP and 公网安备 numbers, 网站标识码, 版权所有;
+* byline metadata (来源：…, 作者：…, 责任编辑：…, 浏览次数：…), which belongs in
+  the Article's fields, not in its text;
+* everything after a trailing 相关阅读 / 猜你喜欢 / 版权与免责声明 heading, which
+  ends the article on news portals.
+
+Article lines that only mention these words are kept: a rule fires on short
+lines, or on lines that start with the label.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHROME_LINE = re.compile(
+    r"^[【\[]?\s*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
+    r"字体[:：]?.*[大中小].*|字号[:：]?.*|上一篇.*|下一篇.*|上一条.*|下一条.*|扫一扫.*|扫描二维码.*|微信扫一扫.*|"
+    r"\[?\s*返回\s*\]?|返回列表|责任编辑[:：].*|责编[:：].*|编辑[:：].*|审核[:：].*|校对[:：].*|"
+    r"浏览次数[:：].*|点击数[:：].*|阅读次数[:：].*|访问量[:：].*|阅读量[:：].*|浏览量[:：].*)\s*[】\]]?$"
+)
+_FOOTER_LINE = re.compile(
+    r"ICP\s*[备证]|公网安备|网站标识码|版权所有|Copyright|©|\(c\)\s*\d{4}|主办单位[:：]|承办单位[:：]|技术支持[:：]|联系我们|网站地图|"
+    r"建议使用.{0,20}浏览器|分辨率"
+    , re.I
+)
+# A byline: a short line led (after an optional date) by a metadata label.
+_BYLINE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*)?"
+    r"(?:[【\[（(]?\s*)?(?:信息来源|文章来源|稿件来源|来源|作者|发布时间|发布日期|发表时间|更新时间|发布机构|时间|日期|浏览次数|点击数|点击率)\s*[:：]"
+)
+_METADATA_LABEL = re.compile(r"(?:来源|作者|编辑|发布时间|发布日期|浏览|点击)\s*[:：]")
+_DATE_ONLY = re.compile(
+    r"^[\s\[【(（]*(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$"
+)
+_TAIL_HEADING = re.compile(
+    r"^[【\[]?\s*(?:猜你喜欢|相关阅读|相关新闻|相关文章|相关报道|相关链接|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|"
+    r"最新文章|点击排行|网友评论|发表评论|我要评论|版权与免责声明|版权声明|免责声明|延伸阅读推荐)\s*[:：]?\s*[】\]]?$"
+)
+_TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
+
+# Bylines longer than this are prose that happens to start with 来源/时间.
+_MAX_BYLINE = 120
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a single line that is chrome or byline metadata, not article text."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if len(stripped) <= 60 and _CHROME_LINE.match(stripped):
+        return True
+    if len(stripped) <= 160 and _FOOTER_LINE.search(stripped):
+        return True
+    if len(stripped) <= _MAX_BYLINE and _BYLINE.match(stripped):
+        return True
+    if len(stripped) <= _MAX_BYLINE and len(_METADATA_LABEL.findall(stripped)) >= 2:
+        return True
+    return False
+
+
+def clean_lines(text: str, title: str | None = None) -> str:
+    """Drop boilerplate lines from extracted `text`, keeping article order.
+
+    A leading copy of the title and a bare publication date under it are
+    dropped too: the title and date live in the Article's fields.
+    """
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    # Everything after a tail heading in the second half is a related list.
+    for i, line in enumerate(lines):
+        if i >= len(lines) / 2 and len(line) <= 20 and _TAIL_HEADING.match(line):
+            lines = lines[:i]
+            break
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if is_boilerplate_line(line):
+            continue
+        if i < 3 and _DATE_ONLY.match(line):
+            continue
+        if not kept and title and _squash(line) == _squash(title):
+            continue
+        kept.append(line)
+    # Teasers: a run of "…"-ended lines closing the text is a related list.
+    while len(kept) > 2 and _TEASER.search(kept[-1]) and _TEASER.search(kept[-2]) and len(kept[-1]) < 200:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

@@ -1,0 +1,104 @@
+"""Find the article's block by text density, and render a block as lines.
+
+The fallback for pages a generic extractor misreads: old table layouts whose
+text runs between <br> tags, WeChat mirrors built from spans, and short items
+where a sidebar outweighs the article. Each run of prose credits its length to
+the block that holds it and half of that to the block above, discounted by how
+much of the block is link text; the block with the most credit is the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+_CONTAINERS = frozenset("div td article section main form body center".split())
+_BLOCKS = frozenset(
+    "p div td th tr li ul ol table section article main form dl dt dd h1 h2 h3 h4 h5 h6 "
+    "blockquote pre center header address figure figcaption body".split()
+)
+_PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
+
+
+def _visible_len(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def _own_text_runs(el: HtmlElement) -> list[str]:
+    """Text directly inside `el` (its text and its inline children's), split at <br>."""
+    runs, current = [], [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            current.append(child.tail or "")
+            continue
+        if child.tag == "br":
+            runs.append("".join(current))
+            current = [child.tail or ""]
+        elif child.tag in _BLOCKS:
+            runs.append("".join(current))
+            current = [child.tail or ""]
+        else:
+            current.append("".join(child.itertext()))
+            current.append(child.tail or "")
+    runs.append("".join(current))
+    return runs
+
+
+def _link_chars(el: HtmlElement) -> int:
+    return sum(_visible_len("".join(a.itertext())) for a in el.iter("a"))
+
+
+def densest_block(body: HtmlElement) -> HtmlElement | None:
+    """The container whose prose (not links) adds up to the most credit."""
+    credit: dict[HtmlElement, float] = {}
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+            continue
+        for run in _own_text_runs(el):
+            length = _visible_len(run)
+            if length < 10:
+                continue
+            # Prose has punctuation; lists of titles and menus mostly do not.
+            score = length * (1.0 if _PUNCTUATION.search(run) else 0.3)
+            node, share = el, 1.0
+            for _ in range(3):
+                while node is not None and node.tag not in _CONTAINERS:
+                    node = node.getparent()
+                if node is None:
+                    break
+                credit[node] = credit.get(node, 0.0) + score * share
+                share /= 2
+                node = node.getparent()
+    if not credit:
+        return None
+    best, best_score = None, 0.0
+    for node, score in credit.items():
+        total = _visible_len("".join(node.itertext())) or 1
+        adjusted = score * (1 - min(_link_chars(node) / total, 1.0))
+        if adjusted > best_score:
+            best, best_score = node, adjusted
+    return best
+
+
+def block_text(el: HtmlElement) -> str:
+    """Render `el` as lines: one per paragraph, block element or <br>-separated run."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        is_block = tag in _BLOCKS or tag == "br"
+        if is_block:
+            parts.append("\n")
+        if tag != "br" and node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if is_block and tag != "br":
+            parts.append("\n")
+        if node.tail and node is not el:
+            parts.append(node.tail)
+
+    walk(el)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)

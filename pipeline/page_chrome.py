@@ -1,0 +1,265 @@
+"""Prune the chrome of Chinese web pages from a parsed tree before extraction.
+
+"Chrome" is everything a site wraps around an article: channel bars,
+breadcrumbs (当前位置), font-size and print bars (【字体：大 中 小】【打印本页】),
+previous/next links (上一篇/下一篇), related and recommended lists (相关阅读,
+猜你喜欢, 热点推荐), share bars and QR prompts (扫一扫), comment boxes, footers
+with ICP numbers, and text hidden with display:none.
+
+`prune_chrome(tree)` removes it in place. It also rewrites a few structures the
+generic extractor handles badly on Chinese sites: layout tables become divs,
+`<form>` wrappers (university CMS pages) and WeChat `<section>` runs become
+divs, and ruby reading aids (`<rt>`, `<rp>`) are dropped so 務(wù) reads 務.
+
+Every removal is guarded: an element holding most of the page's text is never
+dropped, however chrome-like its class name, because some CMSs put the whole
+article inside `<div class="main-nav-content">` or similar.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+log = logging.getLogger(__name__)
+
+# Tags that never carry article text. `head` is kept: metadata is read first
+# from the unpruned tree, but trafilatura looks at <title> for nothing we need.
+_NON_TEXT_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed",
+    "svg", "canvas", "select", "option", "textarea", "button", "input",
+    "nav", "aside", "footer", "menu", "map", "link", "meta",
+)
+
+# Class/id tokens that mark chrome. Matched as whole tokens of the attribute
+# split on spaces, dashes, underscores and digits, so "side" matches
+# "right-side" but not "inside", and "nav" matches "nav_bar" but not "canvas".
+_CHROME_TOKENS = frozenset(
+    """
+    nav navbar navigation menu menubar topbar breadcrumb breadcrumbs crumb crumbs
+    position location dqwz weizhi mianbaoxie
+    share sharebar bdshare jiathis social fenxiang
+    footer foot bottom copyright banquan
+    related relate xgyd xgxw xgwz recommend recommends tuijian hot hots rank ranking
+    sidebar side aside
+    comment comments pinglun reply
+    qrcode ewm erweima wxcode
+    fontsize zihao
+    pager pagination prev next prevnext sxp shangxia
+    advert adv ads ad banner appdownload
+    login toolbar tools
+    """.split()
+)
+_TOKEN_SPLIT = re.compile(r"[\s_\-\d]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# Short text that betrays a chrome block, wherever it sits in the markup.
+_CHROME_TEXT = re.compile(
+    r"当前位置|您现在的位置|你现在的位置|您的位置|所在位置|现在位置"
+    r"|字体[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小"
+    r"|字号[:：]?\s*[【\[]?\s*大|打印本页|打印此页|关闭窗口|关闭本页"
+    r"|上一篇|下一篇|上一条|下一条|上一页|下一页"
+    r"|扫一扫|扫描二维码|分享到|分享至|微信扫码"
+    r"|猜你喜欢|相关阅读|相关新闻|相关文章|相关链接|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|排行榜"
+    r"|网友评论|发表评论|我要评论|评论区"
+    r"|ICP备|ICP证|公网安备|网站标识码|版权所有|免责声明"
+)
+# Headings of a list that follows: the whole container of heading plus list goes.
+_LIST_HEADING = re.compile(
+    r"^\s*[【\[]?\s*(猜你喜欢|相关阅读|相关新闻|相关文章|相关链接|相关报道|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|最新文章|最新新闻|排行榜|点击排行|热点|推荐)\s*[】\]]?\s*$"
+)
+# Labels of an information-disclosure table; the table is metadata, not text.
+_DISCLOSURE_LABELS = ("索引号", "发布机构", "发文机关", "发文字号", "成文日期", "发布日期", "主题分类", "公文种类", "主题词", "信息分类", "有效性")
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
+
+# A chrome candidate is spared if it holds more than this share of the page's
+# text: the guard against CMSs that wrap the article in a "nav"-named div.
+_MAX_SHARE = 0.4
+# Text-pattern matches climb to an ancestor only while it stays this short.
+_MAX_CHROME_CHARS = 300
+
+_BLOCK_TAGS = frozenset("div p td th tr li ul ol table section article dl dd dt h1 h2 h3 h4 h5 h6 span center font".split())
+
+
+def _text_len(el: HtmlElement) -> int:
+    """Characters of visible text, whitespace not counted (Chinese has no spaces)."""
+    return len("".join("".join(el.itertext()).split()))
+
+
+def _tokens(value: str) -> set[str]:
+    return {t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t}
+
+
+def _is_chrome_name(el: HtmlElement) -> bool:
+    names = (el.get("class") or "") + " " + (el.get("id") or "")
+    if not names.strip():
+        return False
+    return not _tokens(names).isdisjoint(_CHROME_TOKENS)
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove `el` but keep its tail text, which belongs to the parent."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def drop_reading_aids(tree: HtmlElement) -> None:
+    """Drop ruby annotations (<rt>, <rp>): 務<rp>(</rp><rt>wù</rt><rp>)</rp> reads 務."""
+    for el in tree.xpath("//rt|//rp"):
+        _drop(el)
+
+
+def drop_hidden(tree: HtmlElement) -> None:
+    """Drop elements hidden with display:none or the `hidden` attribute.
+
+    visibility:hidden is left alone on purpose: WeChat ships its whole article
+    as `<div id="js_content" style="visibility: hidden">` and reveals it by script.
+    """
+    for el in tree.xpath("//*[@style or @hidden]"):
+        if el.get("id") == "js_content":
+            continue
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+            _drop(el)
+
+
+def _drop_non_text(tree: HtmlElement) -> None:
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    # Collect first: removing while iterating would skip siblings.
+    for el in list(tree.iter(*_NON_TEXT_TAGS)):
+        _drop(el)
+
+
+def _drop_named_chrome(body: HtmlElement, total: int) -> None:
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.tag in ("body", "html"):
+            continue
+        if el.getparent() is None or not _is_chrome_name(el):
+            continue
+        if el.get("id") == "js_content":
+            continue
+        if _text_len(el) > _MAX_SHARE * total:
+            continue
+        _drop(el)
+
+
+def _drop_by_text(body: HtmlElement, total: int) -> None:
+    """Drop the block around short chrome phrases (当前位置, 上一篇, ICP备…)."""
+    hits = body.xpath("//text()[string-length(normalize-space(.)) > 1]")
+    for node in hits:
+        # Chrome phrases sit in short text nodes; prose that merely mentions
+        # 分享到 or 上一页 is longer.
+        if len(node.strip()) > 80 or not _CHROME_TEXT.search(node):
+            continue
+        el = node.getparent()
+        if el is None or el.getparent() is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+            if el is None:
+                continue
+        # Climb to the largest ancestor that is still short, so the whole bar
+        # (字体 大 中 小 打印 关闭) goes, not only the one word.
+        best = None
+        cur = el
+        while cur is not None and cur.tag not in ("body", "html"):
+            length = _text_len(cur)
+            if length > _MAX_CHROME_CHARS or length > _MAX_SHARE * total:
+                break
+            best = cur
+            cur = cur.getparent()
+        if best is not None and best.getparent() is not None:
+            _drop(best)
+
+
+def _drop_listing_blocks(body: HtmlElement, total: int) -> None:
+    """Drop 相关阅读/猜你喜欢 headings together with the list that follows them."""
+    for node in body.xpath("//text()[string-length(normalize-space(.)) < 12]"):
+        if not _LIST_HEADING.match(node):
+            continue
+        el = node.getparent()
+        if el is None or el.getparent() is None:
+            continue
+        container = el
+        # Climb while the container is mostly this heading plus a list of links.
+        while container.getparent() is not None and container.getparent().tag not in ("body", "html"):
+            parent = container.getparent()
+            length = _text_len(parent)
+            if length > 1500 or length > _MAX_SHARE * total:
+                break
+            container = parent
+        siblings = [s for s in container.itersiblings()] if container is el else []
+        _drop(container)
+        for sib in siblings:
+            if isinstance(sib.tag, str) and sib.tag in ("ul", "ol", "dl", "div", "table") and _link_density(sib) > 0.5:
+                _drop(sib)
+            else:
+                break
+
+
+def _link_density(el: HtmlElement) -> float:
+    total = _text_len(el)
+    if not total:
+        return 0.0
+    linked = sum(_text_len(a) for a in el.iter("a"))
+    return linked / total
+
+
+def drop_disclosure_table(body: HtmlElement) -> None:
+    """Drop the 索引号/发布机构/发文字号 table; its values are read as metadata."""
+    for node in body.xpath("//text()[contains(., '索引号') or contains(., '发文字号') or contains(., '成文日期')]"):
+        el = node.getparent()
+        cur = el
+        while cur is not None and cur.tag not in ("body", "html"):
+            text = "".join(cur.itertext())
+            if sum(label in text for label in _DISCLOSURE_LABELS) >= 3:
+                if len(text) < 800:
+                    _drop(cur)
+                break
+            cur = cur.getparent()
+
+
+def _unwrap_layout(body: HtmlElement) -> None:
+    """Turn layout tables, forms and WeChat sections into divs.
+
+    Trafilatura renders a table as "| cell |" rows and skips <form> outright,
+    but old portals lay out the article in table cells separated by <br>, and
+    university CMSs wrap the article in a <form>. A table counts as layout when
+    a cell holds block content, <br> breaks or a long run of text.
+    """
+    for form in body.iter("form"):
+        form.tag = "div"
+    for section in body.iter("section"):
+        section.tag = "div"
+    for table in list(body.iter("table")):
+        is_layout = False
+        for cell in table.iter("td", "th"):
+            if cell.find(".//table") is not None or cell.find(".//p") is not None or cell.find(".//div") is not None:
+                is_layout = True
+                break
+            if cell.find("br") is not None or _text_len(cell) > 150:
+                is_layout = True
+                break
+        if is_layout:
+            for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+                el.tag = "div"
+
+
+def prune_chrome(tree: HtmlElement) -> HtmlElement:
+    """Remove chrome from `tree` in place and return its <body> (or the root)."""
+    drop_reading_aids(tree)
+    drop_hidden(tree)
+    _drop_non_text(tree)
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    total = _text_len(body) or 1
+    drop_disclosure_table(body)
+    _drop_listing_blocks(body, total)
+    _drop_named_chrome(body, total)
+    _drop_by_text(body, total)
+    _unwrap_layout(body)
+    return body

@@ -77,7 +77,11 @@ class Capture(Base):
     process_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # What processing found: the document this capture is of, and which version it showed.
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True, index=True)
-    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    # captures -> versions -> captures is a cycle; use_alter lets PostgreSQL add
+    # this key after both tables exist (the migration does the same).
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("versions.id", use_alter=True, name="fk_captures_version_id"), nullable=True
+    )
 
 
 class Document(Base):

@@ -1,0 +1,189 @@
+"""The crawl side of the archive: crawl runs and the captures they make.
+
+`CaptureLog` records what the crawler did: a run starts, each archived
+response gets a `Capture` row pointing at its WARC record, the run finishes
+with its counts. Processing then asks for the captures it has not handled yet
+(`unprocessed`) or, after the extraction rules change, for every successful
+capture again (`all_for_reprocess`).
+
+Example:
+    >>> log = CaptureLog(db)
+    >>> run = log.start_run("gov", utc_now())
+    >>> capture_id = log.add(run_id=run, source="gov", url=url, status_code=200,
+    ...     content_type="text/html", fetched_at=fetched_at, location=location)
+    >>> log.finish_run(run, utc_now(), "finished", {"pages_fetched": 1})
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database
+from storage.errors import StoreError
+from storage.models import Capture, CrawlRun
+from storage.times import as_stored
+from storage.warc import WarcLocation
+
+log = logging.getLogger(__name__)
+
+# The counts a run keeps, by the names `finish_run` accepts.
+RUN_COUNTS = ("pages_fetched", "new_documents", "new_versions", "unchanged", "duplicates", "errors")
+RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+_BATCH = 500
+
+
+class CaptureLog:
+    """Crawl runs and captures: the writes a crawl makes and the reads processing needs."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def start_run(self, source: str, started_at: datetime) -> int:
+        """Open a run of `source` and return its id.
+
+        A run of the same source still marked "running" was left by a process
+        that died, so it is marked "interrupted" first.
+        """
+        with self.db.session(write=True) as session:
+            interrupted = session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.source == source, CrawlRun.status == "running")
+                .values(status="interrupted")
+            ).rowcount
+            if interrupted:
+                log.warning("Marked %d earlier run(s) of %s as interrupted", interrupted, source)
+            run = CrawlRun(source=source, started_at=as_stored(started_at), status="running")
+            session.add(run)
+            session.commit()
+            return run.id
+
+    def finish_run(self, run_id: int, finished_at: datetime, status: str, counts: dict[str, int]) -> None:
+        """Close a run with its outcome and counts (keys from `RUN_COUNTS`; others are logged and ignored)."""
+        if status not in RUN_STATUSES:
+            raise StoreError(f"Run status {status!r} is not one of {', '.join(RUN_STATUSES)}.")
+        with self.db.session(write=True) as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                raise StoreError(f"There is no crawl run {run_id}; start one with start_run().")
+            run.finished_at = as_stored(finished_at)
+            run.status = status
+            for name, value in counts.items():
+                if name in RUN_COUNTS:
+                    setattr(run, name, int(value))
+                else:
+                    log.warning("Ignoring unknown run count %r (known: %s)", name, ", ".join(RUN_COUNTS))
+            session.commit()
+
+    def run(self, run_id: int) -> CrawlRun:
+        """One crawl run by id; StoreError if there is none."""
+        with self.db.session() as session:
+            run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise StoreError(f"There is no crawl run {run_id}.")
+        return run
+
+    def add(
+        self,
+        *,
+        run_id: int | None,
+        source: str,
+        url: str,
+        status_code: int,
+        content_type: str | None,
+        fetched_at: datetime,
+        location: WarcLocation,
+    ) -> int:
+        """Record a capture whose WARC record is already on disk; return its id.
+
+        Adding the same location twice returns the first row's id, so a retry
+        (or a recovery that got there first) does no harm.
+        """
+        capture = Capture(
+            run_id=run_id,
+            source=source,
+            url=url,
+            status_code=status_code,
+            content_type=content_type,
+            fetched_at=as_stored(fetched_at),
+            warc_file=location.warc_file,
+            warc_offset=location.offset,
+            warc_length=location.length,
+            warc_record_id=location.record_id,
+            payload_sha256=location.payload_sha256,
+        )
+        with self.db.session() as session:
+            session.add(capture)
+            try:
+                session.commit()
+                return capture.id
+            except IntegrityError as exc:
+                session.rollback()
+                existing = session.scalar(
+                    select(Capture).where(
+                        Capture.warc_file == location.warc_file, Capture.warc_offset == location.offset
+                    )
+                )
+                if existing is not None and existing.warc_record_id == location.record_id:
+                    return existing.id
+                raise StoreError(
+                    f"Cannot add the capture of {url} at {location.warc_file}:{location.offset}: "
+                    f"{exc.orig}. Another row already claims this WARC record."
+                ) from exc
+
+    def get(self, capture_id: int) -> Capture:
+        """One capture by id; StoreError if there is none."""
+        with self.db.session() as session:
+            capture = session.get(Capture, capture_id)
+        if capture is None:
+            raise StoreError(f"There is no capture {capture_id}.")
+        return capture
+
+    def unprocessed(self, source: str | None = None) -> list[Capture]:
+        """Captures processing has not handled yet, oldest first."""
+        query = select(Capture).where(Capture.processed_at.is_(None))
+        if source is not None:
+            query = query.where(Capture.source == source)
+        with self.db.session() as session:
+            return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
+
+    def all_for_reprocess(self, source: str | None = None) -> Iterator[Capture]:
+        """Every 2xx capture, oldest first, fetched in batches.
+
+        Each batch is read in its own short transaction, so the caller may
+        write (record versions) between items without waiting on this reader.
+        """
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = select(Capture).where(Capture.status_code >= 200, Capture.status_code < 300)
+            if source is not None:
+                query = query.where(Capture.source == source)
+            if after is not None:
+                query = query.where(
+                    or_(
+                        Capture.fetched_at > after[0],
+                        and_(Capture.fetched_at == after[0], Capture.id > after[1]),
+                    )
+                )
+            with self.db.session() as session:
+                batch = list(session.scalars(query.order_by(Capture.fetched_at, Capture.id).limit(_BATCH)))
+            yield from batch
+            if len(batch) < _BATCH:
+                return
+            after = (batch[-1].fetched_at, batch[-1].id)
+
+    def mark_failed(self, capture_id: int, error: str, at: datetime) -> None:
+        """Note that processing this capture failed, and why; it is not offered again."""
+        with self.db.session() as session:
+            changed = session.execute(
+                update(Capture)
+                .where(Capture.id == capture_id)
+                .values(processed_at=as_stored(at), process_error=error)
+            ).rowcount
+            session.commit()
+        if not changed:
+            raise StoreError(f"There is no capture {capture_id} to mark failed.")

@@ -1,0 +1,190 @@
+"""Opening the archive database: one URL in, a migrated `Database` out.
+
+`open_database` is the only way the rest of dangan gets at the database. It
+creates the folder of a SQLite file, brings the schema to the newest Alembic
+revision (the migrations in ``storage/migrations`` are the source of truth for
+the schema, not ``create_all``), and sets up every SQLite connection so that a
+crawler and a processing run can share one file.
+
+Example:
+    >>> db = open_database(default_database_url(Path("dangan-data")))
+    >>> with db.session() as session:
+    ...     session.scalar(select(func.count(Document.id)))
+    >>> db.dispose()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path("dangan-data")
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# How long a SQLite connection waits for another process's write lock before
+# giving up. A crawl and a processing run commit small transactions, so a
+# generous wait costs nothing and avoids spurious "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Execution option that asks for BEGIN IMMEDIATE on SQLite (see `_setup_sqlite`).
+_IMMEDIATE = "dangan_sqlite_immediate"
+
+
+def default_database_url(data_dir: Path) -> str:
+    """The SQLite URL of the archive kept inside `data_dir`.
+
+    Example:
+        >>> default_database_url(Path("dangan-data"))
+        'sqlite:///dangan-data/dangan.db'
+    """
+    return f"sqlite:///{Path(data_dir) / 'dangan.db'}"
+
+
+def redacted(url: str | URL) -> str:
+    """`url` with any password replaced by ``***``, safe for logs and errors."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+class Database:
+    """A migrated database: its engine and a factory for ORM sessions.
+
+    `session()` is for reads and for writes that do not read first. Writes
+    that read and then decide (versioning) use `session(write=True)`: on SQLite
+    that takes the write lock at BEGIN, so two processes never both read a
+    snapshot and then fail to upgrade it to a write ("database is locked"
+    without waiting). On PostgreSQL the two are the same.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            bind=engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session that is closed on leaving the block; commit it yourself.
+
+        Example:
+            >>> with db.session() as session:
+            ...     session.add(CrawlRun(source="gov", started_at=utc_now()))
+            ...     session.commit()
+        """
+        factory = self._write_sessions if write else self._sessions
+        with factory() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection (call before the process exits or forks)."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({redacted(self.url)!r})"
+
+
+def migration_config(connection=None) -> Config:
+    """An Alembic configuration that needs no alembic.ini, for installed packages too.
+
+    With `connection`, migrations run on that connection (as `open_database` does).
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def open_database(url: str) -> Database:
+    """Connect to `url`, migrate the schema to the newest revision, return the database.
+
+    Raises StoreError, naming the URL (password hidden) and the cause, when the
+    database cannot be reached or migrated.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"{url!r} is not a database URL. Use sqlite:///path/to/dangan.db or "
+            "postgresql+psycopg://user:password@host/dbname."
+        ) from exc
+
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder {folder} for the database {redacted(parsed)}: {exc}. "
+                "Choose a writable location with --db or DANGAN_DB."
+            ) from exc
+
+    try:
+        engine = create_engine(parsed, pool_pre_ping=not is_sqlite)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(
+            f"Cannot use the database {redacted(parsed)}: {exc}. "
+            "For PostgreSQL install the driver: pip install 'dangan[postgres]'."
+        ) from exc
+    if is_sqlite:
+        _setup_sqlite(engine)
+
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migration_config(connection), "head")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"Cannot open the database {redacted(parsed)}: {exc.__class__.__name__}: "
+            f"{getattr(exc, 'orig', None) or exc}. Check that the server is running, the URL "
+            "is right and the user may create tables."
+        ) from exc
+    log.debug("Opened database %s", redacted(parsed))
+    return Database(engine, url)
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    """Pragmas on every new connection, and control of BEGIN ourselves.
+
+    The sqlite3 module would otherwise start transactions on its own, lazily,
+    which makes BEGIN IMMEDIATE impossible; SQLAlchemy's documented recipe is to
+    switch its handling off and emit BEGIN in the ``begin`` event.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run while one process writes: a crawl and `dangan
+        # export` can overlap. Foreign keys are off in SQLite unless asked for.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,381 @@
+"""Writing and reading the WARC files every HTTP response is archived in.
+
+A `WarcWriter` appends one gzipped ``response`` record per fetched page to
+``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>.warc.gz``. Each record is
+its own gzip member and is flushed and fsynced before its `WarcLocation` is
+returned, so the database row the caller writes next never points at bytes
+that are not on disk. A writer always starts a new file and never appends to
+one it did not create; a file a killed process left behind is repaired by
+`storage.recovery`, not written over.
+
+Example:
+    >>> writer = WarcWriter(Path("dangan-data"))
+    >>> where = writer.write_response("http://www.gov.cn/a.htm", 200, "OK",
+    ...     [("Content-Type", "text/html; charset=utf-8")], body, fetched_at, source="gov")
+    >>> writer.close()
+    >>> read_response(Path("dangan-data"), where.warc_file, where.offset).body == body
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+from storage.errors import StoreError, WarcIntegrityError
+from storage.times import as_utc
+from storage.warc_records import sha256_base32, verify_capture
+
+try:  # POSIX: a lock tells recovery which files a live writer still owns.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CapturedResponse",
+    "SOURCE_HEADER",
+    "WARC_DIR",
+    "WarcLocation",
+    "WarcWriter",
+    "lock_file",
+    "read_response",
+    "verify_capture",
+]
+
+WARC_DIR = "warc"
+SOURCE_HEADER = "WARC-Dangan-Source"
+DEFAULT_MAX_BYTES = 1 << 30
+# Headers that describe a transfer the stored body no longer has (Scrapy hands
+# over the body decompressed and de-chunked); kept under this prefix, as pywb
+# and other archivers do, so the record replays as what is stored.
+_ORIGINAL_PREFIX = "X-Archive-Orig-"
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where one response record is: a file relative to the data folder, and the member in it.
+
+    `payload_sha256` is the hex SHA-256 of the HTTP body as received, that is
+    the decompressed entity body Scrapy gives (not the bytes on the wire when
+    the server sent gzip).
+    """
+
+    warc_file: str
+    offset: int
+    length: int
+    record_id: str
+    payload_sha256: str
+
+
+@dataclass(frozen=True)
+class CapturedResponse:
+    """An archived HTTP response as `read_response` gives it back; `fetched_at` is naive UTC."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    reason: str = ""
+    record_id: str = ""
+    source: str | None = None
+
+
+def _utc_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _new_uuid_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def _software() -> str:
+    try:
+        return f"dangan/{metadata.version('dangan')}"
+    except metadata.PackageNotFoundError:
+        return "dangan"
+
+
+def lock_file(stream: BinaryIO) -> bool:
+    """Take the exclusive advisory lock on an open WARC file; False if someone holds it.
+
+    The lock dies with its process, so after a kill -9 the file is free again.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def archived_headers(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:
+    """The HTTP headers to store with `body`, made consistent with it.
+
+    Transfer-Encoding and a Content-Encoding the body no longer has are renamed
+    ``X-Archive-Orig-*``; a Content-Length that disagrees with the body is kept
+    the same way and replaced by the real length.
+    """
+    stored: list[tuple[str, str]] = []
+    length_seen = False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "transfer-encoding":
+            stored.append((_ORIGINAL_PREFIX + name, value))
+        elif lowered == "content-encoding" and not (
+            value.strip().lower() in ("gzip", "x-gzip") and body[:2] == b"\x1f\x8b"
+        ):
+            stored.append((_ORIGINAL_PREFIX + name, value))
+        elif lowered == "content-length":
+            length_seen = True
+            if value.strip() != str(len(body)):
+                stored.append((_ORIGINAL_PREFIX + name, value))
+                stored.append(("Content-Length", str(len(body))))
+            else:
+                stored.append((name, value))
+        else:
+            stored.append((name, value))
+    if not length_seen:
+        stored.append(("Content-Length", str(len(body))))
+    return stored
+
+
+class _RecordBuilder(WARCWriter):
+    """warcio's writer with SHA-256 digests and our clock and record ids."""
+
+    def __init__(self, out: BinaryIO, clock: Callable[[], datetime], new_record_id: Callable[[], str]):
+        super().__init__(out, gzip=True, warc_version="1.1")
+        self._clock = clock
+        self._new_record_id = new_record_id
+
+    @staticmethod
+    def _create_digester() -> Digester:
+        return Digester("sha256")
+
+    def _make_warc_id(self) -> str:  # warcio calls this for the warcinfo record
+        return self._new_record_id()
+
+    def curr_warc_date(self) -> str:
+        return datetime_to_iso_date(as_utc(self._clock()).replace(tzinfo=None), use_micros=True)
+
+
+class WarcWriter:
+    """Appends response records to rotating WARC files under ``<data_dir>/warc``.
+
+    `clock` gives the time used in file names and warcinfo records;
+    `new_record_id` gives WARC-Record-IDs (``<urn:uuid:...>``). Inject both to
+    get byte-identical files in tests. `source` is the default for the
+    ``WARC-Dangan-Source`` header `recover_orphans` reads back.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        clock: Callable[[], datetime] = _utc_clock,
+        new_record_id: Callable[[], str] = _new_uuid_record_id,
+        source: str | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.max_bytes = max_bytes
+        self.source = source
+        self._clock = clock
+        self._new_record_id = new_record_id
+        self._lock = threading.Lock()
+        self._stream: BinaryIO | None = None
+        self._builder: _RecordBuilder | None = None
+        self._relative_name = ""
+        self._serial = 0
+        self.files_written: list[str] = []
+
+    @property
+    def current_file(self) -> str | None:
+        """The open file, relative to the data folder, or None before the first record."""
+        return self._relative_name if self._stream is not None else None
+
+    def write_response(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        fetched_at: datetime,
+        *,
+        source: str | None = None,
+    ) -> WarcLocation:
+        """Archive one HTTP response and return where it is, once it is safely on disk.
+
+        `body` is the entity body as Scrapy gives it (already decompressed);
+        `fetched_at` becomes WARC-Date. Raises StoreError if the disk write fails.
+        """
+        record_source = source if source is not None else self.source
+        payload_hex = hashlib.sha256(body).hexdigest()
+        with self._lock:
+            if self._stream is None:
+                self._open_new_file()
+            assert self._stream is not None and self._builder is not None
+            warc_headers = {
+                "WARC-Type": "response",
+                "WARC-Record-ID": self._new_record_id(),
+                "WARC-Date": datetime_to_iso_date(as_utc(fetched_at).replace(tzinfo=None), use_micros=True),
+                "WARC-Target-URI": url,
+                "WARC-Payload-Digest": sha256_base32(body),
+            }
+            if record_source:
+                warc_headers[SOURCE_HEADER] = record_source
+            http_headers = StatusAndHeaders(
+                f"{status} {reason}".strip(), archived_headers(headers, body), protocol="HTTP/1.1"
+            )
+            record = self._builder.create_warc_record(
+                url, "response", payload=BytesIO(body), length=len(body),
+                warc_headers_dict=warc_headers, http_headers=http_headers,
+            )
+            start = self._stream.tell()
+            try:
+                self._builder.write_record(record)
+                self._sync()
+            except OSError as exc:
+                self._abandon_file(start)
+                raise StoreError(
+                    f"Could not write a WARC record for {url} to {self._relative_name}: {exc}. "
+                    "Check free space and permissions on the data folder."
+                ) from exc
+            end = self._stream.tell()
+            location = WarcLocation(
+                self._relative_name, start, end - start, warc_headers["WARC-Record-ID"], payload_hex
+            )
+            if end >= self.max_bytes:
+                self._close_file()
+        return location
+
+    def close(self) -> None:
+        """Close the open file; the next record (if any) starts a new one."""
+        with self._lock:
+            self._close_file()
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _open_new_file(self) -> None:
+        folder = self.data_dir / WARC_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = as_utc(self._clock()).strftime("%Y%m%d%H%M%S")
+        while True:
+            name = f"DANGAN-{stamp}-{self._serial:05d}-{os.getpid()}.warc.gz"
+            self._serial += 1
+            try:
+                # "x": never open, let alone append to, a file that already exists.
+                stream = (folder / name).open("xb")
+                break
+            except FileExistsError:
+                continue
+        lock_file(stream)
+        self._stream = stream
+        self._relative_name = f"{WARC_DIR}/{name}"
+        self._builder = _RecordBuilder(stream, self._clock, self._new_record_id)
+        info = {
+            "software": _software(),
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        }
+        self._builder.write_record(self._builder.create_warcinfo_record(name, info))
+        self._sync()
+        _fsync_folder(folder)
+        self.files_written.append(self._relative_name)
+        log.info("Writing WARC file %s", folder / name)
+
+    def _sync(self) -> None:
+        assert self._stream is not None
+        self._stream.flush()
+        os.fsync(self._stream.fileno())
+
+    def _abandon_file(self, cut_at: int) -> None:
+        """After a failed write, drop the partial member and stop using the file."""
+        try:
+            assert self._stream is not None
+            self._stream.truncate(cut_at)
+        except OSError:
+            log.warning("Could not cut the partial record off %s; `dangan recover` will", self._relative_name)
+        self._close_file()
+
+    def _close_file(self) -> None:
+        if self._stream is not None:
+            self._stream.close()  # also releases the lock
+            self._stream = None
+            self._builder = None
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a new file's name durable, not just its contents (POSIX only)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_response(data_dir: Path, warc_file: str, offset: int) -> CapturedResponse:
+    """Read back the response record at `offset` in `warc_file` (relative to `data_dir`).
+
+    Raises WarcIntegrityError if the file is missing or no response record
+    starts at that offset.
+    """
+    path = Path(data_dir) / warc_file
+    where = f"{warc_file} at offset {offset}"
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError as exc:
+        raise WarcIntegrityError(
+            f"{where}: the WARC file {path} is missing. Check the data folder (--data-dir)."
+        ) from exc
+    with stream:
+        stream.seek(offset)
+        try:
+            record = next(iter(ArchiveIterator(stream)), None)
+            if record is None:
+                raise WarcIntegrityError(f"{where}: no record there; the offset is past the file's end.")
+            if record.rec_type != "response" or record.http_headers is None:
+                raise WarcIntegrityError(f"{where}: the record there is a {record.rec_type!r}, not a response.")
+            body = record.raw_stream.read()
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            raise WarcIntegrityError(f"{where}: the record cannot be read ({exc}); run `dangan verify`.") from exc
+    statusline = record.http_headers.statusline
+    code, _, reason = statusline.partition(" ")
+    return CapturedResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(code),
+        headers=list(record.http_headers.headers),
+        body=body,
+        fetched_at=iso_date_to_datetime(record.rec_headers.get_header("WARC-Date")),
+        reason=reason,
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        source=record.rec_headers.get_header(SOURCE_HEADER),
+    )

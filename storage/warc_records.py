@@ -1,0 +1,204 @@
+"""The bytes of our WARC files: gzip members, record headers, digests.
+
+Every record dangan writes is its own gzip member, so a file is a chain of
+members and a record's location is the member's offset and compressed length.
+This module reads that chain without trusting it: it finds where each member
+ends, notices a member cut short by a killed process, and checks a stored
+record against the digest the database holds. Writing lives in `storage.warc`;
+reconciling files with the database lives in `storage.recovery`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.timeutils import iso_date_to_datetime
+
+from storage.errors import WarcIntegrityError
+
+_CHUNK = 1 << 20
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+
+
+@dataclass(frozen=True)
+class Member:
+    """One gzip member of a WARC file: where it starts, how long it is, what it holds.
+
+    `complete` is False for a member whose compressed bytes stop before the
+    gzip trailer (the tail a kill -9 mid-write leaves); `data` is then partial.
+    """
+
+    offset: int
+    length: int
+    complete: bool
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A WARC record split into its named headers and its block (bytes after them)."""
+
+    headers: dict[str, str]
+    block: bytes
+
+    @property
+    def record_type(self) -> str:
+        return self.headers.get("WARC-Type", "")
+
+    @property
+    def date(self) -> datetime:
+        """WARC-Date as naive UTC, the form the database stores."""
+        return iso_date_to_datetime(self.headers["WARC-Date"])
+
+    def http_parts(self) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        """Status, reason, headers and payload of an HTTP response block."""
+        head, sep, payload = self.block.partition(b"\r\n\r\n")
+        if not sep:
+            raise ValueError("the HTTP headers have no blank line after them")
+        lines = head.decode("iso-8859-1").split("\r\n")
+        _protocol, _, rest = lines[0].partition(" ")
+        code, _, reason = rest.partition(" ")
+        headers = []
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+        return int(code), reason, headers, payload
+
+
+def sha256_base32(data: bytes) -> str:
+    """A WARC digest value: ``sha256:`` and the base32 of the SHA-256 of `data`."""
+    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+def iter_members(stream: BinaryIO) -> Iterator[Member]:
+    """Yield the gzip members of `stream` in order, starting at its current position.
+
+    The last member may be incomplete (see `Member.complete`). Raises
+    WarcIntegrityError for bytes that are not gzip at all.
+    """
+    offset = stream.tell()
+    pending = b""
+    while True:
+        decompressor = zlib.decompressobj(_GZIP_WBITS)
+        parts: list[bytes] = []
+        consumed = 0
+        while not decompressor.eof:
+            chunk = pending or stream.read(_CHUNK)
+            pending = b""
+            if not chunk:
+                if consumed:
+                    yield Member(offset, consumed, False, b"".join(parts))
+                return
+            try:
+                parts.append(decompressor.decompress(chunk))
+            except zlib.error as exc:
+                raise WarcIntegrityError(
+                    f"bytes at offset {offset} are not a gzip member ({exc}); the file is "
+                    "damaged in the middle, not just at its end. Keep a copy and inspect it "
+                    "with `warcio check`."
+                ) from exc
+            if decompressor.eof:
+                pending = decompressor.unused_data
+                consumed += len(chunk) - len(pending)
+            else:
+                consumed += len(chunk)
+        yield Member(offset, consumed, True, b"".join(parts))
+        offset += consumed
+
+
+def parse_record(data: bytes) -> RawRecord:
+    """Split an uncompressed WARC record into headers and block.
+
+    Raises ValueError when the headers are malformed or the block is shorter
+    than its Content-Length.
+    """
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"WARC/"):
+        raise ValueError("no WARC header block")
+    headers: dict[str, str] = {}
+    for line in head.decode("utf-8").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip(), value.strip())
+    length = int(headers.get("Content-Length", "-1"))
+    if length < 0 or len(rest) < length:
+        raise ValueError(f"the block has {len(rest)} bytes, Content-Length says {length}")
+    return RawRecord(headers, rest[:length])
+
+
+def _digest_matches(declared: str, data: bytes) -> bool:
+    algorithm, _, value = declared.partition(":")
+    try:
+        digest = hashlib.new(algorithm.lower().replace("-", ""), data).digest()
+    except ValueError:
+        return False
+    return value.upper() in (base64.b32encode(digest).decode(), digest.hex().upper())
+
+
+def verify_capture(
+    data_dir: Path, warc_file: str, offset: int, length: int, payload_sha256: str
+) -> None:
+    """Check that the record at `warc_file`/`offset` is whole and has the expected payload.
+
+    Raises WarcIntegrityError naming the file, the offset and what is wrong: a
+    missing file, a record cut short, a block or payload digest that does not
+    match. Returns None when the record is sound.
+
+    Example:
+        >>> verify_capture(Path("dangan-data"), c.warc_file, c.warc_offset,
+        ...                c.warc_length, c.payload_sha256)
+    """
+    where = f"{warc_file} at offset {offset}"
+    path = Path(data_dir) / warc_file
+    try:
+        with path.open("rb") as stream:
+            size = stream.seek(0, 2)
+            if offset + length > size:
+                raise WarcIntegrityError(
+                    f"{where}: the file has {size} bytes but the record should end at "
+                    f"{offset + length}; the file was truncated. Restore it from a backup."
+                )
+            stream.seek(offset)
+            compressed = stream.read(length)
+    except FileNotFoundError as exc:
+        raise WarcIntegrityError(
+            f"{where}: the WARC file {path} is missing. Check the data folder (--data-dir) "
+            "or restore the file from a backup."
+        ) from exc
+
+    decompressor = zlib.decompressobj(_GZIP_WBITS)
+    try:
+        data = decompressor.decompress(compressed)
+    except zlib.error as exc:
+        raise WarcIntegrityError(f"{where}: the record is not valid gzip ({exc}); it is corrupt.") from exc
+    if not decompressor.eof:
+        raise WarcIntegrityError(f"{where}: the record's gzip member ends early; it is truncated.")
+    if decompressor.unused_data:
+        raise WarcIntegrityError(
+            f"{where}: {len(decompressor.unused_data)} bytes follow the record inside the "
+            f"stored length {length}; the database row's length is wrong."
+        )
+    try:
+        record = parse_record(data)
+        _status, _reason, _headers, payload = record.http_parts()
+    except ValueError as exc:
+        raise WarcIntegrityError(f"{where}: the record cannot be parsed: {exc}.") from exc
+
+    block_digest = record.headers.get("WARC-Block-Digest")
+    if block_digest and not _digest_matches(block_digest, record.block):
+        raise WarcIntegrityError(
+            f"{where}: WARC-Block-Digest {block_digest} does not match the stored block; "
+            "the record's bytes have changed since it was written."
+        )
+    actual = hashlib.sha256(payload).hexdigest()
+    if actual != payload_sha256:
+        raise WarcIntegrityError(
+            f"{where}: the payload's SHA-256 is {actual}, the database expects "
+            f"{payload_sha256}; the record's bytes have changed since it was written."
+        )

@@ -1,0 +1,245 @@
+"""Reading the archive back: a document's versions, one version, a diff, an export.
+
+These are the read half of `VersionStore` (which calls them), kept apart
+because they change for other reasons: what a user wants to see, not how
+versions are decided. Every function takes the `Database` and a URL or filter
+and returns plain values, detached from any session.
+
+Example:
+    >>> [v.number for v in history(db, "http://www.gov.cn/a.htm")]
+    [1, 2]
+    >>> print(diff(db, "http://www.gov.cn/a.htm"))
+    --- http://www.gov.cn/a.htm v1 (2024-05-01)
+    +++ http://www.gov.cn/a.htm v2 (2024-05-03)
+    ...
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.database import Database
+from storage.errors import DocumentNotFound, VersionNotFound
+from storage.models import Capture, Document, Version
+from storage.times import as_stored
+
+_BATCH = 200
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """One line of a document's history. `capture_ids` are the captures that showed this version."""
+
+    number: int
+    first_seen: datetime
+    last_seen: datetime
+    text_sha256: str
+    title: str | None
+    reason: str
+    extractor_version: str
+    capture_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class VersionDetail:
+    """One version in full, with the state of its document."""
+
+    url: str
+    source: str
+    number: int
+    title: str | None
+    published: str | None
+    origin: str | None
+    author: str | None
+    editor: str | None
+    doc_number: str | None
+    text: str
+    text_sha256: str
+    encoding: str | None
+    encoding_reason: str | None
+    extractor_version: str
+    reason: str
+    first_seen: datetime
+    last_seen: datetime
+    capture_id: int | None
+    status: str
+    duplicate_of: str | None
+    version_numbers: tuple[int, ...]
+
+
+def _document(session: Session, url: str) -> Document:
+    document = session.scalar(select(Document).where(Document.url == url))
+    if document is None:
+        raise DocumentNotFound(
+            f"No document is stored under {url}. URLs are stored in canonical form; "
+            "`dangan export` lists what is stored."
+        )
+    return document
+
+
+def _numbers(session: Session, document_id: int) -> list[int]:
+    return list(session.scalars(
+        select(Version.number).where(Version.document_id == document_id).order_by(Version.number)
+    ))
+
+
+def _pick(session: Session, document: Document, number: int | None) -> Version:
+    query = select(Version).where(Version.document_id == document.id)
+    if number is None:
+        query = query.order_by(Version.number.desc()).limit(1)
+    else:
+        query = query.where(Version.number == number)
+    version = session.scalar(query)
+    if version is None:
+        numbers = _numbers(session, document.id)
+        raise VersionNotFound(
+            f"{document.url} has no version {number}; it has version(s) "
+            f"{', '.join(map(str, numbers)) or 'none'}."
+        )
+    return version
+
+
+def history(db: Database, url: str) -> list[VersionSummary]:
+    """Every version of the document at `url`, oldest first; DocumentNotFound if unknown."""
+    with db.session() as session:
+        document = _document(session, url)
+        versions = list(session.scalars(
+            select(Version).where(Version.document_id == document.id).order_by(Version.number)
+        ))
+        seen_by: dict[int, set[int]] = {v.id: ({v.capture_id} if v.capture_id else set()) for v in versions}
+        for version_id, capture_id in session.execute(
+            select(Capture.version_id, Capture.id).where(Capture.document_id == document.id)
+        ):
+            if version_id in seen_by:
+                seen_by[version_id].add(capture_id)
+        return [
+            VersionSummary(
+                number=v.number, first_seen=v.first_seen, last_seen=v.last_seen,
+                text_sha256=v.text_sha256, title=v.title, reason=v.reason,
+                extractor_version=v.extractor_version, capture_ids=tuple(sorted(seen_by[v.id])),
+            )
+            for v in versions
+        ]
+
+
+def version(db: Database, url: str, number: int | None = None) -> VersionDetail:
+    """One version of `url` in full (the latest when `number` is None).
+
+    Raises DocumentNotFound for an unknown URL, VersionNotFound naming the
+    version numbers that do exist.
+    """
+    with db.session() as session:
+        document = _document(session, url)
+        chosen = _pick(session, document, number)
+        original = document.duplicate_of.url if document.duplicate_of is not None else None
+        return VersionDetail(
+            url=document.url, source=document.source, number=chosen.number, title=chosen.title,
+            published=chosen.published, origin=chosen.origin, author=chosen.author,
+            editor=chosen.editor, doc_number=chosen.doc_number, text=chosen.text,
+            text_sha256=chosen.text_sha256, encoding=chosen.encoding,
+            encoding_reason=chosen.encoding_reason, extractor_version=chosen.extractor_version,
+            reason=chosen.reason, first_seen=chosen.first_seen, last_seen=chosen.last_seen,
+            capture_id=chosen.capture_id, status=document.status, duplicate_of=original,
+            version_numbers=tuple(_numbers(session, document.id)),
+        )
+
+
+def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> str:
+    """A line-based unified diff from version `a` to version `b` of `url`.
+
+    Without numbers, the last two versions; with only `a`, `a` against the
+    latest. Each side is labelled ``<url> v<N> (<first seen date>)``. Raises
+    VersionNotFound when the document has a single version and no pair was given.
+    """
+    with db.session() as session:
+        document = _document(session, url)
+        numbers = _numbers(session, document.id)
+        if a is None and b is None:
+            if len(numbers) < 2:
+                raise VersionNotFound(
+                    f"{url} has only version {numbers[0]}; there is nothing to compare it with yet."
+                )
+            a, b = numbers[-2], numbers[-1]
+        older = _pick(session, document, a)
+        newer = _pick(session, document, b)
+        lines = difflib.unified_diff(
+            older.text.splitlines(),
+            newer.text.splitlines(),
+            fromfile=f"{url} v{older.number} ({older.first_seen.date().isoformat()})",
+            tofile=f"{url} v{newer.number} ({newer.first_seen.date().isoformat()})",
+            lineterm="",
+        )
+        text = "\n".join(lines)
+    return text + "\n" if text else ""
+
+
+def export(
+    db: Database, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+) -> Iterator[dict]:
+    """Stream the archive as dicts, one per document (its latest version) or per version.
+
+    Fields: url, source, title, published, origin, author, editor, doc_number,
+    text, version, text_sha256, first_seen, last_seen (ISO strings; the
+    version's with `all_versions`, else the document's), status
+    ("live" or "gone") and duplicate_of (a URL or None). `since` keeps what was
+    seen (or went gone) at or after that time. Rows are read in batches, each
+    in its own short transaction, so an export never holds the database.
+
+    Example:
+        >>> for row in export(db, source="gov", since=datetime(2024, 5, 1)):
+        ...     out.write(json.dumps(row, ensure_ascii=False) + "\\n")
+    """
+    cutoff = as_stored(since) if since is not None else None
+    original = aliased(Document)
+    last_key: tuple[int, int] = (0, 0)
+    while True:
+        query = (
+            select(Document, Version, original.url)
+            .join(Version, Version.document_id == Document.id)
+            .outerjoin(original, original.id == Document.duplicate_of_id)
+        )
+        if not all_versions:
+            newest = select(Version.number).where(Version.document_id == Document.id)
+            query = query.where(Version.number == newest.order_by(Version.number.desc()).limit(1).scalar_subquery())
+        if source is not None:
+            query = query.where(Document.source == source)
+        if cutoff is not None:
+            query = query.where(or_(Version.last_seen >= cutoff, Document.gone_at >= cutoff))
+        query = query.where(
+            or_(Document.id > last_key[0], (Document.id == last_key[0]) & (Version.number > last_key[1]))
+        ).order_by(Document.id, Version.number).limit(_BATCH)
+        with db.session() as session:
+            rows = session.execute(query).all()
+        for document, chosen, original_url in rows:
+            yield _export_row(document, chosen, original_url, all_versions)
+        if len(rows) < _BATCH:
+            return
+        last_key = (rows[-1][0].id, rows[-1][1].number)
+
+
+def _export_row(document: Document, chosen: Version, original_url: str | None, per_version: bool) -> dict:
+    return {
+        "url": document.url,
+        "source": document.source,
+        "title": chosen.title,
+        "published": chosen.published,
+        "origin": chosen.origin,
+        "author": chosen.author,
+        "editor": chosen.editor,
+        "doc_number": chosen.doc_number,
+        "text": chosen.text,
+        "version": chosen.number,
+        "text_sha256": chosen.text_sha256,
+        # A version's own span when exporting every version; the document's
+        # (first archived, last seen) when exporting one row per document.
+        "first_seen": (chosen.first_seen if per_version else document.first_seen).isoformat(),
+        "last_seen": (chosen.last_seen if per_version else document.last_seen).isoformat(),
+        "status": document.status,
+        "duplicate_of": original_url,
+    }

@@ -1,0 +1,203 @@
+"""Bringing WARC files and the database back into step after a crash.
+
+A crawl writes a WARC record, fsyncs it, then commits the capture's row. A
+process killed in between leaves one of two things behind:
+
+- a complete record the database does not know (an *orphan*): it gets its
+  Capture row now, unprocessed, so processing picks it up like any other;
+- a record cut off mid-write at the end of a file (a *torn tail*): the file is
+  truncated to the end of its last complete record, with a warning naming the
+  bytes cut. Nothing the database points at can be in a torn tail, because
+  rows are written only after their record is on disk.
+
+Files a live writer still holds (its lock is taken) are skipped, so recovery
+may run while a crawl is going on. Writers never append to an old file, so a
+repaired file is never written into again.
+
+Example:
+    >>> report = recover_orphans(Path("dangan-data"), db.session)
+    >>> report.orphans_added, report.bytes_cut
+    ([41, 42], 1873)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.errors import WarcIntegrityError
+from storage.models import Capture
+from storage.warc import SOURCE_HEADER, WARC_DIR, lock_file
+from storage.warc_records import RawRecord, iter_members, parse_record
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_SOURCE = "unknown"
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(frozen=True)
+class OrphanRecord:
+    """A complete response record no capture row points at."""
+
+    warc_file: str
+    offset: int
+    length: int
+    record: RawRecord
+
+
+@dataclass
+class RecoveryReport:
+    """What `recover_orphans` found and did."""
+
+    files_checked: int = 0
+    records_checked: int = 0
+    orphans_added: list[int] = field(default_factory=list)  # new capture ids
+    truncated: list[tuple[str, int]] = field(default_factory=list)  # (file, bytes cut)
+    skipped_in_use: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # unreadable before their end: left alone
+
+    @property
+    def bytes_cut(self) -> int:
+        return sum(cut for _name, cut in self.truncated)
+
+
+def warc_files(data_dir: Path) -> list[Path]:
+    """The WARC files under ``<data_dir>/warc``, oldest name first."""
+    folder = Path(data_dir) / WARC_DIR
+    return sorted(folder.glob("*.warc.gz")) if folder.is_dir() else []
+
+
+def recover_orphans(data_dir: Path, session_factory: SessionFactory) -> RecoveryReport:
+    """Cut torn tails off WARC files and add capture rows for orphan records.
+
+    `session_factory` is `Database.session` (or any callable giving a session
+    context manager). Safe to run twice: the second run finds nothing to do.
+    """
+    report = RecoveryReport()
+    for path in warc_files(data_dir):
+        relative = path.relative_to(data_dir).as_posix()
+        with path.open("r+b") as stream:
+            if not lock_file(stream):
+                log.info("Skipping %s: a running crawl is still writing it", relative)
+                report.skipped_in_use.append(relative)
+                continue
+            report.files_checked += 1
+            with session_factory() as session:
+                known = set(session.scalars(select(Capture.warc_offset).where(Capture.warc_file == relative)))
+            try:
+                orphans = _scan_file(stream, relative, known, report)
+            except WarcIntegrityError as exc:
+                log.error("%s: %s", relative, exc)
+                report.damaged.append(relative)
+                continue
+        for orphan in orphans:
+            capture_id = _add_capture(session_factory, orphan)
+            if capture_id is not None:
+                report.orphans_added.append(capture_id)
+    if report.orphans_added or report.truncated:
+        log.warning(
+            "Recovery added %d orphan capture(s) and cut %d byte(s) of torn records",
+            len(report.orphans_added), report.bytes_cut,
+        )
+    return report
+
+
+def find_orphan_records(data_dir: Path, known: set[tuple[str, int]]) -> list[OrphanRecord]:
+    """Complete response records whose (file, offset) is not in `known`; changes nothing.
+
+    A torn tail is ignored here (see `recover_orphans` to cut it off).
+    """
+    found: list[OrphanRecord] = []
+    for path in warc_files(data_dir):
+        relative = path.relative_to(data_dir).as_posix()
+        offsets = {offset for name, offset in known if name == relative}
+        with path.open("rb") as stream:
+            for member in iter_members(stream):
+                if member.complete and member.offset not in offsets:
+                    orphan = _as_orphan(relative, member.offset, member.length, member.data)
+                    if orphan is not None:
+                        found.append(orphan)
+    return found
+
+
+def _scan_file(stream, relative: str, known: set[int], report: RecoveryReport) -> list[OrphanRecord]:
+    orphans: list[OrphanRecord] = []
+    for member in iter_members(stream):
+        if not member.complete:
+            _cut_tail(stream, relative, member.offset, report)
+            break
+        report.records_checked += 1
+        if member.offset in known:
+            continue
+        orphan = _as_orphan(relative, member.offset, member.length, member.data)
+        if orphan is not None:
+            orphans.append(orphan)
+    return orphans
+
+
+def _as_orphan(relative: str, offset: int, length: int, data: bytes) -> OrphanRecord | None:
+    try:
+        record = parse_record(data)
+    except ValueError as exc:
+        log.warning("%s at offset %d: unreadable record (%s); skipped", relative, offset, exc)
+        return None
+    if record.record_type != "response":
+        return None
+    return OrphanRecord(relative, offset, length, record)
+
+
+def _cut_tail(stream, relative: str, offset: int, report: RecoveryReport) -> None:
+    size = stream.seek(0, os.SEEK_END)
+    stream.truncate(offset)
+    stream.flush()
+    os.fsync(stream.fileno())
+    cut = size - offset
+    log.warning(
+        "%s: cut %d byte(s) at offset %d, a record left incomplete by an interrupted write",
+        relative, cut, offset,
+    )
+    report.truncated.append((relative, cut))
+
+
+def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int | None:
+    record = orphan.record
+    try:
+        status, _reason, headers, payload = record.http_parts()
+    except ValueError as exc:
+        log.warning("%s at offset %d: cannot read the HTTP response (%s); skipped",
+                    orphan.warc_file, orphan.offset, exc)
+        return None
+    source = record.headers.get(SOURCE_HEADER) or UNKNOWN_SOURCE
+    if source == UNKNOWN_SOURCE:
+        log.warning("%s at offset %d has no %s header; its capture gets source %r",
+                    orphan.warc_file, orphan.offset, SOURCE_HEADER, UNKNOWN_SOURCE)
+    content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
+    capture = Capture(
+        run_id=None, source=source, url=record.headers.get("WARC-Target-URI", ""),
+        status_code=status, content_type=content_type, fetched_at=record.date,
+        warc_file=orphan.warc_file, warc_offset=orphan.offset, warc_length=orphan.length,
+        warc_record_id=record.headers.get("WARC-Record-ID", f"<{orphan.warc_file}#{orphan.offset}>"),
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+    )
+    with session_factory() as session:
+        session.add(capture)
+        try:
+            session.commit()
+        except IntegrityError:
+            # The crawl (or another recovery) added this row after we looked.
+            session.rollback()
+            return None
+    log.info("Recovered orphan capture %d: %s (%s at offset %d)",
+             capture.id, capture.url, orphan.warc_file, orphan.offset)
+    return capture.id

@@ -1,0 +1,305 @@
+"""Versioning: turning each processed page into a document and its versions.
+
+`VersionStore.record` is the one place that decides whether a page is a new
+document, a new version of one, the same text seen again, or a copy of a text
+another URL already carries. It does so in one transaction together with
+marking the capture processed, so a process killed at any point leaves either
+all of it or none of it, and recording the same capture again changes nothing.
+
+The reading side (history, one version, diff, export) lives in
+`storage.history`; `VersionStore` offers both under one name.
+
+Example:
+    >>> store = VersionStore(db)
+    >>> result = store.record(PageRecord(url="http://www.gov.cn/a.htm", source="gov",
+    ...     capture_id=7, seen_at=fetched_at, title="通知", text="全文……",
+    ...     text_sha256=sha, extractor_version="1"))
+    >>> result.outcome, result.version_number
+    (<Outcome.NEW_DOCUMENT: 'new_document'>, 1)
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage import history
+from storage.database import Database
+from storage.errors import ExtractionError, StoreError
+from storage.history import VersionDetail, VersionSummary
+from storage.models import Capture, Document, Version
+from storage.times import as_stored, utc_now
+
+log = logging.getLogger(__name__)
+
+NO_TEXT_ERROR = "no article text"
+# Two processes recording the same new URL (or the same next version number)
+# collide on a unique constraint; the loser rolls back and tries again, and
+# then sees the winner's row. More than a few rounds means something else.
+_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One processed page, ready to be versioned.
+
+    `url` is the canonical URL; `text` the normalised article text and
+    `text_sha256` its hex digest (the pipeline's normaliser computes both);
+    `seen_at` is when the page was fetched.
+    """
+
+    url: str
+    source: str
+    capture_id: int | None
+    seen_at: datetime
+    title: str | None
+    text: str
+    text_sha256: str
+    extractor_version: str
+    published: str | None = None
+    origin: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    doc_number: str | None = None
+    encoding: str | None = None
+    encoding_reason: str | None = None
+
+
+class Outcome(str, enum.Enum):
+    NEW_DOCUMENT = "new_document"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+    GONE = "gone"
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What `record` or `mark_gone` did. `duplicate_of` is the URL of the original, if any."""
+
+    outcome: Outcome
+    document_id: int
+    version_number: int | None
+    duplicate_of: str | None
+
+
+class VersionStore:
+    """Documents and their versions: recording pages, and reading the history back."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.db = db
+        self._clock = clock
+
+    # -- writing -----------------------------------------------------------
+
+    def record(self, page: PageRecord, *, reprocessed: bool = False) -> RecordResult:
+        """Version `page` and mark its capture processed, all in one transaction.
+
+        Returns the outcome: NEW_DOCUMENT (version 1), DUPLICATE (a new document
+        whose text another document already has; stored and linked),
+        NEW_VERSION (text or title changed; reason "changed", or "reprocess"
+        when `reprocessed`), or UNCHANGED (only last_seen moves). A capture
+        already recorded is not recorded twice unless `reprocessed`.
+
+        Raises ExtractionError when `page.text` is empty, after marking the
+        capture failed with "no article text"; no version is made.
+        """
+        if not page.text.strip():
+            if page.capture_id is not None:
+                self._mark_capture_failed(page.capture_id, NO_TEXT_ERROR)
+            raise ExtractionError(
+                f"{page.url}: {NO_TEXT_ERROR}; no version was stored. Check the extraction "
+                "rules for this site (dangan extract URL shows what was found)."
+            )
+        for attempt in range(1, _ATTEMPTS + 1):
+            with self.db.session(write=True) as session:
+                try:
+                    result = self._record_in(session, page, reprocessed)
+                    session.commit()
+                    return result
+                except IntegrityError as exc:
+                    session.rollback()
+                    log.debug("Recording %s collided with another writer (%s); retry %d",
+                              page.url, exc.orig, attempt)
+        raise StoreError(
+            f"Could not record {page.url} after {_ATTEMPTS} attempts: other writers kept "
+            "changing the same document. Try again."
+        )
+
+    def mark_gone(
+        self, url: str, source: str, capture_id: int | None, seen_at: datetime
+    ) -> RecordResult | None:
+        """Mark a known document gone (its URL now answers 404/410); None if it is unknown.
+
+        A 404 older than the document's last live sighting changes nothing.
+        The capture, if given, is marked processed either way.
+        """
+        seen = as_stored(seen_at)
+        with self.db.session(write=True) as session:
+            document = session.scalar(select(Document).where(Document.url == url).with_for_update())
+            capture = session.get(Capture, capture_id) if capture_id is not None else None
+            if capture is not None:
+                capture.processed_at = self._clock()
+                capture.process_error = None
+            if document is None:
+                session.commit()
+                return None
+            if capture is not None:
+                capture.document_id = document.id
+            if seen >= document.last_seen and document.status != "gone":
+                document.status = "gone"
+                document.gone_at = seen
+                log.info("%s is gone (seen %s)", url, seen.isoformat())
+            latest = _latest_version(session, document.id)
+            original = document.duplicate_of.url if document.duplicate_of is not None else None
+            session.commit()
+            return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
+
+    def live_urls(self, source: str) -> list[str]:
+        """URLs of the live documents of `source`, sorted, for a recrawl to revisit."""
+        with self.db.session() as session:
+            return list(session.scalars(
+                select(Document.url)
+                .where(Document.source == source, Document.status == "live")
+                .order_by(Document.url)
+            ))
+
+    # -- reading (see storage.history) ---------------------------------------
+
+    def history(self, url: str) -> list[VersionSummary]:
+        """Every version of the document at `url`, oldest first."""
+        return history.history(self.db, url)
+
+    def version(self, url: str, number: int | None = None) -> VersionDetail:
+        """One version of `url` in full; the latest when `number` is None."""
+        return history.version(self.db, url, number)
+
+    def diff(self, url: str, a: int | None = None, b: int | None = None) -> str:
+        """Unified diff between two versions of `url`; the last two by default."""
+        return history.diff(self.db, url, a, b)
+
+    def export(
+        self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+    ) -> Iterator[dict]:
+        """Stream documents (latest version, or every version) as plain dicts."""
+        return history.export(self.db, all_versions=all_versions, source=source, since=since)
+
+    # -- inside the transaction ----------------------------------------------
+
+    def _record_in(self, session: Session, page: PageRecord, reprocessed: bool) -> RecordResult:
+        seen = as_stored(page.seen_at)
+        capture = None
+        if page.capture_id is not None:
+            capture = session.get(Capture, page.capture_id)
+            if capture is None:
+                raise StoreError(f"There is no capture {page.capture_id} for {page.url}.")
+            if capture.version_id is not None and not reprocessed:
+                return _already_recorded(session, capture)
+
+        document = session.scalar(select(Document).where(Document.url == page.url).with_for_update())
+        if document is None:
+            document, version, original = self._new_document(session, page, seen)
+            outcome = Outcome.DUPLICATE if original is not None else Outcome.NEW_DOCUMENT
+        else:
+            version, outcome = self._known_document(session, document, page, seen, reprocessed)
+            original = document.duplicate_of
+        if capture is not None:
+            capture.processed_at = self._clock()
+            capture.process_error = None
+            capture.document_id = document.id
+            capture.version_id = version.id
+        return RecordResult(outcome, document.id, version.number, original.url if original else None)
+
+    def _new_document(
+        self, session: Session, page: PageRecord, seen: datetime
+    ) -> tuple[Document, Version, Document | None]:
+        original = session.scalar(
+            select(Document)
+            .join(Version, Version.document_id == Document.id)
+            .where(Version.text_sha256 == page.text_sha256)
+            .order_by(Version.first_seen, Version.id)
+            .limit(1)
+        )
+        document = Document(
+            url=page.url, source=page.source, status="live", first_seen=seen, last_seen=seen,
+            duplicate_of_id=original.id if original is not None else None,
+        )
+        session.add(document)
+        session.flush()  # a concurrent insert of the same URL fails here, and is retried
+        version = _new_version(session, document, page, seen, 1, "new")
+        if original is not None:
+            log.info("%s repeats the text of %s", page.url, original.url)
+        return document, version, original
+
+    def _known_document(
+        self, session: Session, document: Document, page: PageRecord, seen: datetime, reprocessed: bool
+    ) -> tuple[Version, Outcome]:
+        if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
+            document.status = "live"
+            document.gone_at = None
+            log.info("%s is back", page.url)
+        document.last_seen = max(document.last_seen, seen)
+        latest = _latest_version(session, document.id)
+        if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.title:
+            latest.last_seen = max(latest.last_seen, seen)
+            return latest, Outcome.UNCHANGED
+        number = latest.number + 1 if latest is not None else 1
+        reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
+        version = _new_version(session, document, page, seen, number, reason)
+        if document.duplicate_of_id is not None and not _has_text(session, document.duplicate_of_id, page.text_sha256):
+            # The copy has diverged from its original: it is a document in its own right now.
+            document.duplicate_of_id = None
+        return version, Outcome.NEW_VERSION
+
+    def _mark_capture_failed(self, capture_id: int, error: str) -> None:
+        with self.db.session() as session:
+            capture = session.get(Capture, capture_id)
+            if capture is None:
+                raise StoreError(f"There is no capture {capture_id} to mark failed.")
+            capture.processed_at = self._clock()
+            capture.process_error = error
+            session.commit()
+
+
+def _new_version(
+    session: Session, document: Document, page: PageRecord, seen: datetime, number: int, reason: str
+) -> Version:
+    version = Version(
+        document_id=document.id, number=number, capture_id=page.capture_id, title=page.title,
+        published=page.published, origin=page.origin, author=page.author, editor=page.editor,
+        doc_number=page.doc_number, text=page.text, text_sha256=page.text_sha256,
+        encoding=page.encoding, encoding_reason=page.encoding_reason,
+        extractor_version=page.extractor_version, reason=reason, first_seen=seen, last_seen=seen,
+    )
+    session.add(version)
+    session.flush()  # a concurrent version N+1 fails here on uq_version_number, and is retried
+    return version
+
+
+def _latest_version(session: Session, document_id: int) -> Version | None:
+    return session.scalar(
+        select(Version).where(Version.document_id == document_id).order_by(Version.number.desc()).limit(1)
+    )
+
+
+def _has_text(session: Session, document_id: int, text_sha256: str) -> bool:
+    return bool(session.scalar(
+        select(func.count(Version.id)).where(
+            Version.document_id == document_id, Version.text_sha256 == text_sha256
+        )
+    ))
+
+
+def _already_recorded(session: Session, capture: Capture) -> RecordResult:
+    """The result of a capture recorded before: reported as UNCHANGED, nothing written."""
+    version = session.get(Version, capture.version_id)
+    document = session.get(Document, capture.document_id)
+    original = document.duplicate_of.url if document is not None and document.duplicate_of else None
+    return RecordResult(Outcome.UNCHANGED, capture.document_id, version.number if version else None, original)

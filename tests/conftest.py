@@ -1,0 +1,78 @@
+"""Shared pytest fixtures.
+
+Storage fixtures: `db` runs a test once against a SQLite file in tmp_path and
+once against PostgreSQL (when DANGAN_TEST_PG_URL is set), each time on a
+freshly migrated, empty database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from storage.database import Database, default_database_url, open_database
+
+PG_URL_VARIABLE = "DANGAN_TEST_PG_URL"
+PG_SKIP_REASON = (
+    f"set {PG_URL_VARIABLE}=postgresql+psycopg://... to run the PostgreSQL tests"
+)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new, empty schema, dropped afterwards.
+
+    A schema per test keeps tests isolated from each other and from anything
+    else in the database, and lets tests run in parallel.
+    """
+    base = os.environ.get(PG_URL_VARIABLE)
+    if not base:
+        pytest.skip(PG_SKIP_REASON)
+    schema = f"dangan_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return default_database_url(tmp_path / "db")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A migrated, empty database on each backend."""
+    database = open_database(db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder (for WARC files) of its own."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder

@@ -1,0 +1,78 @@
+"""The migrations are the schema: after open_database the live tables match the models."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from storage.database import DEFAULT_DATA_DIR, Database, default_database_url, open_database
+from storage.errors import StoreError
+from storage.models import Base
+
+
+def test_migrated_schema_has_no_differences_from_the_models(db: Database) -> None:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        assert context.get_current_revision() == "0001"
+
+
+def test_opening_twice_keeps_the_data(db_url: str) -> None:
+    first = open_database(db_url)
+    with first.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO crawl_runs (source, started_at, status, pages_fetched, new_documents,"
+            " new_versions, unchanged, duplicates, errors)"
+            " VALUES ('gov', '2024-05-01 00:00:00', 'running', 0, 0, 0, 0, 0, 0)"
+        ))
+    first.dispose()
+    second = open_database(db_url)
+    with second.engine.connect() as connection:
+        assert connection.execute(text("SELECT source FROM crawl_runs")).scalars().all() == ["gov"]
+    second.dispose()
+
+
+def test_default_url_is_a_file_in_the_data_folder() -> None:
+    assert default_database_url(Path("somewhere")) == "sqlite:///somewhere/dangan.db"
+    assert DEFAULT_DATA_DIR == Path("dangan-data")
+
+
+def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = open_database(default_database_url(tmp_path / "new" / "folder"))
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    db.dispose()
+    tables = sqlite3.connect(tmp_path / "new" / "folder" / "dangan.db").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    ).fetchall()
+    assert [name for (name,) in tables] == [
+        "alembic_version", "captures", "crawl_runs", "documents", "versions",
+    ]
+
+
+def test_unreachable_server_names_the_url_without_its_password() -> None:
+    url = "postgresql+psycopg://archivist:s3cret@127.0.0.1:1/nowhere"
+    with pytest.raises(StoreError) as caught:
+        open_database(url)
+    message = str(caught.value)
+    assert "s3cret" not in message
+    assert "archivist:***@127.0.0.1:1/nowhere" in message
+
+
+def test_garbage_url_says_what_a_url_looks_like() -> None:
+    with pytest.raises(StoreError, match="sqlite:///"):
+        open_database("not a url")
+
+
+def test_unwritable_sqlite_folder_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="Cannot create the folder"):
+        open_database(default_database_url(blocker / "inside"))

@@ -270,6 +270,16 @@ class _SourceChecker:
                 "minute hour day month day-of-week, e.g. \"0 */6 * * *\"",
             )
             return None
+        day_of_week = value.split()[4]
+        if any(ch.isdigit() for ch in day_of_week):
+            # Cron counts Sunday as 0; APScheduler 3 counts Monday as 0. A number
+            # would silently run on the wrong day, a name cannot.
+            self.fail(
+                "schedule",
+                f"schedule {value!r}: write the day of week as names (sun, mon-fri), not numbers; "
+                "the scheduler numbers days from Monday, cron from Sunday",
+            )
+            return None
         return value
 
     def check_start_url(self, url: str, allowed_domains: tuple[str, ...]) -> None:

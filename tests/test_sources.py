@@ -223,3 +223,10 @@ def test_every_problem_is_reported_at_once(tmp_path):
     message = refusal(tmp_path, text)
     assert "has 2 problems" in message
     assert "unknown key 'max_page'" in message and "schedule 'bad'" in message
+
+
+def test_numeric_day_of_week_is_refused_because_the_scheduler_counts_from_monday(tmp_path):
+    message = refusal(tmp_path, ONE_SOURCE + 'schedule = "0 9 * * 1-5"\n')
+    assert "sources.toml:6: source 'xiangtan-gov': schedule '0 9 * * 1-5': write the day of week as names" in message
+    named = load_sources(write(tmp_path, ONE_SOURCE + 'schedule = "0 9 * * mon-fri"\n'))
+    assert named[0].schedule == "0 9 * * mon-fri"

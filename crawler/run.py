@@ -1,0 +1,141 @@
+"""Run crawls from Python: what ``dangan crawl`` calls.
+
+`run_crawls` starts one Scrapy crawler per source in a `CrawlerProcess`, runs
+them together (each source is its own site, so they do not compete for a
+host's politeness budget), and returns one `CrawlSummary` per source.
+
+Call it at most once per process. Twisted's reactor cannot be started again
+after it stops, so a second call in the same process fails; run further
+crawls in a new process (a scheduler should start ``dangan crawl`` as a
+subprocess, and tests do the same).
+
+Example:
+    >>> summaries = run_crawls(load_sources(Path("sources.toml")),
+    ...                        db_url="sqlite:///dangan-data/dangan.db", data_dir=Path("dangan-data"))
+    >>> summaries[0].new_documents
+    9
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from twisted.python.failure import Failure
+
+from crawler.spiders.source import SourceSpider
+from pipeline.sources import Source
+from storage.errors import DanganError
+
+log = logging.getLogger(__name__)
+
+#: How often `on_progress` is called, in seconds.
+PROGRESS_INTERVAL = 0.25
+
+
+@dataclass
+class CrawlSummary:
+    """What one source's crawl did, from its Scrapy stats."""
+
+    source: str
+    pages_fetched: int
+    new_documents: int
+    new_versions: int
+    unchanged: int
+    duplicates: int
+    gone: int
+    errors: int
+    run_id: int | None
+
+    @classmethod
+    def from_stats(cls, source: str, stats: dict) -> "CrawlSummary":
+        return cls(
+            source=source,
+            pages_fetched=stats.get("dangan/captured", 0),
+            new_documents=stats.get("dangan/new_document", 0),
+            new_versions=stats.get("dangan/new_version", 0),
+            unchanged=stats.get("dangan/unchanged", 0),
+            duplicates=stats.get("dangan/duplicate", 0),
+            gone=stats.get("dangan/gone", 0),
+            errors=stats.get("dangan/errors", 0),
+            run_id=stats.get("dangan/run_id"),
+        )
+
+
+def crawl_settings(*, db_url: str, data_dir: Path, overrides: dict | None = None) -> Settings:
+    """dangan's Scrapy settings (`crawler.settings`), with the store and any overrides applied."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("DANGAN_DB", db_url, priority="cmdline")
+    settings.set("DANGAN_DATA_DIR", str(data_dir), priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawls(
+    sources: list[Source],
+    *,
+    db_url: str,
+    data_dir: Path,
+    settings: dict | None = None,
+    on_progress: Callable[[str, dict[str, int]], None] | None = None,
+) -> list[CrawlSummary]:
+    """Crawl every source in `sources` and return a summary per source, in the same order.
+
+    `settings` overrides Scrapy or ``DANGAN_*`` settings (``{"DANGAN_MAX_DEPTH": 2}``).
+    `on_progress(source_name, stats)` is called about four times a second on
+    the reactor thread, with a copy of that source's Scrapy stats, while the
+    crawls run, and once more for each at the end; keep it quick.
+
+    Blocks until every crawl has finished. If a crawl could not start or stop
+    cleanly (an unreadable database, say), the others still run and that
+    DanganError is raised at the end. Call once per process (see the module docstring).
+    """
+    process = CrawlerProcess(
+        crawl_settings(db_url=db_url, data_dir=data_dir, overrides=settings), install_root_handler=False
+    )
+    crawlers: list[tuple[Source, Crawler]] = []
+    failures: list[Failure] = []
+    for source in sources:
+        crawler = process.create_crawler(SourceSpider)
+        crawlers.append((source, crawler))
+        deferred = process.crawl(crawler, source=source)
+        deferred.addErrback(_crawl_failed, source.name, failures)
+
+    def report_progress() -> None:
+        for source, crawler in crawlers:
+            if crawler.stats is not None:
+                on_progress(source.name, dict(crawler.stats.get_stats()))
+
+    if on_progress is None:
+        process.start()
+    else:
+        # Imported only now: CrawlerProcess has installed the reactor the settings ask for.
+        from twisted.internet import reactor
+        from twisted.internet.task import LoopingCall
+
+        ticker = LoopingCall(report_progress)
+        reactor.callWhenRunning(ticker.start, PROGRESS_INTERVAL, now=False)
+        process.start()
+        if ticker.running:
+            ticker.stop()
+        report_progress()
+
+    for failure in failures:
+        if isinstance(failure.value, DanganError):
+            raise failure.value
+    return [
+        CrawlSummary.from_stats(source.name, dict(crawler.stats.get_stats()) if crawler.stats else {})
+        for source, crawler in crawlers
+    ]
+
+
+def _crawl_failed(failure: Failure, name: str, failures: list[Failure]) -> None:
+    """Keep a crawl's failure for after the reactor stops; the other crawls go on."""
+    log.error("crawl of %s failed: %s", name, failure.getErrorMessage())
+    failures.append(failure)

@@ -1,0 +1,165 @@
+"""One capture in, one clean page out: decode, find the document URL, extract, normalise.
+
+`process_capture` is the whole processing stage as a pure function over the
+bytes a server sent. It runs in worker processes (see `pipeline.workers`), both
+during a crawl and for ``dangan reprocess``, so it must give the same answer
+for the same bytes wherever it runs: it reads nothing but its arguments.
+
+The document URL is worked out here rather than in the spider. The page's own
+``<link rel="canonical">`` is in the bytes we keep, so a reprocess run that has
+only the WARC record finds the same document the crawl found: one article is
+one document, however many URLs led to it.
+
+Example:
+    >>> page = process_capture(body, "text/html; charset=gb2312",
+    ...                        "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
+    >>> page.url, page.encoding
+    ('http://www.example.gov.cn/art/2024/3/5/art_1_1.html', 'gb18030')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from pipeline.decode import decode_html
+from pipeline.extract import EXTRACTOR_VERSION, extract_article
+from pipeline.fingerprint import text_sha256
+from pipeline.normalize import normalize_text
+from pipeline.urls import canonical_link, canonicalize_url
+from storage.errors import DecodeError, ExtractionError
+
+# rel=canonical lives in <head>; looking further only costs time on long pages.
+CANONICAL_WINDOW = 16_384
+
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(
+    r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+)
+
+
+
+@dataclass(frozen=True)
+class ProcessedPage:
+    """What processing found in one capture, ready to be versioned.
+
+    `url` is the document URL: the canonical link if the page names one on its
+    own host, else the fetched URL canonicalised. `text` is normalised, and
+    `text_sha256` is its digest, the key versioning compares.
+    `decode_fallback` is True when the encoding was detected or replaced rather
+    than read from a declaration the bytes agreed with.
+    """
+
+    url: str
+    title: str | None
+    published: str | None
+    origin: str | None
+    author: str | None
+    editor: str | None
+    doc_number: str | None
+    text: str
+    text_sha256: str
+    encoding: str
+    encoding_reason: str
+    extractor_version: str
+    decode_fallback: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def process_capture(
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    canonical_url: str | None = None,
+) -> ProcessedPage:
+    """Decode, extract and normalise one captured response body.
+
+    `url` is the URL the page was fetched from. `canonical_url`, when given,
+    is used as the document URL as is; when None it is found from the page's
+    ``<link rel="canonical">`` (same host only) or the fetched URL.
+
+    Raises DecodeError or ExtractionError naming the URL, so a failure logged
+    or stored against a capture says which page it was.
+    """
+    try:
+        decoded = decode_html(body, content_type)
+    except DecodeError as exc:
+        raise DecodeError(f"{url}: {exc}") from exc
+    document_url = canonical_url or document_url_of(decoded.text, url)
+    try:
+        article = extract_article(decoded.text, url=document_url)
+    except ExtractionError as exc:
+        raise ExtractionError(f"{url}: {exc}") from exc
+    text = normalize_text(article.text)
+    if not text.strip():
+        raise ExtractionError(
+            f"{url}: the page holds no article text after normalising. If this URL is not an "
+            "article, narrow the source's article_urls patterns so it is only followed."
+        )
+    return ProcessedPage(
+        url=document_url,
+        title=_clean(article.title),
+        published=article.published,
+        origin=_clean(article.origin),
+        author=_clean(article.author),
+        editor=_clean(article.editor),
+        doc_number=_clean(article.doc_number),
+        text=text,
+        text_sha256=text_sha256(text),
+        encoding=decoded.encoding,
+        encoding_reason=decoded.reason,
+        extractor_version=EXTRACTOR_VERSION,
+        decode_fallback=is_decode_fallback(decoded.reason),
+    )
+
+
+def document_url_of(html: str, page_url: str) -> str:
+    """The URL the article should be filed under: its rel=canonical, or the page URL.
+
+    Only the first `CANONICAL_WINDOW` characters are searched; `canonical_link`
+    decides whether the named URL is believed (same host) and canonicalises it.
+    """
+    href = find_canonical_href(html[:CANONICAL_WINDOW])
+    if href is None:
+        return canonicalize_url(page_url)
+    return canonical_link(page_url, href)
+
+
+def find_canonical_href(html: str) -> str | None:
+    """The href of the first ``<link rel="canonical">`` tag in `html`, or None.
+
+    A regular expression rather than a parser: it runs on every article and
+    only needs one attribute of one tag in the head.
+    """
+    for tag in _LINK_TAG.finditer(html):
+        attributes = {
+            match.group(1).lower(): next(g for g in match.groups()[1:] if g is not None)
+            for match in _ATTRIBUTE.finditer(tag.group(0))
+        }
+        rels = attributes.get("rel", "").lower().split()
+        href = attributes.get("href", "").strip()
+        if "canonical" in rels and href:
+            return href
+    return None
+
+
+def is_decode_fallback(reason: str) -> bool:
+    """True when the decoder detected the encoding or replaced bytes, rather than trusting a declaration.
+
+    `decode_html` ends its reason with the evidence that decided (``"detected"``,
+    ``"fallback with 3 replacement characters"``, ``"meta gbk read as gb18030"``);
+    only that last part matters here. Pages counted this way are the ones worth
+    a look when a site's text comes out garbled.
+    """
+    deciding = reason.rsplit(";", 1)[-1].strip().lower()
+    return deciding == "detected" or deciding.startswith("fallback") or "replacement" in deciding
+
+
+def _clean(value: str | None) -> str | None:
+    """Metadata normalised like the text, and None rather than an empty string."""
+    if value is None:
+        return None
+    value = normalize_text(value).strip()
+    return value or None

@@ -1,0 +1,335 @@
+"""Run `process_capture` on every core; record the results from one process.
+
+Extraction is CPU work (HTML parsing, trafilatura), measured in tens of
+milliseconds a page. A crawl's Twisted reactor must never wait for it, and a
+reprocess run over a whole archive should use every core. So the work goes to
+a `ProcessPoolExecutor`, and only small, quick database writes happen in the
+process that owns the pool:
+
+- workers are pure: they get a `ProcessJob` (the body, or where the body lies
+  in a WARC file) and return a `ProcessedPage` or raise;
+- the parent is the single writer: it records each page with
+  `VersionStore.record` and marks failures with `CaptureLog.mark_failed`.
+  SQLite allows one writer at a time, and one writer also means versioning
+  never races itself over the same document.
+
+The pool bounds the jobs in flight (``workers × queue_per_worker``) so a fast
+crawl over a slow extractor keeps memory flat: `try_submit` says no when full,
+`submit` collects finished results until there is room.
+
+The pool is reactor-agnostic. A crawl calls `collect()` from a Twisted looping
+call; ``dangan reprocess`` just calls `submit` in a loop and `drain` at the end.
+
+Example:
+    >>> with ProcessingPool(db, workers=2, on_result=print) as pool:
+    ...     for capture in CaptureLog(db).unprocessed(source="xiangtan-gov"):
+    ...         pool.submit(ProcessJob.from_warc(capture, data_dir))
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.process import ProcessedPage, process_capture
+from storage.captures import CaptureLog
+from storage.database import Database
+from storage.errors import DanganError, ExtractionError
+from storage.times import utc_now
+from storage.versions import Outcome, PageRecord, VersionStore
+from storage.warc import read_response
+
+log = logging.getLogger(__name__)
+
+#: Jobs allowed in flight per worker before `submit` waits: enough to keep every
+#: worker busy while results travel back, few enough that bodies do not pile up.
+DEFAULT_QUEUE_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class ProcessJob:
+    """One capture to process: its body in memory, or where to read it from a WARC file.
+
+    A crawl passes the body it just fetched. Resuming or reprocessing passes the
+    WARC location instead, so the worker, not the single-writer parent, does
+    the reading and decompressing.
+    """
+
+    capture_id: int
+    source: str
+    url: str
+    content_type: str | None
+    fetched_at: datetime
+    body: bytes | None = None
+    data_dir: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    reprocessed: bool = False
+
+    @classmethod
+    def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "ProcessJob":
+        """A job for a stored `Capture` row, read back from its WARC record by the worker."""
+        return cls(
+            capture_id=capture.id,
+            source=capture.source,
+            url=capture.url,
+            content_type=capture.content_type,
+            fetched_at=capture.fetched_at,
+            data_dir=str(data_dir),
+            warc_file=capture.warc_file,
+            warc_offset=capture.warc_offset,
+            reprocessed=reprocessed,
+        )
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What became of one job, handed to the pool's `on_result` callback.
+
+    `outcome` is None when processing or recording failed; `error` then says why.
+    """
+
+    capture_id: int
+    url: str
+    outcome: Outcome | None
+    document_id: int | None = None
+    version_number: int | None = None
+    error: str | None = None
+    decode_fallback: bool = False
+
+
+def run_job(job: ProcessJob) -> ProcessedPage:
+    """Process one job; runs in a worker process.
+
+    Any failure comes back as a DanganError naming the URL: an unexpected
+    exception from a parser deep inside extraction is still a page that failed,
+    and its type and message are what the capture's error should say. Only
+    DanganErrors are sure to pickle back to the parent intact.
+    """
+    try:
+        if job.body is not None:
+            body = job.body
+        else:
+            if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
+                raise ExtractionError(f"{job.url}: the job carries neither a body nor a WARC location")
+            body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
+        return process_capture(body, job.content_type, job.url)
+    except DanganError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise ExtractionError(f"{job.url}: {type(exc).__name__}: {exc}") from None
+
+
+def default_workers() -> int:
+    """One worker per core: processing is CPU-bound and the parent mostly waits on I/O."""
+    return os.cpu_count() or 1
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Forkserver where the platform has it, spawn otherwise; never plain fork.
+
+    Forking a process that runs a Twisted reactor, threads and open database
+    connections copies all of them into the child in whatever state they are
+    in. A forkserver starts clean and forks workers from that clean process,
+    with the processing modules already imported, so workers start quickly.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.process"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessingPool:
+    """Worker processes for `process_capture`, with the parent as the single database writer.
+
+    `on_result(JobResult)` is called in the parent, from whichever call
+    collected the result (`collect`, `submit` or `drain`), after the result is
+    committed. `counts` tallies outcomes by name (``new_document``, …,
+    ``errors``, ``decode_fallback``) for callers that want a summary.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        workers: int | None = None,
+        queue_per_worker: int | None = None,
+        on_result: Callable[[JobResult], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.workers = workers or default_workers()
+        self.max_in_flight = self.workers * (queue_per_worker or DEFAULT_QUEUE_PER_WORKER)
+        self.on_result = on_result
+        self.counts: Counter[str] = Counter()
+        self._clock = clock
+        self._versions = VersionStore(db)
+        self._captures = CaptureLog(db)
+        # Each future with its job and the executor it went to (see _replace_broken_executor).
+        self._in_flight: dict[Future, tuple[ProcessJob, ProcessPoolExecutor]] = {}
+        self._executor = self._new_executor()
+        self._closed = False
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context())
+
+    @property
+    def in_flight(self) -> int:
+        """Jobs submitted whose results have not been recorded yet."""
+        return len(self._in_flight)
+
+    @property
+    def has_room(self) -> bool:
+        return len(self._in_flight) < self.max_in_flight
+
+    def try_submit(self, job: ProcessJob) -> bool:
+        """Queue `job` if there is room and return True; return False, queueing nothing, if full.
+
+        For callers that must not block (the crawl's reactor): they retry later.
+        """
+        if self._closed:
+            raise RuntimeError("ProcessingPool is closed")
+        if not self.has_room:
+            return False
+        try:
+            future = self._executor.submit(run_job, job)
+        except BrokenProcessPool:
+            self._replace_broken_executor()
+            future = self._executor.submit(run_job, job)
+        self._in_flight[future] = (job, self._executor)
+        return True
+
+    def submit(self, job: ProcessJob) -> None:
+        """Queue `job`, first recording finished results until there is room (blocks)."""
+        while not self.try_submit(job):
+            self.collect(timeout=None)
+
+    def collect(self, timeout: float | None = 0) -> int:
+        """Record every finished job and return how many were recorded.
+
+        `timeout=0` never blocks; `timeout=None` waits until at least one job
+        finishes (if any are in flight); a number waits at most that long.
+        """
+        if not self._in_flight:
+            return 0
+        if timeout == 0:
+            done = [future for future in self._in_flight if future.done()]
+        else:
+            done, _ = wait(list(self._in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
+        broken = False
+        for future in done:
+            job, executor = self._in_flight.pop(future)
+            broken |= self._record(job, future) and executor is self._executor
+        if broken:
+            self._replace_broken_executor()
+        return len(done)
+
+    def drain(self) -> None:
+        """Wait for and record every job in flight."""
+        while self._in_flight:
+            self.collect(timeout=None)
+
+    def close(self) -> None:
+        """Drain, then stop the worker processes. The pool cannot be used afterwards."""
+        if self._closed:
+            return
+        try:
+            self.drain()
+        finally:
+            self._closed = True
+            self._executor.shutdown(wait=True)
+
+    def __enter__(self) -> "ProcessingPool":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _record(self, job: ProcessJob, future: Future) -> bool:
+        """Store one finished job's result or failure; return True if the pool broke."""
+        try:
+            page = future.result()
+        except BrokenProcessPool as exc:
+            # A worker died (killed, out of memory, a crash in C code). The job
+            # may or may not be the cause; it is marked failed so it is counted
+            # and `dangan reprocess` can retry it, rather than lost.
+            self._fail(job, f"{job.url}: the worker process died while processing it ({exc})")
+            return True
+        except DanganError as exc:
+            self._fail(job, str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - anything else still fails only this capture
+            self._fail(job, f"{job.url}: {type(exc).__name__}: {exc}")
+            return False
+
+        record = PageRecord(
+            url=page.url,
+            source=job.source,
+            capture_id=job.capture_id,
+            seen_at=job.fetched_at,
+            title=page.title,
+            published=page.published,
+            origin=page.origin,
+            author=page.author,
+            editor=page.editor,
+            doc_number=page.doc_number,
+            text=page.text,
+            text_sha256=page.text_sha256,
+            encoding=page.encoding,
+            encoding_reason=page.encoding_reason,
+            extractor_version=page.extractor_version,
+        )
+        try:
+            stored = self._versions.record(record, reprocessed=job.reprocessed)
+        except DanganError as exc:
+            self._fail(job, f"{job.url}: could not record the version: {exc}")
+            return False
+        if page.decode_fallback:
+            self.counts["decode_fallback"] += 1
+            log.info("%s: encoding guessed (%s)", job.url, page.encoding_reason)
+        self.counts[stored.outcome.value] += 1
+        self._emit(
+            JobResult(
+                capture_id=job.capture_id,
+                url=page.url,
+                outcome=stored.outcome,
+                document_id=stored.document_id,
+                version_number=stored.version_number,
+                decode_fallback=page.decode_fallback,
+            )
+        )
+        return False
+
+    def _fail(self, job: ProcessJob, error: str) -> None:
+        log.warning("processing failed for capture %s: %s", job.capture_id, error)
+        self.counts["errors"] += 1
+        try:
+            self._captures.mark_failed(job.capture_id, error, self._clock())
+        except DanganError as exc:
+            # The capture stays unprocessed, so the next crawl or reprocess retries it.
+            log.error("could not mark capture %s failed: %s", job.capture_id, exc)
+        self._emit(JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error))
+
+    def _emit(self, result: JobResult) -> None:
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def _replace_broken_executor(self) -> None:
+        """Start fresh workers after one died.
+
+        Jobs still queued in the dead pool finish with BrokenProcessPool and are
+        marked failed when collected; they are told apart from a new breakage by
+        the executor they were submitted to.
+        """
+        log.error("a processing worker died; starting a new pool of %d workers", self.workers)
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._new_executor()

@@ -162,8 +162,7 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     for declaration, codec in believable:
         text, replaced = _replacing(raw, codec)
         if _is_near_miss(text, replaced):
-            plural = "s" if replaced != 1 else ""
-            decision = f"{_declared(declaration, codec)} with {replaced} replacement character{plural}"
+            decision = f"{_declared(declaration, codec)} with {_replacements(replaced)}"
             return _done(text, codec, notes + [decision])
 
     detected = _detect(raw, utf8_text)
@@ -274,18 +273,25 @@ def _detect(raw: bytes, utf8_text: str | None) -> tuple[str, str] | None:
 
 def _fallback(raw: bytes, preferred: list[str], notes: list[str]) -> Decoded:
     """The codec that leaves the fewest replacement characters; declared codecs win ties."""
-    candidates = list(dict.fromkeys(preferred + list(_FALLBACK_CODECS)))
-    best_text, best_codec, best_replaced = "", candidates[0], -1
-    for codec in candidates:
-        text, replaced = _replacing(raw, codec)
-        if best_replaced < 0 or replaced < best_replaced:
-            best_text, best_codec, best_replaced = text, codec, replaced
-    plural = "s" if best_replaced != 1 else ""
+    best_text, best_replaced = _replacing(raw, "utf-8")
+    best_codec = "utf-8"
+    # Near-valid UTF-8 wins outright: another codec may leave fewer U+FFFD
+    # only by turning every character into the wrong one.
+    if not _is_near_miss(best_text, best_replaced):
+        best_replaced = -1
+        for codec in dict.fromkeys(preferred + list(_FALLBACK_CODECS)):
+            text, replaced = _replacing(raw, codec)
+            if best_replaced < 0 or replaced < best_replaced:
+                best_text, best_codec, best_replaced = text, codec, replaced
     logger.warning(
-        "no encoding decodes these %d bytes cleanly; used %s with %d replacement character%s",
-        len(raw), best_codec, best_replaced, plural,
+        "no encoding decodes these %d bytes cleanly; used %s with %s",
+        len(raw), best_codec, _replacements(best_replaced),
     )
-    return Decoded(best_text, best_codec, "; ".join(notes + [f"fallback with {best_replaced} replacement character{plural}"]))
+    return _done(best_text, best_codec, notes + [f"fallback with {_replacements(best_replaced)}"])
+
+
+def _replacements(count: int) -> str:
+    return f"{count} replacement character{'' if count == 1 else 's'}"
 
 
 def _lenient(raw: bytes, codec: str, notes: list[str]) -> Decoded:
@@ -294,7 +300,7 @@ def _lenient(raw: bytes, codec: str, notes: list[str]) -> Decoded:
     if text is not None:
         return _done(text, codec, notes)
     text, replaced = _replacing(raw, codec)
-    return _done(text, codec, notes + [f"{replaced} replacement characters"])
+    return _done(text, codec, notes + [_replacements(replaced)])
 
 
 def _done(text: str, codec: str, notes: list[str]) -> Decoded:

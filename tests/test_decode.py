@@ -176,6 +176,14 @@ def test_page_cut_off_mid_character_keeps_its_declared_encoding():
     assert result.reason.endswith("meta gb2312 read as gb18030 with 1 replacement character")
 
 
+def test_utf8_page_with_one_stray_byte_stays_utf8():
+    raw = page(ARTICLE * 3, "utf-8").replace("。".encode(), b"\xff", 1)
+    result = decode_html(raw)
+    assert ARTICLE[:-1] in result.text
+    assert result.encoding == "utf-8"
+    assert result.reason == "fallback with 1 replacement character"
+
+
 def test_garbage_bytes_fall_back_with_replacement_characters_and_never_raise():
     raw = b"\x80\xff\x80\xff\x80"
     result = decode_html(raw)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.database import Database
@@ -205,8 +205,9 @@ def export(
             .outerjoin(original, original.id == Document.duplicate_of_id)
         )
         if not all_versions:
-            newest = select(Version.number).where(Version.document_id == Document.id)
-            query = query.where(Version.number == newest.order_by(Version.number.desc()).limit(1).scalar_subquery())
+            other = aliased(Version)
+            newest = select(func.max(other.number)).where(other.document_id == Document.id)
+            query = query.where(Version.number == newest.scalar_subquery())
         if source is not None:
             query = query.where(Document.source == source)
         if cutoff is not None:

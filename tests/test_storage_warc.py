@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import itertools
@@ -64,7 +65,6 @@ def test_written_file_holds_exactly_the_expected_records(data_dir: Path) -> None
     )
     assert b"software: dangan" in info
     block_digest = hashlib.sha256(http).digest()
-    import base64
 
     assert response == (
         b"WARC-Type: response\r\n"

@@ -151,8 +151,8 @@ class CaptureLog:
         with self.db.session() as session:
             return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
 
-    def all_for_reprocess(self, source: str | None = None) -> Iterator[Capture]:
-        """Every 2xx capture, oldest first, fetched in batches.
+    def all_for_reprocess(self, source: str | None = None, *, batch_size: int = _BATCH) -> Iterator[Capture]:
+        """Every 2xx capture, oldest first, fetched `batch_size` at a time.
 
         Each batch is read in its own short transaction, so the caller may
         write (record versions) between items without waiting on this reader.
@@ -170,9 +170,9 @@ class CaptureLog:
                     )
                 )
             with self.db.session() as session:
-                batch = list(session.scalars(query.order_by(Capture.fetched_at, Capture.id).limit(_BATCH)))
+                batch = list(session.scalars(query.order_by(Capture.fetched_at, Capture.id).limit(batch_size)))
             yield from batch
-            if len(batch) < _BATCH:
+            if len(batch) < batch_size:
                 return
             after = (batch[-1].fetched_at, batch[-1].id)
 

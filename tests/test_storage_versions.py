@@ -206,3 +206,24 @@ def test_live_urls_are_per_source(store: VersionStore) -> None:
     assert store.live_urls("gov") == [URL]
     assert store.live_urls("sh") == [OTHER]
     assert store.live_urls("nobody") == []
+
+
+def test_concurrent_writers_of_one_new_url_make_one_document(db_url: str) -> None:
+    # Separate Database objects, as separate processes would have.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storage.database import open_database
+
+    databases = [open_database(db_url) for _ in range(4)]
+    try:
+        def work(n: int):
+            return VersionStore(databases[n]).record(page(text=f"{TEXT}\n第{n}稿", seen_at=DAY1 + timedelta(hours=n)))
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(work, range(4)))
+        assert sorted(r.outcome.value for r in results) == ["new_document"] + ["new_version"] * 3
+        assert len({r.document_id for r in results}) == 1
+        assert [v.number for v in VersionStore(databases[0]).history(URL)] == [1, 2, 3, 4]
+    finally:
+        for database in databases:
+            database.dispose()

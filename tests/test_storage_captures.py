@@ -1,0 +1,89 @@
+"""Crawl runs and captures, written and read back through CaptureLog, on both backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from storage.captures import CaptureLog
+from storage.database import Database
+from storage.errors import StoreError
+from storage.warc import WarcLocation
+
+T0 = datetime(2024, 5, 1, 8, 0)
+
+
+def location(offset: int) -> WarcLocation:
+    return WarcLocation("warc/a.warc.gz", offset, 10, f"<urn:uuid:{offset}>", f"{offset:064x}")
+
+
+def add(log: CaptureLog, offset: int, *, source: str = "gov", status: int = 200, minutes: int = 0,
+        run_id: int | None = None) -> int:
+    return log.add(run_id=run_id, source=source, url=f"http://www.gov.cn/{offset}.htm", status_code=status,
+                   content_type="text/html", fetched_at=T0 + timedelta(minutes=minutes),
+                   location=location(offset))
+
+
+def test_a_new_run_interrupts_the_running_one_of_its_source(db: Database) -> None:
+    log = CaptureLog(db)
+    killed = log.start_run("gov", T0)
+    other = log.start_run("sh", T0)
+    current = log.start_run("gov", T0 + timedelta(hours=1))
+    assert log.run(killed).status == "interrupted"
+    assert log.run(other).status == "running"
+    assert log.run(current).status == "running"
+
+
+def test_finish_run_keeps_status_and_counts(db: Database) -> None:
+    log = CaptureLog(db)
+    run_id = log.start_run("gov", T0)
+    log.finish_run(run_id, T0 + timedelta(minutes=5), "finished",
+                   {"pages_fetched": 12, "new_documents": 3, "errors": 1, "dangan/odd": 9})
+    run = log.run(run_id)
+    assert (run.status, run.finished_at, run.pages_fetched, run.new_documents, run.errors, run.unchanged) == (
+        "finished", T0 + timedelta(minutes=5), 12, 3, 1, 0,
+    )
+    with pytest.raises(StoreError, match="no crawl run 999"):
+        log.finish_run(999, T0, "finished", {})
+    with pytest.raises(StoreError, match="not one of"):
+        log.finish_run(run_id, T0, "done", {})
+
+
+def test_captures_read_back_and_adding_one_twice_is_harmless(db: Database) -> None:
+    log = CaptureLog(db)
+    run_id = log.start_run("gov", T0)
+    first = add(log, 100, run_id=run_id)
+    assert add(log, 100, run_id=run_id) == first
+    capture = log.get(first)
+    assert (capture.run_id, capture.url, capture.warc_file, capture.warc_offset, capture.warc_record_id) == (
+        run_id, "http://www.gov.cn/100.htm", "warc/a.warc.gz", 100, "<urn:uuid:100>",
+    )
+    clash = WarcLocation("warc/a.warc.gz", 100, 10, "<urn:uuid:other>", "0" * 64)
+    with pytest.raises(StoreError, match="already claims"):
+        log.add(run_id=None, source="gov", url="x", status_code=200, content_type=None, fetched_at=T0,
+                location=clash)
+
+
+def test_unprocessed_oldest_first_and_failures_leave_the_queue(db: Database) -> None:
+    log = CaptureLog(db)
+    late = add(log, 1, minutes=10)
+    early = add(log, 2, minutes=1)
+    elsewhere = add(log, 3, source="sh", minutes=5)
+    assert [c.id for c in log.unprocessed()] == [early, elsewhere, late]
+    assert [c.id for c in log.unprocessed("gov")] == [early, late]
+    log.mark_failed(early, "undecodable bytes", T0 + timedelta(hours=1))
+    assert [c.id for c in log.unprocessed("gov")] == [late]
+    assert log.get(early).process_error == "undecodable bytes"
+    with pytest.raises(StoreError, match="no capture 999"):
+        log.mark_failed(999, "x", T0)
+
+
+def test_all_for_reprocess_streams_every_2xx_capture_oldest_first(db: Database) -> None:
+    log = CaptureLog(db)
+    ids = [add(log, n, minutes=10 - n) for n in range(7)]
+    add(log, 50, status=404)
+    add(log, 51, status=301)
+    add(log, 52, source="sh")
+    assert [c.id for c in log.all_for_reprocess("gov", batch_size=3)] == list(reversed(ids))
+    assert len(list(log.all_for_reprocess())) == 8

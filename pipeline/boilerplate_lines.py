@@ -63,26 +63,29 @@ def is_boilerplate_line(line: str) -> bool:
     return False
 
 
-def clean_lines(text: str, title: str | None = None) -> str:
+def clean_lines(text: str) -> str:
     """Drop boilerplate lines from extracted `text`, keeping article order.
 
-    A leading copy of the title and a bare publication date under it are
-    dropped too: the title and date live in the Article's fields.
+    A bare publication date near the top is dropped too: the date lives in
+    the Article's fields. Heading lines are kept, the title among them: a
+    notice's own heading is part of its text.
     """
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    # Everything after a tail heading in the second half is a related list.
+    # Everything after a tail heading is a related list, once most of the
+    # text lies before it (a heading near the top may be the article's own).
+    total = sum(map(len, lines)) or 1
+    seen = 0
     for i, line in enumerate(lines):
-        if i >= len(lines) / 2 and len(line) <= 20 and _TAIL_HEADING.match(line):
+        if seen >= 0.4 * total and len(line) <= 20 and _TAIL_HEADING.match(line):
             lines = lines[:i]
             break
+        seen += len(line)
     kept: list[str] = []
     for i, line in enumerate(lines):
         if is_boilerplate_line(line):
             continue
         if i < 3 and _DATE_ONLY.match(line):
-            continue
-        if not kept and title and _squash(line) == _squash(title):
             continue
         kept.append(line)
     # Teasers: a run of "…"-ended lines closing the text is a related list.

@@ -17,6 +17,7 @@ The stages, in order:
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -26,7 +27,7 @@ from lxml import etree
 
 from pipeline.article import Article
 from pipeline.boilerplate_lines import clean_lines
-from pipeline.main_block import block_text, densest_block
+from pipeline.main_block import block_text
 from pipeline.page_chrome import prune_chrome
 from pipeline.page_metadata import read_metadata
 from storage.errors import ExtractionError
@@ -70,18 +71,18 @@ def extract_article(html: str, url: str | None = None) -> Article:
     """
     tree = _parse(html, url)
     meta = read_metadata(tree)
-    body = prune_chrome(tree)
-
-    # Measure the dense block before trafilatura, which edits the tree.
-    block = densest_block(body)
-    dense_text = block_text(block) if block is not None else ""
+    page = prune_chrome(tree)
+    # Trafilatura edits the tree it is given, so keep the dense block aside;
+    # it is rendered only when trafilatura's answer falls short.
+    main = copy.deepcopy(page.main) if page.main is not None else None
+    dense_len = _visible_len("".join(main.itertext())) if main is not None else 0
 
     try:
         extracted = trafilatura.extract(
             tree,
             url=url,
             fast=True,
-            favor_recall=True,
+            favor_precision=True,
             include_tables=True,
             include_comments=False,
         ) or ""
@@ -89,13 +90,14 @@ def extract_article(html: str, url: str | None = None) -> Article:
         log.warning("trafilatura failed on %s (%s); using the dense block", url, exc)
         extracted = ""
 
-    if _visible_len(extracted) < _MIN_SHARE_OF_DENSE * _visible_len(dense_text):
-        log.debug("trafilatura kept too little on %s; using the dense block", url)
-        text = dense_text
-    else:
-        text = extracted
+    text = extracted
+    if main is not None and _visible_len(extracted) < _MIN_SHARE_OF_DENSE * dense_len:
+        dense_text = block_text(main)
+        if _visible_len(extracted) < _MIN_SHARE_OF_DENSE * _visible_len(dense_text):
+            log.debug("trafilatura kept too little on %s; using the dense block", url)
+            text = dense_text
 
-    text = clean_lines(text, meta.title)
+    text = clean_lines(text)
     return Article(
         title=meta.title,
         text=text,

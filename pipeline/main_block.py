@@ -18,6 +18,12 @@ _BLOCKS = frozenset(
     "p div td th tr li ul ol table section article main form dl dt dd h1 h2 h3 h4 h5 h6 "
     "blockquote pre center header address figure figcaption body".split()
 )
+# How many top-credited blocks are weighed by their link density.
+_FINALISTS = 6
+# A child of the article block with more link text than this is a link list.
+_MAX_LINK_SHARE = 0.5
+# Blocks that are dropped whole from a rendering when they are link lists.
+_LIST_BLOCKS = frozenset("div td tr table ul ol dl li tbody section center form".split())
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
 
 
@@ -72,8 +78,10 @@ def densest_block(body: HtmlElement) -> HtmlElement | None:
                 node = node.getparent()
     if not credit:
         return None
+    # Link density is costly to measure (it walks the subtree), so only the
+    # few best-credited candidates are weighed by it.
     best, best_score = None, 0.0
-    for node, score in credit.items():
+    for node, score in sorted(credit.items(), key=lambda item: item[1], reverse=True)[:_FINALISTS]:
         total = _visible_len("".join(node.itertext())) or 1
         adjusted = score * (1 - min(_link_chars(node) / total, 1.0))
         if adjusted > best_score:
@@ -81,11 +89,24 @@ def densest_block(body: HtmlElement) -> HtmlElement | None:
     return best
 
 
+def _is_link_list(el: HtmlElement) -> bool:
+    total = _visible_len("".join(el.itertext()))
+    return total > 0 and _link_chars(el) > _MAX_LINK_SHARE * total
+
+
 def block_text(el: HtmlElement) -> str:
-    """Render `el` as lines: one per paragraph, block element or <br>-separated run."""
+    """Render `el` as lines: one per paragraph, block element or <br>-separated run.
+
+    Blocks inside `el` that are mostly link text (a channel bar above the
+    article, a related list below it) are left out.
+    """
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
+        if node is not el and node.tag in _LIST_BLOCKS and _is_link_list(node):
+            if node.tail:
+                parts.append(node.tail)
+            return
         tag = node.tag if isinstance(node.tag, str) else ""
         is_block = tag in _BLOCKS or tag == "br"
         if is_block:

@@ -11,18 +11,22 @@ generic extractor handles badly on Chinese sites: layout tables become divs,
 `<form>` wrappers (university CMS pages) and WeChat `<section>` runs become
 divs, and ruby reading aids (`<rt>`, `<rp>`) are dropped so 務(wù) reads 務.
 
-Every removal is guarded: an element holding most of the page's text is never
-dropped, however chrome-like its class name, because some CMSs put the whole
-article inside `<div class="main-nav-content">` or similar.
+Every removal is guarded by the densest block of prose, found before any
+chrome goes: that block and its ancestors are never dropped, however
+chrome-like their class names (a CMS may wrap the article in
+`<div class="qgl_fontsize_box">`), and inside it only small pieces go.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from pipeline.main_block import densest_block
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +83,43 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 # A chrome candidate is spared if it holds more than this share of the page's
 # text: the guard against CMSs that wrap the article in a "nav"-named div.
 _MAX_SHARE = 0.4
+# Inside the article block, a chrome candidate must be smaller than this share.
+_MAX_SHARE_OF_MAIN = 0.25
 # Text-pattern matches climb to an ancestor only while it stays this short.
 _MAX_CHROME_CHARS = 300
 
 _BLOCK_TAGS = frozenset("div p td th tr li ul ol table section article dl dd dt h1 h2 h3 h4 h5 h6 span center font".split())
+
+
+@dataclass
+class PrunedPage:
+    """The pruned <body> and the densest prose block found in it (None if none)."""
+
+    body: HtmlElement
+    main: HtmlElement | None
+
+
+class _Guard:
+    """Decides whether a chrome candidate may go without taking the article along."""
+
+    def __init__(self, body: HtmlElement, main: HtmlElement | None) -> None:
+        self.total = _text_len(body) or 1
+        self.main = main
+        self.protected = set(main.iterancestors()) | {main} if main is not None else set()
+        self.main_len = _text_len(main) if main is not None else 0
+
+    def allows(self, el: HtmlElement, length: int | None = None) -> bool:
+        if el in self.protected or el.getparent() is None:
+            return False
+        if el.get("id") == "js_content":
+            return False
+        length = _text_len(el) if length is None else length
+        if self.main is None:
+            return length <= _MAX_SHARE * self.total
+        if any(a is self.main for a in el.iterancestors()):
+            # Inside the article only small pieces go: a share bar, a 【打印】 line.
+            return length <= _MAX_SHARE_OF_MAIN * self.main_len
+        return True
 
 
 def _text_len(el: HtmlElement) -> int:
@@ -133,20 +170,17 @@ def _drop_non_text(tree: HtmlElement) -> None:
         _drop(el)
 
 
-def _drop_named_chrome(body: HtmlElement, total: int) -> None:
+def _drop_named_chrome(body: HtmlElement, guard: _Guard) -> None:
     for el in list(body.iter()):
         if not isinstance(el.tag, str) or el.tag in ("body", "html"):
             continue
         if el.getparent() is None or not _is_chrome_name(el):
             continue
-        if el.get("id") == "js_content":
-            continue
-        if _text_len(el) > _MAX_SHARE * total:
-            continue
-        _drop(el)
+        if guard.allows(el):
+            _drop(el)
 
 
-def _drop_by_text(body: HtmlElement, total: int) -> None:
+def _drop_by_text(body: HtmlElement, guard: _Guard) -> None:
     """Drop the block around short chrome phrases (当前位置, 上一篇, ICP备…)."""
     hits = body.xpath("//text()[string-length(normalize-space(.)) > 1]")
     for node in hits:
@@ -167,7 +201,7 @@ def _drop_by_text(body: HtmlElement, total: int) -> None:
         cur = el
         while cur is not None and cur.tag not in ("body", "html"):
             length = _text_len(cur)
-            if length > _MAX_CHROME_CHARS or length > _MAX_SHARE * total:
+            if length > _MAX_CHROME_CHARS or not guard.allows(cur, length):
                 break
             best = cur
             cur = cur.getparent()
@@ -175,26 +209,35 @@ def _drop_by_text(body: HtmlElement, total: int) -> None:
             _drop(best)
 
 
-def _drop_listing_blocks(body: HtmlElement, total: int) -> None:
+def _drop_listing_blocks(body: HtmlElement, guard: _Guard) -> None:
     """Drop 相关阅读/猜你喜欢 headings together with the list that follows them."""
-    for node in body.xpath("//text()[string-length(normalize-space(.)) < 12]"):
+    hits = body.xpath(
+        "//text()[string-length(.) < 40 and (contains(., '相关') or contains(., '推荐') or contains(., '喜欢')"
+        " or contains(., '热') or contains(., '排行') or contains(., '最新'))]"
+    )
+    for node in hits:
         if not _LIST_HEADING.match(node):
             continue
         el = node.getparent()
-        if el is None or el.getparent() is None:
+        if el is None or el.getparent() is None or not guard.allows(el):
             continue
         container = el
         # Climb while the container is mostly this heading plus a list of links.
         while container.getparent() is not None and container.getparent().tag not in ("body", "html"):
             parent = container.getparent()
             length = _text_len(parent)
-            if length > 1500 or length > _MAX_SHARE * total:
+            if length > 1500 or not guard.allows(parent, length):
                 break
             container = parent
         siblings = [s for s in container.itersiblings()] if container is el else []
         _drop(container)
         for sib in siblings:
-            if isinstance(sib.tag, str) and sib.tag in ("ul", "ol", "dl", "div", "table") and _link_density(sib) > 0.5:
+            if (
+                isinstance(sib.tag, str)
+                and sib.tag in ("ul", "ol", "dl", "div", "table")
+                and _link_density(sib) > 0.5
+                and guard.allows(sib)
+            ):
                 _drop(sib)
             else:
                 break
@@ -248,18 +291,18 @@ def _unwrap_layout(body: HtmlElement) -> None:
                 el.tag = "div"
 
 
-def prune_chrome(tree: HtmlElement) -> HtmlElement:
-    """Remove chrome from `tree` in place and return its <body> (or the root)."""
+def prune_chrome(tree: HtmlElement) -> PrunedPage:
+    """Remove chrome from `tree` in place; return the body and its densest block."""
     drop_reading_aids(tree)
     drop_hidden(tree)
     _drop_non_text(tree)
     body = tree.find(".//body")
     if body is None:
         body = tree
-    total = _text_len(body) or 1
     drop_disclosure_table(body)
-    _drop_listing_blocks(body, total)
-    _drop_named_chrome(body, total)
-    _drop_by_text(body, total)
+    guard = _Guard(body, densest_block(body))
+    _drop_listing_blocks(body, guard)
+    _drop_named_chrome(body, guard)
+    _drop_by_text(body, guard)
     _unwrap_layout(body)
-    return body
+    return PrunedPage(body=body, main=guard.main)

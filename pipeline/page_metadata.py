@@ -136,11 +136,21 @@ def _value_after(label: str, text: str) -> str | None:
     return value or None
 
 
-def _labelled(tree: HtmlElement, labels: tuple[str, ...]) -> str | None:
+_ANY_LABEL = re.compile(
+    "|".join(sorted({label for group in _LABELS.values() for label in group if len(label) > 1}))
+)
+
+
+def _short_text_nodes(tree: HtmlElement) -> list:
+    """Every short text node of the body: bylines and table cells, not prose."""
+    return [node for node in tree.xpath("//body//text()") if len(node) < 200]
+
+
+def _labelled(nodes: list, labels: tuple[str, ...]) -> str | None:
     """Find `label：value`, whether in one line or split across cells of a table."""
     for label in labels:
-        for node in tree.xpath(f"//body//text()[contains(., '{label}')]"):
-            if len(node) > 200:
+        for node in nodes:
+            if label not in node:
                 continue
             el = node.getparent()
             if el is None:
@@ -175,19 +185,19 @@ def _wechat_account(tree: HtmlElement) -> str | None:
     return None
 
 
-def _published(tree: HtmlElement, metas: dict[str, str]) -> str | None:
+def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
     for key in _DATE_METAS:
         if key in metas:
             parsed = parse_date(metas[key])
             if parsed:
                 return parsed
-    labelled = _labelled(tree, _LABELS["published"])
+    labelled = _labelled(nodes, _LABELS["published"])
     if labelled:
         parsed = parse_date(labelled)
         if parsed:
             return parsed
-    for node in tree.xpath("//body//text()[string-length(normalize-space(.)) < 80]"):
-        if _DATE_RE.search(node):
+    for node in short:
+        if len(node) < 80 and _DATE_RE.search(node):
             # A date in a short line is a byline date; long prose dates are not.
             parsed = parse_date(node)
             if parsed:
@@ -198,25 +208,27 @@ def _published(tree: HtmlElement, metas: dict[str, str]) -> str | None:
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect title, date, origin, author, editor and document number from `tree`."""
     metas = _metas(tree)
-    meta = PageMetadata(title=_title(tree, metas), published=_published(tree, metas))
-    meta.origin = _labelled(tree, _LABELS["origin"]) or _wechat_account(tree)
+    short = _short_text_nodes(tree)
+    nodes = [node for node in short if _ANY_LABEL.search(node)]
+    meta = PageMetadata(title=_title(tree, metas), published=_published(metas, nodes, short))
+    meta.origin = _labelled(nodes, _LABELS["origin"]) or _wechat_account(tree)
     if not meta.origin:
         for key in _ORIGIN_METAS[:1]:
             meta.origin = metas.get(key) or None
-    meta.author = _labelled(tree, _LABELS["author"][:1])
+    meta.author = _labelled(nodes, _LABELS["author"][:1])
     if not meta.author:
-        for node in tree.xpath("//body//text()[contains(., '记者')]"):
-            if len(node) > 200:
+        for node in short:
+            if "记者" not in node:
                 continue
             match = _REPORTER_RE.search(node)
             if match:
                 meta.author = " ".join(re.split(r"[\s、，,]+", match.group(1).strip()))
                 break
-    meta.editor = _labelled(tree, _LABELS["editor"])
-    meta.doc_number = _labelled(tree, _LABELS["doc_number"])
+    meta.editor = _labelled(nodes, _LABELS["editor"])
+    meta.doc_number = _labelled(nodes, _LABELS["doc_number"])
     if meta.doc_number is None:
-        for node in tree.xpath("//body//text()[contains(., '〔') or contains(., '［')]"):
-            match = _DOC_NUMBER_RE.search(node)
+        for node in short:
+            match = _DOC_NUMBER_RE.search(node) if "〔" in node or "［" in node else None
             if match and len(node.strip()) < 60:
                 meta.doc_number = match.group(0)
                 break

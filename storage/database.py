@@ -39,6 +39,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # generous wait costs nothing and avoids spurious "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# Any fixed number: the PostgreSQL advisory lock held while migrating.
+_MIGRATION_LOCK_KEY = 0x64616E67  # "dang"
+
 # Execution option that asks for BEGIN IMMEDIATE on SQLite (see `_setup_sqlite`).
 _IMMEDIATE = "dangan_sqlite_immediate"
 
@@ -152,7 +155,12 @@ def open_database(url: str) -> Database:
         _setup_sqlite(engine)
 
     try:
-        with engine.begin() as connection:
+        # Two processes may open a new database at once (a crawl and `dangan
+        # process`): take the write lock first so the second waits and then
+        # finds the schema already there, rather than creating it twice.
+        with engine.execution_options(**{_IMMEDIATE: True}).begin() as connection:
+            if not is_sqlite and connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
             command.upgrade(migration_config(connection), "head")
     except SQLAlchemyError as exc:
         engine.dispose()

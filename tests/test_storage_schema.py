@@ -76,3 +76,14 @@ def test_unwritable_sqlite_folder_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="Cannot create the folder"):
         open_database(default_database_url(blocker / "inside"))
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        databases = list(pool.map(lambda _n: open_database(db_url), range(4)))
+    for database in databases:
+        with database.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        database.dispose()

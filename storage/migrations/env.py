@@ -1,9 +1,16 @@
 """Alembic environment for dangan: runs on the connection `open_database` passes in.
 
 There is no alembic.ini; `storage.database.migration_config` builds the
-configuration in code. Run by hand with a URL as well:
-``alembic -x url=sqlite:///dangan-data/dangan.db upgrade head`` from this folder
-needs an ini, so prefer `open_database(url)`, which migrates on open.
+configuration in code, so migrations work from an installed package. To write
+a new migration, autogenerate against a database at the newest revision:
+
+    >>> from alembic import command
+    >>> db = open_database(url)
+    >>> with db.engine.begin() as connection:
+    ...     command.revision(migration_config(connection), "what changed", autogenerate=True)
+
+then tidy the generated file by hand; the migrations, not the models, are
+what a database is built from.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ class CaptureLog:
             warc_record_id=location.record_id,
             payload_sha256=location.payload_sha256,
         )
-        with self.db.session() as session:
+        with self.db.session(write=True) as session:
             session.add(capture)
             try:
                 session.commit()
@@ -178,7 +178,7 @@ class CaptureLog:
 
     def mark_failed(self, capture_id: int, error: str, at: datetime) -> None:
         """Note that processing this capture failed, and why; it is not offered again."""
-        with self.db.session() as session:
+        with self.db.session(write=True) as session:
             changed = session.execute(
                 update(Capture)
                 .where(Capture.id == capture_id)

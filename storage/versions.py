@@ -259,7 +259,7 @@ class VersionStore:
         return version, Outcome.NEW_VERSION
 
     def _mark_capture_failed(self, capture_id: int, error: str) -> None:
-        with self.db.session() as session:
+        with self.db.session(write=True) as session:
             capture = session.get(Capture, capture_id)
             if capture is None:
                 raise StoreError(f"There is no capture {capture_id} to mark failed.")

@@ -1,0 +1,237 @@
+"""The traps of Chinese web pages, each pinned with a small page of our own.
+
+Every test builds a page inline, runs `extract_article` on it and checks what a
+reader of the archive would check: the article is there, in order, and the
+chrome is not; the fields hold the metadata.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import EXTRACTOR_VERSION, extract_article
+from pipeline.page_metadata import parse_date, strip_site_suffix
+from storage.errors import ExtractionError
+
+PARA = "为深入贯彻落实党中央决策部署，切实做好当前各项工作，现将有关事项通知如下，请各单位认真抓好落实，确保取得实效。"
+
+NOTICE = f"""<html><head><title>关于做好2020年组织工作的通知 - 大庆组工网</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/a">工作动态</a> <a href="/b">政策法规</a> <a href="/c">党建研究</a></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/a">通知公告</a></div>
+<div class="article">
+  <h1>关于做好2020年组织工作的通知</h1>
+  <div class="info">来源：市委组织部　作者：李明　发布时间：2020-02-03 09:12　浏览次数：1024</div>
+  <div class="font">【字体：大 中 小】【打印本页】【关闭窗口】</div>
+  <div class="content">
+    <p>各县（市、区）委组织部：</p>
+    <p>{PARA}</p>
+    <p>一、提高政治站位。{PARA}</p>
+    <p>二、压实工作责任。{PARA}</p>
+    <p>三、加强督促检查。{PARA}</p>
+    <p>附件：1.工作任务清单</p>
+    <p>联系人：王强，电话：0459-1234567</p>
+    <p>中共大庆市委组织部</p>
+    <p>2020年2月3日</p>
+  </div>
+  <p>责任编辑：张华</p>
+  <div class="page">上一篇：关于开展党员教育的通知<br>下一篇：关于表彰先进基层党组织的决定</div>
+</div>
+<div class="related"><h3>相关阅读</h3><ul>
+  <li><a href="/1">市委组织部召开专题会议研究部署</a></li>
+  <li><a href="/2">全市组织工作会议召开</a></li></ul></div>
+<div class="footer"><p>主办单位：中共大庆市委组织部</p><p>黑ICP备12345678号 黑公网安备23060202000123号 网站标识码：2306000001</p></div>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def notice():
+    return extract_article(NOTICE, "http://example.gov.cn/tzgg/1.html")
+
+
+def test_version_is_recorded():
+    assert EXTRACTOR_VERSION.startswith("zh-")
+
+
+def test_notice_keeps_salutation_sections_and_signature_in_order(notice):
+    text = notice.text
+    for piece in ("各县（市、区）委组织部：", "一、提高政治站位", "二、压实工作责任", "三、加强督促检查",
+                  "附件：1.工作任务清单", "联系人：王强", "中共大庆市委组织部", "2020年2月3日"):
+        assert piece in text, piece
+    order = [text.index(p) for p in ("各县", "一、", "二、", "三、", "附件", "中共大庆市委组织部")]
+    assert order == sorted(order)
+    assert text.splitlines()[-1] == "2020年2月3日"
+
+
+def test_notice_drops_chrome(notice):
+    for chrome in ("当前位置", "首页", "字体", "打印本页", "关闭窗口", "上一篇", "下一篇",
+                   "相关阅读", "全市组织工作会议召开", "ICP", "公网安备", "网站标识码", "主办单位"):
+        assert chrome not in notice.text, chrome
+
+
+def test_byline_goes_to_fields_not_text(notice):
+    assert notice.origin == "市委组织部"
+    assert notice.author == "李明"
+    assert notice.editor == "张华"
+    assert notice.published == "2020-02-03T09:12"
+    for line in ("来源：", "浏览次数", "责任编辑"):
+        assert line not in notice.text
+
+
+def test_title_is_the_articles_not_the_sites(notice):
+    assert notice.title == "关于做好2020年组织工作的通知"
+
+
+def test_ruby_annotations_are_reading_aids():
+    html = f"<html><body><div><p>公<ruby>務<rp>(</rp><rt>wù</rt><rp>)</rp></ruby>員依法履行職責。{PARA}</p></div></body></html>"
+    text = extract_article(html).text
+    assert "公務員依法履行職責" in text
+    assert "wù" not in text and "(" not in text
+
+
+def test_display_none_text_is_absent():
+    html = (f"<html><body><div><p>{PARA}</p><p style=\"display: none\">隐藏的重复正文不应出现</p>"
+            f"<div style='DISPLAY:none'>另一段隐藏文字</div><p>第二段正文。{PARA}</p></div></body></html>")
+    text = extract_article(html).text
+    assert "隐藏的重复正文" not in text and "另一段隐藏文字" not in text
+    assert "第二段正文" in text
+
+
+def test_wechat_spans_and_sections_are_kept():
+    sections = "".join(
+        f'<section><span style="font-size:15px">第{n}部分，{PARA}</span></section>' for n in "一二三四"
+    )
+    html = (
+        "<html><head><title>乡村振兴的新路子</title></head><body>"
+        '<div id="js_article"><h1 class="rich_media_title">乡村振兴的新路子</h1>'
+        '<div class="rich_media_meta_list"><a id="js_name">某某县融媒体中心</a></div>'
+        f'<div class="rich_media_content" id="js_content" style="visibility: hidden;">{sections}</div>'
+        '<div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div></div></body></html>'
+    )
+    article = extract_article(html, "https://mp.weixin.qq.com/s/abc")
+    for n in "一二三四":
+        assert f"第{n}部分" in article.text
+    assert article.text.index("第一部分") < article.text.index("第四部分")
+    assert "扫一扫" not in article.text
+    assert article.origin == "某某县融媒体中心"
+
+
+def test_old_table_layout_with_br_keeps_order():
+    body = "<br>".join(f"&nbsp;&nbsp;&nbsp;&nbsp;第{n}段：{PARA}" for n in "一二三四五")
+    html = (
+        "<html><body><table width=760><tr><td><a href=/>首页</a> | <a href=/news>新闻中心</a> | <a href=/gk>政务公开</a></td></tr>"
+        f"<tr><td class=text>{body}</td></tr>"
+        "<tr><td>版权所有：某某县人民政府 2005</td></tr></table></body></html>"
+    )
+    lines = extract_article(html).text.splitlines()
+    starts = [line[:3] for line in lines]
+    assert starts == ["第一段", "第二段", "第三段", "第四段", "第五段"]
+    assert "|" not in "".join(lines)
+
+
+def test_content_inside_form_is_kept():
+    html = (
+        "<html><body><form name='_newscontent_fromname'><div class='v_news_content'>"
+        f"<p>学校召开专题会议。{PARA}</p><p>会议强调。{PARA}</p></div></form></body></html>"
+    )
+    text = extract_article(html, "https://www.example.edu.cn/info/1012/3456.htm").text
+    assert "学校召开专题会议" in text and "会议强调" in text
+
+
+DISCLOSURE = f"""<html><head><title>关于印发防控工作方案的通知_大庆市人民政府</title></head><body>
+<table class="xxgk">
+<tr><td>索引号：</td><td>11230600MB1234567X/2020-00012</td><td>发布机构：</td><td>中共大庆市委组织部</td></tr>
+<tr><td>发文字号：</td><td>庆组明电〔2020〕2号</td><td>成文日期：</td><td>2020年02月01日</td></tr>
+<tr><td>主题分类：</td><td>组织人事</td><td>发布日期：</td><td>2020年02月03日</td></tr>
+</table>
+<div class="zw"><p>各县（区）委组织部：</p><p>{PARA}</p><p>{PARA}</p><p>中共大庆市委组织部</p><p>2020年2月1日</p></div>
+</body></html>"""
+
+
+def test_disclosure_table_feeds_fields_not_text():
+    article = extract_article(DISCLOSURE)
+    assert article.doc_number == "庆组明电〔2020〕2号"
+    assert article.origin == "中共大庆市委组织部"
+    assert article.published == "2020-02-03"
+    assert article.title == "关于印发防控工作方案的通知"
+    assert "索引号" not in article.text and "发文字号" not in article.text
+    assert article.text.startswith("各县（区）委组织部：")
+
+
+def test_related_teasers_ending_in_ellipsis_are_dropped():
+    teasers = "".join(f"<p>近日，某地召开第{n}次推进会，会议指出要进一步...</p>" for n in "一二三")
+    html = (f"<html><body><div class='main'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+            f"<div class='xgyd'><h3>猜你喜欢</h3>{teasers}</div></body></html>")
+    text = extract_article(html).text
+    assert "推进会" not in text and "猜你喜欢" not in text
+    assert text.count("现将有关事项通知如下") == 3
+
+
+def test_short_item_beats_longer_sidebar():
+    sidebar = "".join(f"<li><a href='/{n}'>热点新闻标题第{n}条关于某地工作的报道</a></li>" for n in range(30))
+    html = (
+        "<html><body><div class='left'><h1>我市召开防汛工作会议</h1>"
+        "<div class='con'><p>6月1日，我市召开防汛工作会议，部署今年防汛工作。</p></div></div>"
+        f"<div class='right'><h3>热点推荐</h3><ul>{sidebar}</ul></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert "部署今年防汛工作" in text
+    assert "热点新闻标题" not in text
+
+
+def test_reporter_line_gives_author():
+    html = (f"<html><body><div><p>本报记者 王小明</p><p>{PARA}</p><p>{PARA}</p></div></body></html>")
+    assert extract_article(html).author == "王小明"
+
+
+def test_meta_tags_give_date_and_title():
+    html = (
+        "<html><head><meta name='ArticleTitle' content='全省经济运行情况'>"
+        "<meta name='PubDate' content='2022-03-25 09:12'><title>全省经济运行情况_某某省人民政府</title></head>"
+        f"<body><div><p>{PARA}</p></div></body></html>"
+    )
+    article = extract_article(html)
+    assert article.title == "全省经济运行情况"
+    assert article.published == "2022-03-25T09:12"
+
+
+@pytest.mark.parametrize(
+    "raw, iso",
+    [
+        ("2022年3月25日", "2022-03-25"),
+        ("发布时间：2022-03-25 09:12", "2022-03-25T09:12"),
+        ("2022/03/25", "2022-03-25"),
+        ("2022-03-25T09:12:00+08:00", "2022-03-25T09:12"),
+        ("2022年03月25日 09:12", "2022-03-25T09:12"),
+        ("没有日期", None),
+    ],
+)
+def test_date_formats(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    "title, headline",
+    [
+        ("全省经济运行情况 - 新华网", "全省经济运行情况"),
+        ("关于印发方案的通知_大庆市人民政府", "关于印发方案的通知"),
+        ("我市召开会议|某某日报", "我市召开会议"),
+    ],
+)
+def test_site_suffix_is_stripped(title, headline):
+    assert strip_site_suffix(title) == headline
+
+
+def test_traditional_script_is_not_converted():
+    html = f"<html><body><div><p>臺灣地區經濟發展與兩岸關係研究報告。{PARA}</p></div></body></html>"
+    assert "臺灣地區經濟發展" in extract_article(html).text
+
+
+def test_empty_page_raises_with_url():
+    with pytest.raises(ExtractionError, match="http://example.gov.cn/x"):
+        extract_article("   ", "http://example.gov.cn/x")
+
+
+def test_page_without_article_gives_empty_text():
+    html = "<html><body><div class='nav'><a href='/'>首页</a></div></body></html>"
+    assert extract_article(html).text == ""

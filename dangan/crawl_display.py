@@ -60,3 +60,29 @@ def crawl_with_progress(sources: list[Source], *, db_url: str, data_dir: Path, c
     for summary in summaries:
         console.print(summary_line(summary), highlight=False)
     return summaries
+
+
+def reprocess_with_progress(db, *, data_dir: Path, source: str | None, console: Console):
+    """Run `pipeline.reprocess.reprocess_captures` with a progress bar; print the summary."""
+    from pipeline.reprocess import reprocess_captures
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]reprocess"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console,
+    )
+    task = progress.add_task("reprocess", total=None)
+    with progress:
+        summary = reprocess_captures(
+            db,
+            data_dir,
+            source=source,
+            on_start=lambda total: progress.update(task, total=total),
+            on_result=lambda _result: progress.advance(task),
+        )
+    console.print(
+        f"reprocessed {summary.captures} captures: {summary.new_versions} new versions, "
+        f"{summary.unchanged} unchanged, {summary.new_documents} new documents, "
+        f"{summary.duplicates} duplicates, {summary.errors} errors",
+        highlight=False,
+    )
+    return summary

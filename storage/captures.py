@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -175,6 +175,35 @@ class CaptureLog:
             if len(batch) < batch_size:
                 return
             after = (batch[-1].fetched_at, batch[-1].id)
+
+    def for_reprocess(self, source: str | None = None) -> list[Capture]:
+        """The captures `dangan reprocess` runs again, oldest first.
+
+        For each document, only its newest successful capture: running the
+        new rules over older captures too would record their older texts as
+        new versions, as if the site had reverted. Plus every successful
+        capture whose processing failed and that belongs to no document yet,
+        since better rules may now read it.
+        """
+        newest = (
+            select(Capture.document_id, func.max(Capture.id).label("capture_id"))
+            .where(Capture.document_id.is_not(None), Capture.status_code >= 200, Capture.status_code < 300)
+            .group_by(Capture.document_id)
+            .subquery()
+        )
+        latest = select(Capture).join(newest, Capture.id == newest.c.capture_id)
+        failed = select(Capture).where(
+            Capture.document_id.is_(None),
+            Capture.process_error.is_not(None),
+            Capture.status_code >= 200,
+            Capture.status_code < 300,
+        )
+        if source is not None:
+            latest = latest.where(Capture.source == source)
+            failed = failed.where(Capture.source == source)
+        with self.db.session() as session:
+            found = list(session.scalars(latest)) + list(session.scalars(failed))
+        return sorted(found, key=lambda capture: (capture.fetched_at, capture.id))
 
     def mark_failed(self, capture_id: int, error: str, at: datetime) -> None:
         """Note that processing this capture failed, and why; it is not offered again."""

@@ -70,6 +70,10 @@ def body_html(case: dict, style: str) -> str:
             )
         right = i >= len(paras) - sig
         heading = bool(re.match(r"^[一二三四五六七八九十]+、", para)) and len(para) < 60
+        if i < case.get("head", 0) and style not in ("br", "br2", "section", "mdiv"):
+            # the document's own heading lines, centred above the salutation
+            out.append(f'<p style="text-align: center;"><strong>{text}</strong></p>')
+            continue
         if style == "p":
             tag = '<p style="text-align: right;">' if right else "<p>"
             out.append(f"{tag}{text}</p>")

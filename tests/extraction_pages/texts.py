@@ -155,7 +155,7 @@ add(
     title="关于在坚决打赢疫情防控阻击战中充分发挥各级党组织战斗堡垒和广大党员先锋模范作用的通知",
     doc="庆组明电〔2020〕2号", origin="中共安庆市委组织部", index_no="003157244/202001-00027",
     category="组织人事", written="2020-01-27", pub_table="2020-01-28", pub_shown="2020-01-28 10:15",
-    published="2020-01-28T10:15", sig=2, seed="003",
+    published="2020-01-28T10:15", sig=2, head=3, seed="003",
 )
 add(
     name="gov_dl_heavy_pollution", layout="gov-disclosure-table", variant=2, enc="utf-8", holdout=True,
@@ -393,7 +393,7 @@ add(
     title="发挥党组织力量打赢防疫阻击战的通知", column="党建工作",
     origin=None, author="党委组织部", editor=None, pub_shown="2020-02-20 14:58",
     published="2020-02-20T14:58", side=side(SCHOOL_SIDE, 0, 6),
-    address="武汉市经济技术开发区三角湖路8号", postcode="430056", sig=2, seed="004",
+    address="武汉市经济技术开发区三角湖路8号", postcode="430056", sig=2, head=4, seed="004",
 )
 add(
     name="univ_summer_vacation", layout="university-form", variant=0, enc="gbk-declared-gb2312",
@@ -470,7 +470,7 @@ add(
     name="wechat_red_council", layout="wechat-mirror", variant=0, enc="utf-8",
     site="微信公众平台", url="https://mp.weixin.qq.com/s/7xQk2LmN0pRaV3cT9eYbZw",
     title="这个村的“红色议事会”，把群众的事议明白了",
-    origin="潇湘组工", author="文/刘洋", editor=None, pub_shown="2022-05-18 19:30",
+    origin="潇湘组工", author="刘洋", editor=None, pub_shown="2022-05-18 19:30",
     published="2022-05-18T19:30", ct_epoch="1652873400", teasers=teasers(2, 3),
     paras=[
         "走进石桥村党群服务中心，墙上的一块议事公开栏格外醒目，上面写着近期村里议定的事项：修缮村道排水沟、调整集体鱼塘承包方式、为留守老人安装紧急呼叫器……",
@@ -499,7 +499,7 @@ add(
     name="wechat_county_media", layout="wechat-mirror", variant=0, enc="utf-8",
     site="微信公众平台", url="https://mp.weixin.qq.com/s/0pLm3YtV5xK8aCn2Wq7DfA",
     title="好消息！县城至高铁站公交专线6月1日开通",
-    origin="南溪融媒", author="记者：唐敏", editor=None, pub_shown="2021-05-28 12:00",
+    origin="南溪融媒", author="唐敏", editor=None, pub_shown="2021-05-28 12:00",
     published="2021-05-28T12:00", ct_epoch="1622174400", teasers=teasers(10, 2),
     paras=[
         "记者从县交通运输局获悉，县城至高铁南站公交专线将于6月1日正式开通。",
@@ -513,7 +513,7 @@ add(
     title="青春志愿行｜暑期“小候鸟”课堂开课啦",
     origin="溪南共青团", author=None, editor="阿朵", pub_shown="2023-07-17 20:15",
     published="2023-07-17T20:15", ct_epoch="1689596100", teasers=teasers(7, 3),
-    tail_lines=["文字：团县委", "编辑：阿朵"],
+    tail_lines=["编辑：阿朵", "审核：王磊"],
     paras=[
         "暑假来临，不少孩子从老家来到城里与务工的父母团聚，被亲切地称为“小候鸟”。为了让他们度过一个充实的假期，团县委联合县图书馆开设了“小候鸟”暑期课堂。",
         "课堂为期四周，设置了绘本阅读、书法、科学小实验和安全教育等课程，授课老师全部来自在校大学生志愿者。",

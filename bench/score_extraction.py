@@ -80,11 +80,25 @@ def _squash_field(value: str | None) -> str:
     return re.sub(r"[\s、,，;；/]+", "", value)
 
 
+_LOOSE_DATE = re.compile(r"(\d{4})\D(\d{1,2})(?:\D(\d{1,2}))?(?:\D+(\d{1,2})[:：](\d{2}))?")
+
+
+def _iso_like(value: str | None) -> str:
+    """Labels write 2005-5-7 21:23:57; bring both sides to 2005-05-07 21:23."""
+    match = _LOOSE_DATE.search(value or "")
+    if not match:
+        return (value or "").strip()
+    y, m, d, hh, mm = match.groups()
+    out = f"{y}-{int(m):02d}" + (f"-{int(d):02d}" if d else "")
+    if hh is not None:
+        out += f" {int(hh):02d}:{mm}"
+    return out
+
+
 def field_matches(name: str, got: str | None, want: str | None) -> bool:
     """Exact after stripping whitespace; dates compare on the date unless a time is expected."""
     if name == "published":
-        want_s = (want or "").replace("T", " ").strip()
-        got_s = (got or "").replace("T", " ").strip()
+        want_s, got_s = _iso_like(want), _iso_like(got)
         if len(want_s) > 10:
             return got_s[:16] == want_s[:16]
         return got_s[:10] == want_s[:10]

@@ -49,6 +49,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "published": ("发布日期", "发布时间", "发表时间", "发文日期", "成文日期", "日期", "时间"),
 }
 _REPORTER_RE = re.compile(r"(?:本报|新华社|人民网|中新社|央视网)?记者[:：\s]*((?:[\u4e00-\u9fff·]{2,4}[\s、，,]*){1,4})")
+_NOT_A_NAME = re.compile(r"[，。！？；：:=<>\"“”]|\d{3,}")
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 
 
@@ -78,7 +79,8 @@ def parse_date(value: str) -> str | None:
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return None
     iso = f"{y:04d}-{m:02d}-{d:02d}"
-    if hour is not None and minute is not None and int(hour) < 24 and int(minute) < 60:
+    # A time of exactly 00:00 is a CMS filling in a date-only field, not a time.
+    if hour is not None and minute is not None and int(hour) < 24 and int(minute) < 60 and (int(hour) or int(minute)):
         iso += f"T{int(hour):02d}:{int(minute):02d}"
     return iso
 
@@ -115,7 +117,7 @@ def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     # A heading that the <title> also contains is the article's own headline.
     for el in tree.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')]"):
         text = _clean("".join(el.itertext()))
-        if 4 <= len(text) <= 120 and page_title and (text in page_title or page_title.startswith(text[:8])):
+        if 4 <= len(text) <= 120 and page_title and text in page_title:
             return text
     for el in tree.iter("h1"):
         text = _clean("".join(el.itertext()))
@@ -177,6 +179,27 @@ def _labelled(nodes: list, labels: tuple[str, ...]) -> str | None:
     return None
 
 
+def _person(value: str | None) -> str | None:
+    """Keep a byline value only if it reads like names, not a sentence or markup."""
+    if not value or len(value) > 30 or _NOT_A_NAME.search(value):
+        return None
+    return value
+
+
+def _reporters(line: str) -> str | None:
+    """Names after 记者 in a short line: "本报记者 张三 李四" gives "张三 李四"."""
+    match = _REPORTER_RE.search(line)
+    if not match:
+        return None
+    names = []
+    for token in re.split(r"[\s、，,]+", match.group(1).strip()):
+        # A token longer than a name ("山东冠县报道") ends the list of names.
+        if not 2 <= len(token) <= 4 or token.endswith(("报道", "摄")):
+            break
+        names.append(token)
+    return " ".join(names) or None
+
+
 def _wechat_account(tree: HtmlElement) -> str | None:
     for el in tree.xpath("//*[@id='js_name']|//*[contains(@class,'profile_nickname')]"):
         text = _clean("".join(el.itertext()))
@@ -215,15 +238,13 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     if not meta.origin:
         for key in _ORIGIN_METAS[:1]:
             meta.origin = metas.get(key) or None
-    meta.author = _labelled(nodes, _LABELS["author"][:1])
+    meta.author = _person(_labelled(nodes, _LABELS["author"][:1]))
     if not meta.author:
         for node in short:
-            if "记者" not in node:
-                continue
-            match = _REPORTER_RE.search(node)
-            if match:
-                meta.author = " ".join(re.split(r"[\s、，,]+", match.group(1).strip()))
-                break
+            if "记者" in node and len(node.strip()) <= 40:
+                meta.author = _reporters(node)
+                if meta.author:
+                    break
     meta.editor = _labelled(nodes, _LABELS["editor"])
     meta.doc_number = _labelled(nodes, _LABELS["doc_number"])
     if meta.doc_number is None:

@@ -1,0 +1,102 @@
+"""Processing a capture (pure function) and the worker pool that records results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from pipeline.process import find_canonical_href, is_decode_fallback, process_capture
+from pipeline.workers import ProcessingPool, ProcessJob
+from storage.captures import CaptureLog
+from storage.errors import ExtractionError
+from storage.models import Capture, Document, Version
+from storage.versions import Outcome
+from storage.warc import WarcWriter
+from tests.site.pages import A102, A105, A106, article_bytes
+
+HOST = "http://www.xiangtan.gov.cn"
+FETCHED = datetime(2024, 3, 20, 8, 0, 0)
+
+
+def test_gbk_declared_as_gb2312_is_decoded_extracted_and_normalised() -> None:
+    page = process_capture(article_bytes(A102, 1), "text/html; charset=gb2312", HOST + A102.path)
+    assert page.url == HOST + A102.path
+    assert page.title == A102.title
+    assert page.published == "2024-03-06"
+    assert page.encoding == "gb18030" and not page.decode_fallback
+    assert "副市长王喆出席会议" in page.text  # 喆 is GBK, outside GB2312
+    assert "浏览次数" not in page.text and "热点推荐" not in page.text
+    assert len(page.text_sha256) == 64
+
+
+def test_a_lying_iso_8859_1_header_does_not_win_over_gbk_bytes() -> None:
+    page = process_capture(article_bytes(A105, 1), "text/html; charset=ISO-8859-1", HOST + A105.path)
+    assert page.encoding == "gb18030"
+    assert A105.paragraphs[0] in page.text
+
+
+def test_the_document_url_is_the_canonical_link_and_drops_tracking_parameters() -> None:
+    mobile = process_capture(article_bytes(A106, 1), "text/html; charset=utf-8", HOST + A106.path + "?from=timeline")
+    assert mobile.url == HOST + A106.canonical
+    shared = process_capture(article_bytes(A102, 1), "text/html", HOST + A102.path + "?utm_source=wechat#pinglun")
+    assert shared.url == HOST + A102.path
+
+
+def test_a_given_canonical_url_is_used_as_is() -> None:
+    page = process_capture(article_bytes(A102, 1), None, HOST + A102.path, canonical_url=HOST + "/doc/1")
+    assert page.url == HOST + "/doc/1"
+
+
+def test_a_page_without_article_text_fails_naming_the_url() -> None:
+    with pytest.raises(ExtractionError, match="empty.html"):
+        process_capture(b"<html><body></body></html>", "text/html", HOST + "/empty.html")
+
+
+def test_canonical_href_is_found_in_either_attribute_order() -> None:
+    assert find_canonical_href('<link href="/a.html" rel="canonical">') == "/a.html"
+    assert find_canonical_href("<LINK REL='Canonical' HREF='/b.html'>") == "/b.html"
+    assert find_canonical_href('<link rel="stylesheet" href="/s.css">') is None
+
+
+def test_decode_fallback_is_judged_by_the_deciding_evidence_only() -> None:
+    assert is_decode_fallback("detected")
+    assert is_decode_fallback("meta gb2312 failed strict decoding; fallback with 3 replacement characters")
+    assert not is_decode_fallback("http-header iso-8859-1 not believed over non-ASCII bytes; meta gbk read as gb18030")
+
+
+def _capture(db, data_dir: Path, url: str, body: bytes) -> int:
+    with WarcWriter(data_dir, source="gov") as writer:
+        location = writer.write_response(url, 200, "OK", [("Content-Type", "text/html")], body, FETCHED)
+    return CaptureLog(db).add(
+        run_id=None, source="gov", url=url, status_code=200, content_type="text/html",
+        fetched_at=FETCHED, location=location,
+    )
+
+
+def test_pool_records_results_in_the_parent_and_marks_failures(db, data_dir: Path) -> None:
+    good = _capture(db, data_dir, HOST + A102.path, article_bytes(A102, 1))
+    copy = _capture(db, data_dir, HOST + A102.path + "?utm_source=x", article_bytes(A102, 2))
+    bad = _capture(db, data_dir, HOST + "/empty.html", b"<html><body></body></html>")
+    results = []
+    with ProcessingPool(db, workers=1, queue_per_worker=1, on_result=results.append) as pool:
+        # One job in memory, the others read back from WARC by the worker; the queue of
+        # one makes `submit` wait for room, recording results as it goes.
+        pool.submit(ProcessJob(good, "gov", HOST + A102.path, "text/html", FETCHED, body=article_bytes(A102, 1)))
+        for capture in CaptureLog(db).unprocessed(source="gov"):
+            if capture.id != good:
+                pool.submit(ProcessJob.from_warc(capture, data_dir))
+    by_capture = {result.capture_id: result for result in results}
+    assert by_capture[good].outcome is Outcome.NEW_DOCUMENT
+    assert by_capture[copy].outcome is Outcome.NEW_VERSION  # state 2's corrected text, same document
+    assert by_capture[bad].outcome is None and "empty.html" in by_capture[bad].error
+    assert pool.counts["errors"] == 1
+
+    with db.session() as session:
+        assert session.scalars(select(Document.url)).all() == [HOST + A102.path]
+        assert len(session.scalars(select(Version)).all()) == 2
+        failed = session.get(Capture, bad)
+        assert failed.processed_at is not None and "empty.html" in failed.process_error
+    assert CaptureLog(db).unprocessed(source="gov") == []

@@ -39,10 +39,13 @@ _DATE_ONLY = re.compile(
 )
 _TAIL_HEADING = re.compile(
     r"^[【\[]?\s*(?:猜你喜欢|相关阅读|相关新闻|相关文章|相关报道|相关链接|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|"
-    r"最新文章|点击排行|网友评论|发表评论|我要评论|版权与免责声明|版权声明|免责声明|延伸阅读推荐)\s*[:：]?\s*[】\]]?$"
+    r"最新文章|点击排行|网友评论|发表评论|我要评论|版权与免责声明|版权声明|免责声明|反侵权公告|侵权声明|延伸阅读推荐)\s*[:：]?\s*[】\]]?$"
 )
+# A standalone reporter byline: "光明日报记者 王建宏 张文攀" (names go to `author`).
+_REPORTER_LINE = re.compile(r"^[\u4e00-\u9fff]{0,8}记者(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}$")
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
+_SENTENCE_MARK = re.compile(r"[，。；！？]")
 # Bylines longer than this are prose that happens to start with 来源/时间.
 _MAX_BYLINE = 120
 
@@ -60,6 +63,8 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(stripped) <= _MAX_BYLINE and len(_METADATA_LABEL.findall(stripped)) >= 2:
         return True
+    if len(stripped) <= 30 and " " in stripped and _REPORTER_LINE.match(stripped):
+        return True
     return False
 
 
@@ -70,7 +75,7 @@ def clean_lines(text: str) -> str:
     the Article's fields. Heading lines are kept, the title among them: a
     notice's own heading is part of its text.
     """
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [_table_row(" ".join(line.split())) for line in text.splitlines()]
     lines = [line for line in lines if line]
     # Everything after a tail heading is a related list, once most of the
     # text lies before it (a heading near the top may be the article's own).
@@ -94,5 +99,16 @@ def clean_lines(text: str) -> str:
     return "\n".join(kept)
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
+def _table_row(line: str) -> str:
+    """Trafilatura writes table rows as "| a | b |": keep the cells, drop the rules.
+
+    A row of many one-word cells without punctuation is a channel bar laid
+    out as a table (| 全国版 | 安徽省 | 北京市 | …) and goes entirely.
+    """
+    if not line.startswith("|"):
+        return line
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    cells = [cell for cell in cells if cell]
+    if len(cells) >= 8 and all(len(cell) <= 6 and not _SENTENCE_MARK.search(cell) for cell in cells):
+        return ""
+    return " ".join(cells)

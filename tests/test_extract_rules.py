@@ -235,3 +235,20 @@ def test_empty_page_raises_with_url():
 def test_page_without_article_gives_empty_text():
     html = "<html><body><div class='nav'><a href='/'>首页</a></div></body></html>"
     assert extract_article(html).text == ""
+
+
+def test_copyright_notice_after_article_is_dropped():
+    html = (
+        f"<html><body><div class='main'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+        "<p>反侵权公告：</p><p>未经书面许可，擅自转载本报社作品的，将涉嫌侵犯著作权人合法权益。</p></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert "反侵权公告" not in text and "擅自转载" not in text
+    assert text.count("现将有关事项通知如下") == 3
+
+
+def test_reporter_byline_line_is_a_field_not_text():
+    html = f"<html><body><div><p>光明日报记者 王建宏 张文攀</p><p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    article = extract_article(html)
+    assert article.author == "王建宏 张文攀"
+    assert "光明日报记者" not in article.text

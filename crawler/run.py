@@ -96,9 +96,15 @@ def run_crawls(
     cleanly (an unreadable database, say), the others still run and that
     DanganError is raised at the end. Call once per process (see the module docstring).
     """
-    process = CrawlerProcess(
-        crawl_settings(db_url=db_url, data_dir=data_dir, overrides=settings), install_root_handler=False
-    )
+    # Logging belongs to the caller (the command line sets it up, and draws a
+    # progress display that Scrapy's console handler would scribble over): no
+    # root handler, and Scrapy's loggers, which it sets to DEBUG, are brought
+    # to the caller's level.
+    overrides = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
+    root_level = logging.root.level
+    process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))
+    logging.root.setLevel(root_level)
+    logging.getLogger("scrapy").setLevel(root_level or process.settings.get("LOG_LEVEL"))
     crawlers: list[tuple[Source, Crawler]] = []
     failures: list[Failure] = []
     for source in sources:

@@ -88,5 +88,7 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Scrapy's default, named so nobody wonders: the asyncio reactor. Nothing in dangan needs another.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# No listening ports on a crawl machine: neither the telnet console nor Scrapy 2.19's remote control.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
+
+from pipeline.script_variants import both_scripts
 from dataclasses import dataclass
 
 from lxml import etree
@@ -62,6 +64,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 # Short text that betrays a chrome block, wherever it sits in the markup.
 _CHROME_TEXT = re.compile(
+    both_scripts(
     r"当前位置|您现在的位置|你现在的位置|您的位置|所在位置|现在位置"
     r"|字体[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小"
     r"|字号[:：]?\s*[【\[]?\s*大|打印本页|打印此页|关闭窗口|关闭本页"
@@ -70,10 +73,13 @@ _CHROME_TEXT = re.compile(
     r"|猜你喜欢|相关阅读|相关新闻|相关文章|相关链接|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|排行榜"
     r"|网友评论|发表评论|我要评论|评论区"
     r"|ICP备|ICP证|公网安备|网站标识码|版权所有|免责声明"
+    )
 )
 # Headings of a list that follows: the whole container of heading plus list goes.
 _LIST_HEADING = re.compile(
+    both_scripts(
     r"^\s*[【\[]?\s*(猜你喜欢|相关阅读|相关新闻|相关文章|相关链接|相关报道|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|最新文章|最新新闻|排行榜|点击排行|热点|推荐)\s*[】\]]?\s*$"
+    )
 )
 # Labels of an information-disclosure table; the table is metadata, not text.
 _DISCLOSURE_LABELS = ("索引号", "发布机构", "发文机关", "发文字号", "成文日期", "发布日期", "主题分类", "公文种类", "主题词", "信息分类", "有效性")

@@ -252,3 +252,16 @@ def test_reporter_byline_line_is_a_field_not_text():
     article = extract_article(html)
     assert article.author == "王建宏 张文攀"
     assert "光明日报记者" not in article.text
+
+
+def test_traditional_script_chrome_is_dropped_too():
+    html = (
+        "<html><body><div class='main'>"
+        "<p>臺灣地區經濟發展與兩岸關係研究報告，現將有關情況說明如下，請各單位參照執行。</p>" * 3
+        + "<p>【打印本頁】【關閉窗口】</p><p>責任編輯：陳明</p></div>"
+        "<div><p>版權所有：某某網 技術支持：某某公司</p></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert "臺灣地區經濟發展" in text
+    for chrome in ("打印本頁", "關閉窗口", "責任編輯", "版權所有"):
+        assert chrome not in text, chrome

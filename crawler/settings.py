@@ -74,6 +74,8 @@ DEPTH_STATS_VERBOSE = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # After robots.txt (100), so a page robots.txt refuses is not counted against max_pages.
+    "crawler.budget.PageBudgetMiddleware": 120,
     "crawler.retry.BackoffRetryMiddleware": 550,
 }
 SPIDER_MIDDLEWARES = {

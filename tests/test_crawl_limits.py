@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
+from crawler.budget import PageBudget
 from crawler.query_variants import QueryVariantLimit
 from crawler.retry import BACKOFF_META_KEY, BackoffRetryMiddleware, backoff_delay
 from crawler.spiders.source import SourceSpider, host_allowed
@@ -72,3 +73,9 @@ def test_host_allowed_ignores_ports_and_accepts_subdomains() -> None:
     assert host_allowed("http://www.xiangtan.gov.cn/a.html", ["xiangtan.gov.cn"])
     assert not host_allowed("http://evilxiangtan.gov.cn/a.html", ["xiangtan.gov.cn"])
     assert not host_allowed("http://www.hunan.gov.cn/a.html", ["xiangtan.gov.cn"])
+
+
+def test_page_budget_hands_out_exactly_its_limit() -> None:
+    budget = PageBudget(3)
+    assert [budget.take() for _ in range(5)] == [True, True, True, False, False]
+    assert budget.taken == 3

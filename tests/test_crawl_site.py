@@ -19,7 +19,7 @@ from sqlalchemy import select
 from storage.database import open_database
 from storage.models import Capture, CrawlRun, Document, Version
 from storage.warc import read_response, verify_capture
-from tests.site.fixtures import SOURCE_NAME, crawl, test_site  # noqa: F401 - test_site is a fixture
+from tests.site.fixtures import SOURCE_NAME, crawl, test_site, write_sources  # noqa: F401 - test_site is a fixture
 from tests.site.pages import EXPECTED
 
 pytestmark = pytest.mark.slow
@@ -133,5 +133,22 @@ def test_two_crawls_keep_exactly_the_versions_a_reader_expects(test_site, db_url
             unprocessed = [c.url for c in session.scalars(select(Capture).where(Capture.process_error.is_not(None)))]
             assert unprocessed == []
         _assert_every_capture_verifies(db, data_dir)
+    finally:
+        db.dispose()
+
+
+def test_max_pages_closes_the_crawl_and_the_run_still_finishes(test_site, sqlite_url: str, tmp_path: Path) -> None:  # noqa: F811
+    write_sources(test_site.sources_file, test_site.base_url, max_pages=4)
+    summary = crawl(test_site, sqlite_url, tmp_path / "data")
+
+    # Exactly four, although four requests run at a time: the fifth is refused before it is sent.
+    assert summary["pages_fetched"] == 4
+    db = open_database(sqlite_url)
+    try:
+        with db.session() as session:
+            run = session.scalars(select(CrawlRun)).one()
+            assert (run.status, run.pages_fetched) == ("finished", 4)
+            # Whatever articles were among the four were processed before the run closed.
+            assert session.query(Capture).filter(Capture.processed_at.is_(None), Capture.url.contains("/art/")).count() == 0
     finally:
         db.dispose()

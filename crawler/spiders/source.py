@@ -15,8 +15,9 @@ max_depth. Every response, listing pages and error pages included, becomes a
 `FetchedPage` item for the capture pipeline; pages whose URL matches the
 source's article_urls are marked as articles to be processed.
 
-Bounds: max_pages (the spider closes when that many responses have arrived),
-max_depth, and the per-path query-variant limit applied by
+Bounds: max_pages (`crawler.budget.PageBudgetMiddleware` sends no more
+requests than that, and the spider closes when that many responses have
+arrived), max_depth, and the per-path query-variant limit applied by
 `crawler.query_variants.QueryVariantMiddleware`.
 """
 

@@ -165,6 +165,7 @@ class WarcCapturePipeline:
                 content_type=item.content_type,
                 fetched_at=item.fetched_at,
                 location=location,
+                needs_processing=item.is_article and item.status == 200,
             )
         except DanganError as exc:
             # Not archived: count it as an error and say so loudly; the page is

@@ -97,8 +97,13 @@ class CaptureLog:
         content_type: str | None,
         fetched_at: datetime,
         location: WarcLocation,
+        needs_processing: bool = True,
     ) -> int:
         """Record a capture whose WARC record is already on disk; return its id.
+
+        A capture with nothing to extract (a listing page, robots.txt, an error
+        page) is added with `needs_processing=False`: it is marked processed at
+        once, so `unprocessed()` only ever lists work that is still to do.
 
         Adding the same location twice returns the first row's id, so a retry
         (or a recovery that got there first) does no harm.
@@ -115,6 +120,7 @@ class CaptureLog:
             warc_length=location.length,
             warc_record_id=location.record_id,
             payload_sha256=location.payload_sha256,
+            processed_at=None if needs_processing else as_stored(fetched_at),
         )
         with self.db.session(write=True) as session:
             session.add(capture)

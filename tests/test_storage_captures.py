@@ -87,3 +87,17 @@ def test_all_for_reprocess_streams_every_2xx_capture_oldest_first(db: Database) 
     add(log, 52, source="sh")
     assert [c.id for c in log.all_for_reprocess("gov", batch_size=3)] == list(reversed(ids))
     assert len(list(log.all_for_reprocess())) == 8
+
+
+def test_a_capture_with_nothing_to_extract_is_never_listed_as_unprocessed(db, data_dir):
+    from storage.warc import WarcWriter
+
+    log = CaptureLog(db)
+    fetched = datetime(2026, 11, 1, 8, 0)
+    with WarcWriter(data_dir) as writer:
+        listing = writer.write_response("http://x.gov.cn/list/", 200, "OK", [("Content-Type", "text/html")], b"<a>", fetched)
+        article = writer.write_response("http://x.gov.cn/a/1.html", 200, "OK", [("Content-Type", "text/html")], b"<p>", fetched)
+    common = dict(run_id=None, source="x", status_code=200, content_type="text/html", fetched_at=fetched)
+    log.add(url="http://x.gov.cn/list/", location=listing, needs_processing=False, **common)
+    article_id = log.add(url="http://x.gov.cn/a/1.html", location=article, **common)
+    assert [capture.id for capture in log.unprocessed("x")] == [article_id]

@@ -24,7 +24,7 @@ import logging
 from http import HTTPStatus
 from pathlib import Path
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -99,7 +99,11 @@ class WarcCapturePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCapturePipeline":
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # Scrapy tells the close reason (finished, shutdown on Ctrl-C, …) only
+        # with spider_closed, which comes after the pipelines have closed.
+        crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
+        return pipeline
 
     # -- opening -----------------------------------------------------------------
 
@@ -237,12 +241,18 @@ class WarcCapturePipeline:
         self.pool.close()
         if self.warc is not None:
             self.warc.close()
+
+    def finish_run(self, spider: Spider, reason: str) -> None:
+        """Close the run record: "finished" unless the crawl was stopped (Ctrl-C, a kill signal)."""
+        if self.db is None or self.run_id is None:
+            return
+        status = "interrupted" if reason == "shutdown" else "finished"
         counts = run_counts(self.stats.get_stats())
         try:
-            CaptureLog(self.db).finish_run(self.run_id, utc_now(), "finished", counts)
+            CaptureLog(self.db).finish_run(self.run_id, utc_now(), status, counts)
         finally:
             self.db.dispose()
-        log.info("%s: run %d finished: %s", self.source.name, self.run_id, counts)
+        log.info("%s: run %d %s (%s): %s", self.source.name, self.run_id, status, reason, counts)
 
 
 def _reason(status: int) -> str:

@@ -120,3 +120,32 @@ def test_crawl_killed_mid_way_resumes_to_a_whole_archive(test_site, db_url: str,
                 assert capture.processed_at is not None and capture.process_error is None, capture.url
     finally:
         db.dispose()
+
+
+def test_ctrl_c_stops_the_crawl_cleanly_and_the_run_says_interrupted(test_site, db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    from storage.models import CrawlRun
+
+    data_dir = tmp_path / "data"
+    test_site.server.delay = 0.4
+    victim = subprocess.Popen(
+        scrapy_crawl_command(test_site, db_url, data_dir, settings=SLOW), cwd=REPO_ROOT, env=subprocess_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    db = open_database(db_url)
+    try:
+        deadline = time.monotonic() + WAIT_LIMIT_S
+        while _count_captures(db) < 2:
+            assert victim.poll() is None and time.monotonic() < deadline, "the crawl ended before Ctrl-C"
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert victim.wait(timeout=60) is not None
+        with db.session() as session:
+            runs = list(session.scalars(select(CrawlRun)))
+            captures = list(session.scalars(select(Capture)))
+        assert [run.status for run in runs] == ["interrupted"]
+        assert runs[0].finished_at is not None and runs[0].pages_fetched == len(captures)
+        for capture in captures:
+            verify_capture(data_dir, capture.warc_file, capture.warc_offset, capture.warc_length, capture.payload_sha256)
+    finally:
+        test_site.server.delay = 0
+        db.dispose()

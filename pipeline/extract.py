@@ -27,6 +27,7 @@ from lxml import etree
 
 from pipeline.article import Article
 from pipeline.boilerplate_lines import clean_lines
+from pipeline.line_merge import merge_lines
 from pipeline.main_block import block_text
 from pipeline.page_chrome import prune_chrome
 from pipeline.page_metadata import read_metadata
@@ -35,12 +36,9 @@ from storage.errors import ExtractionError
 log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
-EXTRACTOR_VERSION = "zh-1"
+EXTRACTOR_VERSION = "zh-2"
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# Trafilatura's answer is replaced by the dense block when it holds less than
-# this share of the block's characters: it has then missed most of the article.
-_MIN_SHARE_OF_DENSE = 0.5
 
 
 def _parse(html: str, url: str | None) -> lxml.html.HtmlElement:
@@ -71,11 +69,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
     """
     tree = _parse(html, url)
     meta = read_metadata(tree)
-    page = prune_chrome(tree)
-    # Trafilatura edits the tree it is given, so keep the dense block aside;
-    # it is rendered only when trafilatura's answer falls short.
+    page = prune_chrome(tree, meta.title)
+    # Trafilatura edits the tree it is given, so keep the dense block aside.
     main = copy.deepcopy(page.main) if page.main is not None else None
-    dense_len = _visible_len("".join(main.itertext())) if main is not None else 0
 
     try:
         extracted = trafilatura.extract(
@@ -91,12 +87,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
         extracted = ""
 
     text = extracted
-    if main is not None and _visible_len(extracted) < _MIN_SHARE_OF_DENSE * dense_len:
-        dense_text = block_text(main)
-        if _visible_len(extracted) < _MIN_SHARE_OF_DENSE * _visible_len(dense_text):
-            log.debug("trafilatura kept too little on %s; using the dense block", url)
-            text = dense_text
-
+    if main is not None:
+        # A block that is the whole page is no evidence of where the article is.
+        text = merge_lines(extracted, block_text(main), restore=main.tag not in ("body", "html"))
     text = clean_lines(text)
     return Article(
         title=meta.title,

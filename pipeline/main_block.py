@@ -18,6 +18,8 @@ _BLOCKS = frozenset(
     "p div td th tr li ul ol table section article main form dl dt dd h1 h2 h3 h4 h5 h6 "
     "blockquote pre center header address figure figcaption body".split()
 )
+# Containers that may be a single paragraph in disguise.
+_PARAGRAPH_BOXES = frozenset("div section".split())
 # How many top-credited blocks are weighed by their link density.
 _FINALISTS = 6
 # A child of the article block with more link text than this is a link list.
@@ -25,6 +27,11 @@ _MAX_LINK_SHARE = 0.5
 # Blocks that are dropped whole from a rendering when they are link lists.
 _LIST_BLOCKS = frozenset("div td tr table ul ol dl li tbody section center form".split())
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
+# A teaser: a run cut short to lure a click ("…进一步..." / "…[详细]"). Lists of
+# them (猜你喜欢, 推荐阅读) are punctuated like prose, so they earn no credit.
+_TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
+# Prose before the headline (a site intro, a sidebar laid out first) counts this much.
+_BEFORE_HEADLINE = 0.3
 
 
 def _visible_len(text: str) -> int:
@@ -55,19 +62,38 @@ def _link_chars(el: HtmlElement) -> int:
     return sum(_visible_len("".join(a.itertext())) for a in el.iter("a"))
 
 
-def densest_block(body: HtmlElement) -> HtmlElement | None:
-    """The container whose prose (not links) adds up to the most credit."""
+def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> HtmlElement | None:
+    """The container whose prose (not links) adds up to the most credit.
+
+    `headline`, the element holding the article's title, if known: the
+    article follows it, so prose met before it earns less, and its own text
+    earns nothing.
+    """
     credit: dict[HtmlElement, float] = {}
+    inside_headline = set(headline.iter()) if headline is not None else set()
+    position = 1.0 if headline is None else _BEFORE_HEADLINE
     for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+        if el is headline:
+            position = 1.0
+        if not isinstance(el.tag, str) or el.tag not in _BLOCKS or el in inside_headline:
             continue
-        for run in _own_text_runs(el):
+        runs = [run for run in _own_text_runs(el) if run.strip()]
+        # A container holding a single paragraph and nothing else (WeChat's
+        # <section><span>…</span></section>, a div used as a <p>) is a
+        # paragraph: its credit starts at the block around it, so that the
+        # article's many small boxes add up there.
+        start = el
+        if el.tag in _PARAGRAPH_BOXES and len(runs) == 1 and not any(
+            isinstance(child.tag, str) and child.tag in _BLOCKS for child in el
+        ):
+            start = el.getparent()
+        for run in runs:
             length = _visible_len(run)
-            if length < 10:
+            if length < 10 or _TEASER_END.search(run):
                 continue
             # Prose has punctuation; lists of titles and menus mostly do not.
-            score = length * (1.0 if _PUNCTUATION.search(run) else 0.3)
-            node, share = el, 1.0
+            score = length * position * (1.0 if _PUNCTUATION.search(run) else 0.3)
+            node, share = start, 1.0
             for _ in range(3):
                 while node is not None and node.tag not in _CONTAINERS:
                     node = node.getparent()

@@ -86,6 +86,12 @@ _DISCLOSURE_LABELS = ("索引号", "发布机构", "发文机关", "发文字号
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 
+# Where a page's own headline sits: heading tags, or a title-named box
+# (`<td class="title">`, WeChat's `rich_media_title`).
+_HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
+_HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline"))
+_MIN_HEADLINE_CHARS = 4
+
 # A chrome candidate is spared if it holds more than this share of the page's
 # text: the guard against CMSs that wrap the article in a "nav"-named div.
 _MAX_SHARE = 0.4
@@ -167,6 +173,35 @@ def drop_hidden(tree: HtmlElement) -> None:
             continue
         if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             _drop(el)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def find_headline(body: HtmlElement, title: str | None, page_title: str | None) -> HtmlElement | None:
+    """The element that shows the article's headline above the text, if any.
+
+    The headline belongs in the Article's title, not in its text. It is the
+    first heading (or title-named box) whose whole text is `title`, or is the
+    part of the <title> `page_title` before the site's name. A notice that
+    repeats its heading inside the body, in centred <p> lines, keeps them.
+    """
+    wanted = _squash(title or "")
+    page = _squash(page_title or "")
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag not in _HEADLINE_TAGS:
+            names = (el.get("class") or "") + " " + (el.get("id") or "")
+            if not names.strip() or _tokens(names).isdisjoint(_HEADLINE_TOKENS):
+                continue
+        text = _squash("".join(el.itertext()))
+        if len(text) < _MIN_HEADLINE_CHARS:
+            continue
+        if text == wanted or (page.startswith(text) and len(text) >= 0.5 * len(wanted)):
+            return el
+    return None
 
 
 def _drop_non_text(tree: HtmlElement) -> None:
@@ -297,8 +332,14 @@ def _unwrap_layout(body: HtmlElement) -> None:
                 el.tag = "div"
 
 
-def prune_chrome(tree: HtmlElement) -> PrunedPage:
-    """Remove chrome from `tree` in place; return the body and its densest block."""
+def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
+    """Remove chrome from `tree` in place; return the body and its densest block.
+
+    `title` is the article's title as read from the page's metadata: the
+    headline element showing it is removed, and the densest block is sought
+    after it.
+    """
+    page_title = tree.findtext(".//title")
     drop_reading_aids(tree)
     drop_hidden(tree)
     _drop_non_text(tree)
@@ -306,7 +347,10 @@ def prune_chrome(tree: HtmlElement) -> PrunedPage:
     if body is None:
         body = tree
     drop_disclosure_table(body)
-    guard = _Guard(body, densest_block(body))
+    headline = find_headline(body, title, page_title)
+    guard = _Guard(body, densest_block(body, headline))
+    if headline is not None and headline is not guard.main and headline.getparent() is not None:
+        _drop(headline)
     _drop_listing_blocks(body, guard)
     _drop_named_chrome(body, guard)
     _drop_by_text(body, guard)

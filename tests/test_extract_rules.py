@@ -265,3 +265,71 @@ def test_traditional_script_chrome_is_dropped_too():
     assert "臺灣地區經濟發展" in text
     for chrome in ("打印本頁", "關閉窗口", "責任編輯", "版權所有"):
         assert chrome not in text, chrome
+
+
+def test_headline_is_the_title_not_a_line_of_text():
+    html = (
+        "<html><head><title>我市召开防汛工作会议_某某市人民政府</title></head><body>"
+        "<div class='detail'><h2 class='art-h'>我市召开防汛工作会议</h2>"
+        f"<div class='txt'><p>6月1日，我市召开防汛工作会议。{PARA}</p></div></div></body></html>"
+    )
+    article = extract_article(html)
+    assert article.title == "我市召开防汛工作会议"
+    assert article.text.startswith("6月1日")
+    assert "我市召开防汛工作会议\n" not in article.text
+
+
+def test_notice_repeating_its_heading_in_the_body_keeps_the_repeat():
+    html = (
+        "<html><head><title>关于做好防汛工作的通知_某某县人民政府</title></head><body>"
+        "<h1 class='article-title'>关于做好防汛工作的通知</h1><div class='zw'>"
+        "<p style='text-align:center'><strong>关于做好防汛工作的通知</strong></p>"
+        f"<p>各乡镇人民政府：</p><p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    )
+    lines = extract_article(html).text.splitlines()
+    assert lines[0] == "关于做好防汛工作的通知"
+    assert lines.count("关于做好防汛工作的通知") == 1
+
+
+def test_teaser_cards_do_not_outweigh_a_one_paragraph_item():
+    cards = "".join(
+        f"<div class='card'><h4><a href='/r/{n}'>第{n}条推荐</a></h4>"
+        f"<p>记者从有关部门了解到，全市第{n}项重点工作取得积极进展，多个项目已经陆续开工建设...</p></div>"
+        for n in range(5)
+    )
+    html = (
+        "<html><head><title>机关干部参加无偿献血活动_某某卫健</title></head><body>"
+        "<div class='art'><h3>机关干部参加无偿献血活动</h3>"
+        "<div class='art-txt'><p>6月14日，市卫生健康委组织机关干部参加无偿献血活动，共有56人成功献血。</p></div></div>"
+        f"<div class='cards'>{cards}</div></body></html>"
+    )
+    text = extract_article(html).text
+    assert text == "6月14日，市卫生健康委组织机关干部参加无偿献血活动，共有56人成功献血。"
+
+
+def test_wechat_paragraph_sections_add_up_to_the_article():
+    paras = ["记者从县交通运输局获悉，公交专线将于6月1日正式开通。",
+             "专线全长26公里，沿途设置汽车站、人民医院、城南广场等9个站点，首班车6:00发车，末班车21:30发车，票价5元。",
+             "市民可使用现金、交通卡或扫码乘车，老年人凭老年卡免费乘坐。"]
+    sections = "<section><br></section>".join(
+        f"<section style='margin:0 8px'><span style='font-size:15px'>{p}</span></section>" for p in paras
+    )
+    html = (
+        "<html><head><title>公交专线6月1日开通</title></head><body><div class='rich_media_wrp'>"
+        "<h1 class='rich_media_title'>公交专线6月1日开通</h1>"
+        f"<div class='rich_media_content' id='js_content' style='visibility: hidden;'>{sections}</div>"
+        "</div></body></html>"
+    )
+    assert extract_article(html, "https://mp.weixin.qq.com/s/x").text.splitlines() == paras
+
+
+def test_short_signature_lines_trafilatura_drops_are_put_back_in_order():
+    from pipeline.line_merge import merge_lines
+
+    block = "各单位：\n" + PARA + "\n附件：报名表\n某某市教育局\n2023年5月4日"
+    assert merge_lines(PARA, block) == block
+    # A block that is the whole page proves nothing: nothing is put back.
+    assert merge_lines(PARA, block, restore=False) == PARA
+    # Trafilatura's answer mostly elsewhere: the two disagree, trafilatura stands.
+    other = "另一篇文章的正文内容，与上面的区块毫不相干，篇幅也足够长，足以说明问题所在。" * 3
+    assert merge_lines(other, block) == other

@@ -86,6 +86,12 @@ _DISCLOSURE_LABELS = ("索引号", "发布机构", "发文机关", "发文字号
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 
+# A link bar: at least this many links, this short on average, and nothing
+# between them but separators.
+_MIN_BAR_LINKS = 3
+_MAX_BAR_LINK_CHARS = 8
+_BAR_SEPARATORS = re.compile(r"[|｜/\\>＞»›·•・\-－—_、,，;；:：\[\]【】()（）\s\u00a0]*")
+
 # Where a page's own headline sits: heading tags, or a title-named box
 # (`<td class="title">`, WeChat's `rich_media_title`).
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
@@ -284,6 +290,27 @@ def _drop_listing_blocks(body: HtmlElement, guard: _Guard) -> None:
                 break
 
 
+def _drop_link_bars(body: HtmlElement, guard: _Guard) -> None:
+    """Drop bars of short links with only separators between them.
+
+    首页 | 政务公开 | 办事服务 | 公众互动, or 首页 > 新闻中心 > 正文: a channel bar
+    or breadcrumb whatever its class name, and however the page lays it out.
+    """
+    parents = {a.getparent() for a in body.iter("a")}
+    for el in parents:
+        if el is None or el.getparent() is None or not isinstance(el.tag, str):
+            continue
+        links = [_squash("".join(a.itertext())) for a in el.iter("a")]
+        links = [link for link in links if link]
+        if len(links) < _MIN_BAR_LINKS or sum(map(len, links)) > _MAX_BAR_LINK_CHARS * len(links):
+            continue
+        rest = _squash("".join(el.itertext()))
+        for link in links:
+            rest = rest.replace(link, "", 1)
+        if _BAR_SEPARATORS.fullmatch(rest) and guard.allows(el):
+            _drop(el)
+
+
 def _link_density(el: HtmlElement) -> float:
     total = _text_len(el)
     if not total:
@@ -353,6 +380,7 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
         _drop(headline)
     _drop_listing_blocks(body, guard)
     _drop_named_chrome(body, guard)
+    _drop_link_bars(body, guard)
     _drop_by_text(body, guard)
     _unwrap_layout(body)
     return PrunedPage(body=body, main=guard.main)

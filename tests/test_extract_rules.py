@@ -333,3 +333,21 @@ def test_short_signature_lines_trafilatura_drops_are_put_back_in_order():
     # Trafilatura's answer mostly elsewhere: the two disagree, trafilatura stands.
     other = "另一篇文章的正文内容，与上面的区块毫不相干，篇幅也足够长，足以说明问题所在。" * 3
     assert merge_lines(other, block) == other
+
+
+def test_bar_of_short_links_is_chrome_whatever_its_class():
+    html = (
+        "<html><body><table><tr><td class='white'>&nbsp;<a href='/'>首页</a> | <a href='/zwgk/'>政务公开</a>"
+        " | <a href='/bsfw/'>办事服务</a> | <a href='/gzhd/'>公众互动</a></td></tr></table>"
+        f"<div class='text'><p>{PARA}</p><p>第二段。{PARA}</p></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert "政务公开" not in text and "首页" not in text
+    assert text.startswith("为深入贯彻")
+
+
+def test_editor_credit_in_brackets_is_a_field_not_text():
+    html = f"<html><body><div class='main'><p>{PARA}</p><p>{PARA}</p><p>（责编：马骁）</p><p>(責任編輯：陳明)</p></div></body></html>"
+    text = extract_article(html).text
+    assert "责编" not in text and "責任編輯" not in text
+    assert text.count("现将有关事项通知如下") == 2

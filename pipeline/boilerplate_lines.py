@@ -24,7 +24,13 @@ _CHROME_LINE = re.compile(
     r"^[【\[（(]?\s*(?:查看更多|展开全文|点击查看更多|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
     r"字体[:：]?.*[大中小].*|字号[:：]?.*|上一篇.*|下一篇.*|上一条.*|下一条.*|扫一扫.*|扫描二维码.*|微信扫一扫.*|"
     r"\[?\s*返回\s*\]?|返回列表|责任编辑[:：].*|责编[:：].*|编辑[:：].*|审核[:：].*|校对[:：].*|"
-    r"浏览次数[:：].*|点击数[:：].*|阅读次数[:：].*|访问量[:：].*|阅读量[:：].*|浏览量[:：].*)\s*[】\]）)]?$"
+    r"浏览次数[:：].*|点击数[:：].*|阅读次数[:：].*|访问量[:：].*|阅读量[:：].*|浏览量[:：].*|"
+    # Share-bar buttons and their instructions, one per line once rendered.
+    r"朋友圈|微信好友|微信朋友圈|新浪微博|腾讯微博|QQ空间|QQ好友|复制链接|点击右上角.*|点击浏览器.*分享.*|"
+    # Placeholders a script would have replaced (polls, comment counts).
+    r".*加载中.*请稍候.*|若长时间无响应.*|正在加载.*|"
+    # A site's plea to follow it for more, closing an article it reposted.
+    r"更多(?:内容|精彩|资讯|新闻).{0,12}(?:关注|访问|登录).*)\s*[】\]）)]?$"
     )
 )
 _FOOTER_LINE = re.compile(
@@ -52,7 +58,9 @@ _TAIL_HEADING = re.compile(
     )
 )
 # A standalone reporter byline: "光明日报记者 王建宏 张文攀" (names go to `author`).
-_REPORTER_LINE = re.compile(r"^[\u4e00-\u9fff]{0,8}记者(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}$")
+_REPORTER_LINE = re.compile(
+    both_scripts(r"^(?:[\u4e00-\u9fff]{2,12}\s*)?(?:本报|本台|本刊)?记者(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}$")
+)
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
 _SENTENCE_MARK = re.compile(r"[，。；！？]")
@@ -73,7 +81,7 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(stripped) <= _MAX_BYLINE and len(_METADATA_LABEL.findall(stripped)) >= 2:
         return True
-    if len(stripped) <= 30 and " " in stripped and _REPORTER_LINE.match(stripped):
+    if len(stripped) <= 40 and " " in stripped and _REPORTER_LINE.match(stripped):
         return True
     return False
 

@@ -75,6 +75,10 @@ _CHROME_TEXT = re.compile(
     r"|ICP备|ICP证|公网安备|网站标识码|版权所有|免责声明"
     )
 )
+# A heading that closes the article: what follows it is the site's notice.
+_CLOSING_HEADING = re.compile(
+    both_scripts(r"^\s*[【\[]?\s*(?:版权与免责声明|版权声明|免责声明|反侵权公告|侵权声明)\s*[:：]?\s*[】\]]?\s*$")
+)
 # Headings of a list that follows: the whole container of heading plus list goes.
 _LIST_HEADING = re.compile(
     both_scripts(
@@ -253,7 +257,20 @@ def _drop_by_text(body: HtmlElement, guard: _Guard) -> None:
             best = cur
             cur = cur.getparent()
         if best is not None and best.getparent() is not None:
+            if _CLOSING_HEADING.match(node):
+                _drop_closing_notice(best, guard)
             _drop(best)
+
+
+def _drop_closing_notice(heading: HtmlElement, guard: _Guard) -> None:
+    """Drop what follows a 版权与免责声明 heading, when the article lies before it."""
+    following = list(heading.itersiblings())
+    before = sum(_text_len(s) for s in heading.itersiblings(preceding=True))
+    if before <= sum(_text_len(s) for s in following):
+        return
+    for sib in following:
+        if isinstance(sib.tag, str) and guard.allows(sib):
+            _drop(sib)
 
 
 def _drop_listing_blocks(body: HtmlElement, guard: _Guard) -> None:

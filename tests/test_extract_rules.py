@@ -352,3 +352,25 @@ def test_editor_credit_in_brackets_is_a_field_not_text():
     text = extract_article(html).text
     assert "责编" not in text and "責任編輯" not in text
     assert text.splitlines()[-1].startswith("第二段")
+
+
+def test_share_prompts_loading_placeholders_and_follow_pleas_are_chrome():
+    from pipeline.boilerplate_lines import is_boilerplate_line
+
+    for line in ("朋友圈", "点击右上角微信好友", "调查问题加载中，请稍候。", "若长时间无响应，请刷新本页面",
+                 "（更多内容请继续关注 某某网 www.example.com）", "新华网黑龙江频道 记者 伊琳 李清芬"):
+        assert is_boilerplate_line(line), line
+    for line in ("朋友圈里转发的消息不可轻信，市网信办提醒广大市民注意甄别。", "记者从市水利局了解到，全市主要河流水质优良。"):
+        assert not is_boilerplate_line(line), line
+
+
+def test_traditional_disclaimer_heading_ends_the_article():
+    html = (
+        "<html><body><div class='main'>"
+        + "".join(f"<p>第{n}段，鄉公所將於本月辦理茶產業文化活動，歡迎鄉親及遊客踴躍參加。</p>" for n in "一二三四")
+        + "<p>版權與免責聲明</p><p>凡本網註明來源的作品，版權均屬本網所有，未經授權不得轉載。</p>"
+        "<p>展開全文</p></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert text.splitlines()[-1].startswith("第四段")
+    assert "聲明" not in text and "展開全文" not in text

@@ -61,6 +61,11 @@ _TAIL_HEADING = re.compile(
 _REPORTER_LINE = re.compile(
     both_scripts(r"^(?:[\u4e00-\u9fff]{2,12}\s*)?(?:本报|本台|本刊)?记者(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}$")
 )
+# A reprint notice: "转载时务请注明出处" / "轉載請註明來源".
+_REPRINT = re.compile(both_scripts(r"(?:转载|轉載|转发).{0,12}(?:注明|註明|标明|標明)(?:出处|出處|来源|作者)"))
+# A paragraph this long met again verbatim is a photo caption repeated under
+# each picture or a block the layout printed twice, not the author's text.
+_MIN_REPEAT_CHARS = 20
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
 _SENTENCE_MARK = re.compile(r"[，。；！？]")
@@ -82,6 +87,8 @@ def is_boilerplate_line(line: str) -> bool:
     if len(stripped) <= _MAX_BYLINE and len(_METADATA_LABEL.findall(stripped)) >= 2:
         return True
     if len(stripped) <= 40 and " " in stripped and _REPORTER_LINE.match(stripped):
+        return True
+    if len(stripped) <= 80 and _REPRINT.search(stripped):
         return True
     return False
 
@@ -105,9 +112,14 @@ def clean_lines(text: str) -> str:
             break
         seen += len(line)
     kept: list[str] = []
+    seen_lines: set[str] = set()
     for i, line in enumerate(lines):
         if is_boilerplate_line(line):
             continue
+        if len(line) >= _MIN_REPEAT_CHARS:
+            if line in seen_lines:
+                continue
+            seen_lines.add(line)
         if i < 3 and _DATE_ONLY.match(line):
             continue
         kept.append(line)

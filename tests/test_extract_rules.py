@@ -160,7 +160,7 @@ def test_disclosure_table_feeds_fields_not_text():
 
 def test_related_teasers_ending_in_ellipsis_are_dropped():
     teasers = "".join(f"<p>近日，某地召开第{n}次推进会，会议指出要进一步...</p>" for n in "一二三")
-    html = (f"<html><body><div class='main'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    html = (f"<html><body><div class='main'><p>一、{PARA}</p><p>二、{PARA}</p><p>三、{PARA}</p></div>"
             f"<div class='xgyd'><h3>猜你喜欢</h3>{teasers}</div></body></html>")
     text = extract_article(html).text
     assert "推进会" not in text and "猜你喜欢" not in text
@@ -239,7 +239,7 @@ def test_page_without_article_gives_empty_text():
 
 def test_copyright_notice_after_article_is_dropped():
     html = (
-        f"<html><body><div class='main'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+        f"<html><body><div class='main'><p>一、{PARA}</p><p>二、{PARA}</p><p>三、{PARA}</p>"
         "<p>反侵权公告：</p><p>未经书面许可，擅自转载本报社作品的，将涉嫌侵犯著作权人合法权益。</p></div></body></html>"
     )
     text = extract_article(html).text
@@ -374,3 +374,13 @@ def test_traditional_disclaimer_heading_ends_the_article():
     text = extract_article(html).text
     assert text.splitlines()[-1].startswith("第四段")
     assert "聲明" not in text and "展開全文" not in text
+
+
+def test_a_paragraph_printed_twice_is_kept_once():
+    caption = "11月30日上午，市委书记在市民中心主持召开座谈会并发表重要讲话。本报记者 王明 摄"
+    html = (f"<html><body><div class='main'><p>{caption}</p><p>第一段。{PARA}</p><p>{caption}</p>"
+            f"<p>第二段。{PARA}</p><p>转载时务请注明出处。</p></div></body></html>")
+    text = extract_article(html).text
+    assert text.count("主持召开座谈会") == 1
+    assert "注明出处" not in text
+    assert text.splitlines()[-1].startswith("第二段")

@@ -54,7 +54,7 @@ _DATE_ONLY = re.compile(
 _TAIL_HEADING = re.compile(
     both_scripts(
     r"^[【\[]?\s*(?:猜你喜欢|相关阅读|相关新闻|相关文章|相关报道|相关链接|热点推荐|推荐阅读|热门文章|热门推荐|热点新闻|精彩推荐|"
-    r"最新文章|点击排行|网友评论|发表评论|我要评论|版权与免责声明|版权声明|免责声明|反侵权公告|侵权声明|延伸阅读推荐)\s*[:：]?\s*[】\]]?$"
+    r"最新文章|点击排行|网友评论|发表评论|我要评论|版权与免责声明|版权声明|免责声明|郑重声明|反侵权公告|侵权声明|延伸阅读推荐)\s*[:：]?\s*[】\]]?$"
     )
 )
 # A standalone reporter byline: "光明日报记者 王建宏 张文攀" (names go to `author`).
@@ -69,6 +69,10 @@ _MIN_REPEAT_CHARS = 20
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
 _SENTENCE_MARK = re.compile(r"[，。；！？]")
+# A breadcrumb rendered as text: 论坛 » 学术前沿 » 正文, 首页 > 新闻 > 本地.
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:»|›|>|＞|→)\s*")
+# Pager remnants: "页:", "[1] [2] [3]", "共3页", "第2页".
+_PAGER_LINE = re.compile(r"^(?:页\s*[:：]?|(?:\[\d+\]\s*)+|共\s*\d+\s*页.*|第\s*\d+\s*页)$")
 # Bylines longer than this are prose that happens to start with 来源/时间.
 _MAX_BYLINE = 120
 
@@ -90,7 +94,18 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(stripped) <= 80 and _REPRINT.search(stripped):
         return True
+    if len(stripped) <= 20 and _PAGER_LINE.match(stripped):
+        return True
+    if len(stripped) <= 160 and _is_breadcrumb(stripped):
+        return True
     return False
+
+
+def _is_breadcrumb(line: str) -> bool:
+    parts = _CRUMB_SEPARATOR.split(line)
+    return len(parts) >= 3 and all(
+        0 < len(part) <= 40 and not _SENTENCE_MARK.search(part) for part in parts
+    )
 
 
 def clean_lines(text: str) -> str:
@@ -107,7 +122,9 @@ def clean_lines(text: str) -> str:
     total = sum(map(len, lines)) or 1
     seen = 0
     for i, line in enumerate(lines):
-        if seen >= 0.4 * total and len(line) <= 20 and _TAIL_HEADING.match(line):
+        # Spaced-out headings (郑 重 声 明) are matched without their spaces.
+        squashed = "".join(line.split())
+        if seen >= 0.4 * total and len(squashed) <= 20 and _TAIL_HEADING.match(squashed):
             lines = lines[:i]
             break
         seen += len(line)

@@ -384,3 +384,15 @@ def test_a_paragraph_printed_twice_is_kept_once():
     assert text.count("主持召开座谈会") == 1
     assert "注明出处" not in text
     assert text.splitlines()[-1].startswith("第二段")
+
+
+def test_text_breadcrumbs_pager_remnants_and_spaced_notice_headings_go():
+    from pipeline.boilerplate_lines import clean_lines
+
+    body = "\n".join(f"第{n}段，{PARA}" for n in "一二三")
+    text = clean_lines(
+        "社会学论坛 » 学术前沿 » 社会资本与再就业\n" + body + "\n页:\n[1] [2]\n郑 重 声 明\n1. 任何言论纯属作者个人观点。"
+    )
+    assert text == body
+    # A sentence that happens to hold an arrow is prose, not a breadcrumb.
+    assert clean_lines("产值由10亿元 > 20亿元，增长一倍。") == "产值由10亿元 > 20亿元，增长一倍。"

@@ -3,26 +3,37 @@
 Chinese government, party and media pages state their metadata in a few
 recurring ways: <meta> tags (ArticleTitle, PubDate, ContentSource,
 article:published_time), an information-disclosure table (索引号 / 发布机构 /
-发文字号 / 成文日期 / 发布日期), and a byline under the title
-("来源：人民日报 作者：张三 发布时间：2022-03-25 09:12"). WeChat mirrors name
-the account in #js_name. `read_metadata(tree)` collects all of these.
-
-Dates are normalised by `parse_date`: 2022年3月25日, 2022-03-25 09:12 and
-2022/03/25 become "2022-03-25" or "2022-03-25T09:12".
+发文字号 / 成文日期 / 发布日期), a byline under the title
+("来源：人民日报 作者：张三 发布时间：2022-03-25 09:12"), an unlabelled source
+link beside the date, reporter credits, and WeChat's meta slots (the account
+in #js_name, the author in the first meta text). `read_metadata(tree)`
+collects all of these; `pipeline.bylines` reads the labelled values and
+names, `pipeline.dates` the dates.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from lxml.html import HtmlElement
 
-_DATE_RE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})(?!\d)\s*日?"
-    r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?!\d))?"
+from pipeline.bylines import (
+    closing_credit,
+    first_labelled,
+    fold,
+    in_link,
+    labelled_values,
+    line_text,
+    named_person,
+    person,
+    reporters,
+    slash_writer,
 )
-_COMPACT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2}))?(?!\d)")
+from pipeline.dates import has_date, parse_date, pick_published
+
+__all__ = ["PageMetadata", "parse_date", "read_metadata", "strip_site_suffix"]
 
 # Meta names that carry the publication time, most trusted first.
 _DATE_METAS = (
@@ -31,26 +42,37 @@ _DATE_METAS = (
     "dc.date.issued", "dc.date", "date", "weibo:article:create_at",
 )
 _TITLE_METAS = ("articletitle", "og:title", "twitter:title")
-_ORIGIN_METAS = ("contentsource", "source", "og:site_name")
+_ORIGIN_METAS = ("contentsource",)
 
-# The labels that end a labelled value in a byline, so "来源：新华网 作者：张三"
-# yields 新华网 for 来源 rather than the whole line.
-_NEXT_LABEL = re.compile(
-    r"(?:\s*[|｜丨]\s*|\s{2,}|\u3000|(?=(?:信息|文章|稿件)?来源[:：])|(?=(?:文|作者|记者|通讯员|摄影|责任编辑|责编|编辑|审核|校对|发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|点击数|阅读|访问量|字[体号]|【)[:：]?)"
-    r"|(?=(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}))"
-)
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s-\s|\s—\s|--|—{1,2}(?=[^—]{0,20}$)|-(?=[^-]{0,20}$))\s*")
 
-_LABELS: dict[str, tuple[str, ...]] = {
-    "origin": ("信息来源", "文章来源", "稿件来源", "来源", "发布机构", "发文机关"),
-    "author": ("作者", "文"),
-    "editor": ("责任编辑", "责编", "编辑"),
-    "doc_number": ("发文字号", "文号"),
-    "published": ("发布日期", "发布时间", "发表时间", "发文日期", "成文日期", "日期", "时间"),
-}
-_REPORTER_RE = re.compile(r"(?:本报|新华社|人民网|中新社|央视网)?记者[:：\s]*((?:[\u4e00-\u9fff·]{2,4}[\s、，,]*){1,4})")
-_NOT_A_NAME = re.compile(r"[，。！？；：:=<>\"“”]|\d{3,}")
+_ORIGIN_LABELS = ("信息来源", "文章来源", "稿件来源", "来源", "发布机构", "发文机关")
+_AUTHOR_LABELS = ("作者",)
+_EDITOR_LABELS = ("责任编辑", "责编", "编辑")
+_DOC_NUMBER_LABELS = ("发文字号", "文号")
+# On disclosure pages the 发布日期 is when the public saw the document; the
+# 成文日期 (when it was signed) only stands in when nothing else is shown.
+_PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发稿时间", "发文日期")
+_DOCUMENT_DATE_LABELS = ("成文日期", "日期", "时间")
+
+_ANY_LABEL = re.compile(
+    "|".join(_ORIGIN_LABELS + _AUTHOR_LABELS + _EDITOR_LABELS + _DOC_NUMBER_LABELS
+             + _PUBLISH_LABELS + _DOCUMENT_DATE_LABELS)
+)
+# What disclosure tables write when a field does not apply.
+_NO_VALUE = frozenset({"无", "暂无", "-", "--", "—", "/", "／", "null", "none", "空"})
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
+# class or id words that mark the unlabelled source slot beside a byline date.
+_SOURCE_SLOT = re.compile(r"(?:^|[\s_-])(?:source|laiyuan|comefrom)(?:$|[\s_-])", re.I)
+_WECHAT_ACCOUNT = (
+    "//*[@id='js_name']|//*[contains(@class,'rich_media_meta_nickname')]"
+    "|//*[contains(@class,'profile_nickname')]"
+)
+_WECHAT_AUTHOR = (
+    "//*[@id='js_author_name']"
+    "|//*[@id='meta_content' or contains(@class,'rich_media_meta_list')]"
+    "//*[contains(@class,'rich_media_meta_text') and not(@id)]"
+)
 
 
 @dataclass
@@ -63,26 +85,6 @@ class PageMetadata:
     author: str | None = None
     editor: str | None = None
     doc_number: str | None = None
-
-
-def parse_date(value: str) -> str | None:
-    """Normalise the first date in `value` to ISO: "2022-03-25" or "2022-03-25T09:12"."""
-    match = _DATE_RE.search(value)
-    if match:
-        year, month, day, hour, minute = match.groups()
-    else:
-        match = _COMPACT_DATE_RE.search(value)
-        if not match:
-            return None
-        year, month, day, hour, minute = match.groups()
-    y, m, d = int(year), int(month), int(day)
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        return None
-    iso = f"{y:04d}-{m:02d}-{d:02d}"
-    # A time of exactly 00:00 is a CMS filling in a date-only field, not a time.
-    if hour is not None and minute is not None and int(hour) < 24 and int(minute) < 60 and (int(hour) or int(minute)):
-        iso += f"T{int(hour):02d}:{int(minute):02d}"
-    return iso
 
 
 def _clean(value: str) -> str:
@@ -109,15 +111,29 @@ def strip_site_suffix(title: str) -> str:
     return max(parts, key=len).strip()
 
 
-def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
-    page_title = _clean("".join(tree.findtext(".//title") or ""))
-    for key in _TITLE_METAS:
-        if metas.get(key):
-            return strip_site_suffix(_clean(metas[key])) if key != "articletitle" else _clean(metas[key])
-    # A heading that the <title> also contains is the article's own headline.
+def _headings(tree: HtmlElement) -> list[str]:
+    texts = []
     for el in tree.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')]"):
         text = _clean("".join(el.itertext()))
-        if 4 <= len(text) <= 120 and page_title and text in page_title:
+        if 4 <= len(text) <= 120:
+            texts.append(text)
+    return texts
+
+
+def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
+    page_title = _clean("".join(tree.findtext(".//title") or ""))
+    headings = _headings(tree)
+    for key in _TITLE_METAS:
+        value = _clean(metas.get(key, ""))
+        if not value:
+            continue
+        # A headline printed whole on the page keeps its "｜": 消费提示｜中秋月饼….
+        if key == "articletitle" or value in headings:
+            return value
+        return strip_site_suffix(value)
+    # A heading that the <title> also contains is the article's own headline.
+    for text in headings:
+        if page_title and text in page_title:
             return text
     for el in tree.iter("h1"):
         text = _clean("".join(el.itertext()))
@@ -126,131 +142,125 @@ def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     return strip_site_suffix(page_title) if page_title else None
 
 
-def _value_after(label: str, text: str) -> str | None:
-    """The value that follows `label：` in `text`, cut at the next label."""
-    match = re.search(rf"(?<![\u4e00-\u9fff]){label}\s*[:：]\s*", text)
-    if not match:
-        return None
-    rest = text[match.end():]
-    cut = _NEXT_LABEL.search(rest)
-    value = rest[: cut.start()] if cut else rest
-    value = value.strip(" \t\r\n:：|｜,，;；()（）[]【】")
-    return value or None
-
-
-_ANY_LABEL = re.compile(
-    "|".join(sorted({label for group in _LABELS.values() for label in group if len(label) > 1}))
-)
-
-
-def _short_text_nodes(tree: HtmlElement) -> list:
-    """Every short text node of the body: bylines and table cells, not prose."""
-    return [node for node in tree.xpath("//body//text()") if len(node) < 200]
-
-
-def _labelled(nodes: list, labels: tuple[str, ...]) -> str | None:
-    """Find `label：value`, whether in one line or split across cells of a table."""
+def _labelled_dates(nodes: list, labels: tuple[str, ...]) -> list[str | None]:
+    found: list[str | None] = []
     for label in labels:
-        for node in nodes:
-            if label not in node:
-                continue
-            el = node.getparent()
-            if el is None:
-                continue
-            if node.is_tail:
-                el = el.getparent()
-            line = _clean("".join(el.itertext()))[:300]
-            value = _value_after(label, line)
-            if value:
-                return value
-            if not re.fullmatch(rf"\s*{label}\s*[:：]?\s*", node):
-                continue
-            # The label has a cell of its own: the value is in the next cell.
-            cur = el
-            for _ in range(2):
-                sib = cur.getnext()
-                if sib is not None:
-                    value = _clean("".join(sib.itertext()))
-                    if value and len(value) < 120:
-                        return value
-                cur = cur.getparent()
-                if cur is None:
-                    break
-    return None
+        for rest in labelled_values(nodes, label):
+            found.append(parse_date(rest.strip()[:30]))
+    return found
 
 
-def _person(value: str | None) -> str | None:
-    """Keep a byline value only if it reads like names, not a sentence or markup."""
-    if not value or len(value) > 30 or _NOT_A_NAME.search(value):
-        return None
-    return value
-
-
-def _reporters(line: str) -> str | None:
-    """Names after 记者 in a short line: "本报记者 张三 李四" gives "张三 李四"."""
-    match = _REPORTER_RE.search(line)
-    if not match:
-        return None
-    names = []
-    for token in re.split(r"[\s、，,]+", match.group(1).strip()):
-        # A token longer than a name ("山东冠县报道") ends the list of names.
-        if not 2 <= len(token) <= 4 or token.endswith(("报道", "摄")):
-            break
-        names.append(token)
-    return " ".join(names) or None
+def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
+    meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas]
+    published = _labelled_dates(nodes, _PUBLISH_LABELS)
+    document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
+    # A date in a short line is a byline date; long prose dates and link
+    # text (archive menus, teaser lists) are not.
+    bare = [parse_date(node) for node in short if len(node) < 80 and has_date(node) and not in_link(node)]
+    return pick_published(chain(meta_dates, published, document, bare), chain(published, bare, document))
 
 
 def _wechat_account(tree: HtmlElement) -> str | None:
-    for el in tree.xpath("//*[@id='js_name']|//*[contains(@class,'profile_nickname')]"):
+    for el in tree.xpath(_WECHAT_ACCOUNT):
         text = _clean("".join(el.itertext()))
         if text:
             return text
     return None
 
 
-def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
-    for key in _DATE_METAS:
-        if key in metas:
-            parsed = parse_date(metas[key])
-            if parsed:
-                return parsed
-    labelled = _labelled(nodes, _LABELS["published"])
+def _wechat_author(tree: HtmlElement, metas: dict[str, str]) -> str | None:
+    """The author slot of a WeChat article: #js_author_name, the first meta text, meta author."""
+    for el in tree.xpath(_WECHAT_AUTHOR):
+        text = _clean("".join(el.itertext()))
+        if text and not has_date(text) and person(text):
+            return text
+    return person(metas.get("author", "").strip()) if tree.xpath("//*[@id='js_content']") else None
+
+
+def _source_slot(tree: HtmlElement) -> str | None:
+    """The unlabelled source beside a byline date: <a class="source">新华社</a>."""
+    slots = [
+        el for el in tree.iter()
+        if isinstance(el.tag, str) and _SOURCE_SLOT.search(f"{el.get('class', '')} {el.get('id', '')}")
+    ]
+    # The innermost slot first: "date-source" holds the date as well.
+    slots.sort(key=lambda el: any(other is not el and other in el.iterdescendants() for other in slots))
+    for el in slots:
+        text = line_text(el)
+        if _ANY_LABEL.search(fold(text)) or len(text) > 60:
+            continue
+        text = re.sub(r"(?:19|20)\d{2}\s*[年/.\-][\d\s月/.\-日:：时分]*", " ", text)
+        value = _clean(text).strip("()（）[]【】:： ")
+        if 2 <= len(value) <= 30 and not re.search(r"\d{3,}", value):
+            return value
+    return None
+
+
+def _author(tree: HtmlElement, metas: dict[str, str], nodes: list, short: list) -> str | None:
+    labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
-        parsed = parse_date(labelled)
-        if parsed:
-            return parsed
+        return labelled
+    wechat = _wechat_author(tree, metas)
+    if wechat:
+        return wechat
+    bylines = [node for node in short if not in_link(node)]
+    for node in bylines:
+        writer = slash_writer(node) if "文" in node else None
+        if writer:
+            return writer
+    for node in bylines:
+        if "记者" not in fold(node):
+            continue
+        # A reporter line of its own, or a credit in brackets within prose.
+        if len(node.strip()) <= 40:
+            names = reporters(node)
+        else:
+            names = next(filter(None, (reporters(m) for m in re.findall(r"[（(][^（）()]{2,30}[）)]", node))), None)
+        if names:
+            return names
+    from_meta = named_person(metas.get("author"))
+    if from_meta:
+        return from_meta
+    for node in tree.xpath("//body//text()"):
+        if ("）" in node or ")" in node) and not in_link(node):
+            names = closing_credit(node)
+            if names:
+                return names
+    return None
+
+
+def _doc_number(nodes: list, short: list) -> str | None:
+    labelled = first_labelled(nodes, _DOC_NUMBER_LABELS)
+    if labelled is not None:
+        return None if labelled.lower() in _NO_VALUE else labelled
+    if any(label in fold(node) for node in nodes for label in _DOC_NUMBER_LABELS):
+        return None  # the table has the field and leaves it empty
     for node in short:
-        if len(node) < 80 and _DATE_RE.search(node):
-            # A date in a short line is a byline date; long prose dates are not.
-            parsed = parse_date(node)
-            if parsed:
-                return parsed
+        match = _DOC_NUMBER_RE.search(node) if "〔" in node or "［" in node else None
+        if match and len(node.strip()) < 60:
+            return match.group(0)
     return None
 
 
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect title, date, origin, author, editor and document number from `tree`."""
     metas = _metas(tree)
-    short = _short_text_nodes(tree)
-    nodes = [node for node in short if _ANY_LABEL.search(node)]
-    meta = PageMetadata(title=_title(tree, metas), published=_published(metas, nodes, short))
-    meta.origin = _labelled(nodes, _LABELS["origin"]) or _wechat_account(tree)
-    if not meta.origin:
-        for key in _ORIGIN_METAS[:1]:
-            meta.origin = metas.get(key) or None
-    meta.author = _person(_labelled(nodes, _LABELS["author"][:1]))
-    if not meta.author:
-        for node in short:
-            if "记者" in node and len(node.strip()) <= 40:
-                meta.author = _reporters(node)
-                if meta.author:
-                    break
-    meta.editor = _labelled(nodes, _LABELS["editor"])
-    meta.doc_number = _labelled(nodes, _LABELS["doc_number"])
-    if meta.doc_number is None:
-        for node in short:
-            match = _DOC_NUMBER_RE.search(node) if "〔" in node or "［" in node else None
-            if match and len(node.strip()) < 60:
-                meta.doc_number = match.group(0)
-                break
-    return meta
+    short = [
+        node for node in tree.xpath("//body//text()")
+        if len(node) < 200 and node.getparent() is not None and node.getparent().tag not in ("script", "style")
+    ]
+    nodes = [node for node in short if _ANY_LABEL.search(fold(node))]
+    origin = (
+        first_labelled(nodes, _ORIGIN_LABELS)
+        or _wechat_account(tree)
+        or _source_slot(tree)
+        or next((metas[key] for key in _ORIGIN_METAS if metas.get(key)), None)
+    )
+    return PageMetadata(
+        title=_title(tree, metas),
+        published=_published(metas, nodes, short),
+        origin=origin,
+        author=_author(tree, metas, nodes, short),
+        editor=person(first_labelled(nodes, _EDITOR_LABELS)),
+        doc_number=_doc_number(nodes, short),
+    )

@@ -1,0 +1,242 @@
+"""Read labelled values and people's names from the lines around an article.
+
+Chinese pages print their metadata as `label：value` runs: in a byline under
+the headline ("来源：人民日报　作者：张三　发布时间：2022-03-25 09:12"), in the
+cells of an information-disclosure table (a label cell, then a value cell),
+or as credits at the end ("责任编辑：李四"). Reporters are named without a
+colon ("本报记者 王小明", "（记者 胡晓蓉）"), and some articles end with the
+writers' names in brackets ("……新春佳节。（常书香 马丹阳）").
+
+Labels are matched in simplified and traditional script alike: `fold` maps
+the traditional characters our labels use onto simplified ones, one for one,
+so an offset found in the folded text is the same offset in the original,
+and values are always read from the original text, never converted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+_TRADITIONAL = (
+    "來来 編编 輯辑 責责 發发 佈布 時时 間间 記记 審审 對对 構构 機机 關关 號号 點点 擊击 "
+    "數数 瀏浏 覽览 閱阅 讀读 訪访 問问 體体 報报 訊讯 攝摄 員员 網网 實实 際际 "
+    "聲声 稱称 類类 從从 絡络 該该 與与 區区 縣县 鄉乡 處处 長长 圖图 稿稿 ·· "
+)
+_FOLD = str.maketrans({pair[0]: pair[1] for pair in _TRADITIONAL.split() if pair[0] != pair[1]})
+
+# Elements that start a new line when a browser renders them.
+_BLOCKS = frozenset(
+    "br p div li tr td th dd dt h1 h2 h3 h4 h5 h6 table ul ol section article header footer".split()
+)
+
+# Every label that can follow a value on the same line; a value ends where
+# the next one begins. All need their colon, so 文 in 市文化广电旅游局 is no label.
+_LABEL_WORDS = (
+    "信息来源|文章来源|稿件来源|来源|出处|发布机构|发文机关|作者|文|记者|通讯员|摄影|摄像|图|"
+    "责任编辑|责编|编辑|主编|审核|审校|校对|终审|初审|复审|签发|"
+    "发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|成文日期|发文字号|索引号|"
+    "浏览次数|浏览量|浏览|点击数|点击量|点击|阅读数|阅读量|阅读|访问量|访问次数|字体|字号|分享到|打印"
+)
+_CUT = re.compile(
+    rf"\n|[|｜丨【]|\s{{2,}}|(?:{_LABEL_WORDS})\s*[:：]"
+    r"|\s(?=(?:本报|特约)?(?:记者|作者|责任编辑|编辑|通讯员|摄影|来源))"
+    r"|(?:浏览|阅读|点击)\s*\d|(?<!\d)(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}"
+)
+_EDGES = " \t\r\n:：|｜,，;；.。、()（）[]【】<>《》"
+
+_NOT_A_NAME = re.compile(r"[，。！？；：:=<>\"“”]|\d{3,}|[昨今前]天|\d+\s*(?:分钟|小时|天)前|^刚刚$")
+# Words that end organisations, not people: 市政府, 新华社, 人民网, 组织部.
+_ORG_ENDING = re.compile(
+    r"(?:省|市|县|区|镇|乡|村|局|委|会|部|厅|办|院|所|社|报|网|台|站|司|中心|政府|小组|频道|新闻|日报|传媒|融媒|平台)$"
+)
+_NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"
+_NOT_PEOPLE = frozenset(
+    "完 待续 未完 未完待续 试行 草案 暂行 全文 节选 摘编 原创 转载 修订 修订版 图 组图 视频 附件 "
+    "详见 见附件 全文完 征求意见稿 报道 通讯员 本报 记者 编者 编者按 注 待定 下同 同上 略 此致 "
+    "上 中 下 续 摘要 原文 译文 简体 繁体 英文 中文 供图 摄 资料图 图片 来源".split()
+)
+
+
+def fold(text: str) -> str:
+    """`text` with the traditional characters of our labels in simplified form, same length."""
+    return text.translate(_FOLD)
+
+
+def line_text(el: HtmlElement) -> str:
+    """The text of `el` as it renders: a newline at each <br> and block boundary."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str):  # comments and processing instructions
+            parts.append(node.tail or "")
+            return
+        block = node.tag in _BLOCKS
+        if block:
+            parts.append("\n")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    text = "".join(parts).replace("\xa0", " ").replace("\u3000", "  ")
+    return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
+
+
+def owner(node: str) -> HtmlElement | None:
+    """The element whose line holds text node `node` (its parent for a tail)."""
+    el = node.getparent()
+    if el is not None and node.is_tail:
+        el = el.getparent()
+    return el
+
+
+def in_link(node: str) -> bool:
+    """Whether text node `node` is link text: menus and teasers, not bylines."""
+    el = node.getparent()
+    if el is not None and node.is_tail:
+        el = el.getparent()
+    while el is not None:
+        if el.tag == "a":
+            return True
+        el = el.getparent()
+    return False
+
+
+def labelled_values(nodes: list, label: str) -> Iterator[str]:
+    """Each raw text following `label：` among `nodes`, in page order.
+
+    The label either shares its line with the value ("来源：新华网 作者：…")
+    or has a cell of its own with the value in the next cell, as in
+    disclosure tables. The text yielded is uncut; `cut_value` trims it.
+    """
+    after = re.compile(rf"(?<![\u4e00-\u9fff]){label}\s*[:：]\s*")
+    alone = re.compile(rf"\s*{label}\s*[:：]?\s*")
+    for node in nodes:
+        folded_node = fold(node)
+        if label not in folded_node:
+            continue
+        el = owner(node)
+        if el is None:
+            continue
+        line = line_text(el)[:400]
+        for match in after.finditer(fold(line)):
+            yield line[match.end(): match.end() + 200]
+        if not alone.fullmatch(folded_node):
+            continue
+        cur = el
+        for _ in range(2):
+            sib = cur.getnext()
+            if sib is not None:
+                value = line_text(sib)
+                if value and len(value) < 120:
+                    yield value
+                    break
+            cur = cur.getparent()
+            if cur is None:
+                break
+
+
+def cut_value(rest: str) -> str | None:
+    """The value at the start of `rest`, ended by the next label, separator or date."""
+    rest = rest.lstrip(_EDGES)
+    cut = _CUT.search(fold(rest))
+    value = rest[: cut.start()] if cut else rest
+    value = value.strip(_EDGES)
+    return value or None
+
+
+def first_labelled(nodes: list, labels: tuple[str, ...]) -> str | None:
+    """The first non-empty value under any of `labels`, earlier labels first."""
+    for label in labels:
+        for rest in labelled_values(nodes, label):
+            value = cut_value(rest)
+            if value:
+                return value
+    return None
+
+
+def person(value: str | None) -> str | None:
+    """Keep a byline value only if it reads like names, not a sentence, count or time."""
+    if not value or len(value) > 30 or _NOT_A_NAME.search(value):
+        return None
+    return value
+
+
+def _is_name(token: str) -> bool:
+    return (
+        bool(re.fullmatch(_NAME, token))
+        and len(token) <= 4 + token.count("·") * 3
+        and token not in _NOT_PEOPLE
+        and not _ORG_ENDING.search(token)
+    )
+
+
+def named_person(value: str | None) -> str | None:
+    """`value` if it is one to four people's names, else None: for unlabelled slots."""
+    if not value:
+        return None
+    tokens = [t for t in re.split(r"[\s、，,]+", value.strip()) if t]
+    if 1 <= len(tokens) <= 4 and all(_is_name(t) for t in tokens):
+        return " ".join(tokens)
+    return None
+
+
+def _names_at_start(text: str) -> str | None:
+    """The run of names that opens `text`: "张三 李四 山东冠县报道" gives "张三 李四"."""
+    clause = re.split(r"[/／（）()，,。；;：:|｜]", text, maxsplit=1)[0]
+    names = []
+    for token in re.split(r"[\s、]+", clause.strip()):
+        if not token:
+            continue
+        if not _is_name(token) or token.endswith(("报道", "摄")):
+            break
+        names.append(token)
+    return " ".join(names) or None
+
+
+# 记者 after an outlet ("本报记者张三") or before a gap ("记者 张三"); a bare
+# 记者 opening a clause ("，记者了解到") is prose.
+_REPORTER = re.compile(r"(?<=[\u4e00-\u9fff·])记者[:：\s]*|记者[:：\s]+")
+_BRACKETED = re.compile(r"[（(]([^（）()]{1,40})[）)]")
+_WRITER_SLASH = re.compile(rf"(?<![\u4e00-\u9fff])文\s*[/／]\s*|({_NAME}(?:\s+{_NAME}){{0,3}})\s*[/／]\s*文(?![\u4e00-\u9fff])")
+
+
+def reporters(text: str) -> str | None:
+    """Names after 记者 in a byline: "本报记者 张三 李四" or "（记者 胡晓蓉）"."""
+    folded = fold(text)
+    for match in _REPORTER.finditer(folded):
+        names = _names_at_start(text[match.end():])
+        if names:
+            return names
+    return None
+
+
+def slash_writer(text: str) -> str | None:
+    """The writer of a "文/张三" or "张三/文" credit."""
+    for match in _WRITER_SLASH.finditer(text):
+        names = match.group(1) or _names_at_start(text[match.end():])
+        if names:
+            return named_person(names)
+    return None
+
+
+def closing_credit(text: str) -> str | None:
+    """Names alone in brackets closing a paragraph: "……佳节。（常书香 马丹阳）" or "（袁源）"."""
+    stripped = text.strip()
+    match = _BRACKETED.search(stripped)
+    while match and match.end() < len(stripped):
+        match = _BRACKETED.search(stripped, match.end())
+    if not match:
+        return None
+    before = stripped[: match.start()].rstrip()
+    # Only a paragraph's last word, after its closing stop, or a line of its own.
+    if before and before[-1] not in "。！？!?”」":
+        return None
+    return named_person(match.group(1))

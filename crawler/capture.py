@@ -94,6 +94,7 @@ class WarcCapturePipeline:
         self.pool: ProcessingPool | None = None
         self.warc: WarcWriter | None = None
         self.run_id: int | None = None
+        self._waiting_for_room: list = []
         self._known_live: set[str] = set()
         self._poller = None
 
@@ -128,7 +129,11 @@ class WarcCapturePipeline:
         self._known_live = set(VersionStore(self.db).live_urls(source.name))
         self.warc = WarcWriter(self.data_dir, source=source.name)
         self.pool = ProcessingPool(
-            self.db, workers=self.workers, queue_per_worker=self.queue_per_worker, on_result=self._on_result
+            self.db,
+            workers=self.workers,
+            queue_per_worker=self.queue_per_worker,
+            on_result=self._on_result,
+            on_done=self._wake_from_worker_thread,
         )
         log.info(
             "%s: run %d, %d processing workers, %d known live documents",
@@ -216,7 +221,33 @@ class WarcCapturePipeline:
         assert self.pool is not None
         while not self.pool.try_submit(job):
             self.stats.inc_value("dangan/process_queue_full")
-            await _sleep(self.poll_interval)
+            await self._room()
+
+    def _wake_from_worker_thread(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._collect_finished)
+
+    def _collect_finished(self) -> None:
+        """Record finished jobs now (on the reactor thread), and let waiting submitters retry."""
+        if self.pool is None:
+            return
+        self.pool.collect()
+        waiting, self._waiting_for_room = self._waiting_for_room, []
+        for waiter in waiting:
+            if not waiter.called:
+                waiter.callback(None)
+
+    async def _room(self) -> None:
+        """Wait until a job finishes, or one poll interval at most (in case a wake-up was missed)."""
+        from twisted.internet import defer, reactor
+
+        waiter: defer.Deferred = defer.Deferred()
+        self._waiting_for_room.append(waiter)
+        timeout = reactor.callLater(self.poll_interval, lambda: waiter.called or waiter.callback(None))
+        await maybe_deferred_to_future(waiter)
+        if timeout.active():
+            timeout.cancel()
 
     def _on_result(self, result: JobResult) -> None:
         if result.outcome is None:
@@ -237,7 +268,7 @@ class WarcCapturePipeline:
         while self.pool.in_flight:
             self.pool.collect()
             if self.pool.in_flight:
-                await _sleep(self.poll_interval)
+                await self._room()
         self.pool.close()
         if self.warc is not None:
             self.warc.close()
@@ -262,10 +293,3 @@ def _reason(status: int) -> str:
     except ValueError:
         return ""
 
-
-async def _sleep(seconds: float) -> None:
-    """Wait on the reactor without blocking it (works on the asyncio and default reactors)."""
-    from twisted.internet import reactor
-    from twisted.internet.task import deferLater
-
-    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))

@@ -35,7 +35,7 @@ DANGAN_MAX_QUERY_VARIANTS = 50
 #: Worker processes that decode and extract; None means os.cpu_count().
 DANGAN_PROCESS_WORKERS = None
 #: Captures waiting for or in processing, per worker, before the crawl waits.
-DANGAN_PROCESS_QUEUE_PER_WORKER = 4
+DANGAN_PROCESS_QUEUE_PER_WORKER = 8
 #: Seconds before the first retry of a 5xx or timeout; doubled for each further retry.
 DANGAN_RETRY_BACKOFF_BASE = 2.0
 #: Longest wait before one retry, in seconds.

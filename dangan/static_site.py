@@ -43,6 +43,7 @@ class StaticSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do; every reply has a length
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 if site.delay_seconds:
                     time.sleep(site.delay_seconds)

@@ -165,11 +165,16 @@ class ProcessingPool:
         workers: int | None = None,
         queue_per_worker: int | None = None,
         on_result: Callable[[JobResult], None] | None = None,
+        on_done: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.workers = workers or default_workers()
         self.max_in_flight = self.workers * (queue_per_worker or DEFAULT_QUEUE_PER_WORKER)
         self.on_result = on_result
+        # Called from the executor's own thread as each job finishes, so an
+        # event loop can collect at once instead of polling; it must only
+        # hand over to the loop (e.g. reactor.callFromThread), never record.
+        self.on_done = on_done
         self.counts: Counter[str] = Counter()
         self._clock = clock
         self._versions = VersionStore(db)
@@ -206,7 +211,13 @@ class ProcessingPool:
             self._replace_broken_executor()
             future = self._executor.submit(run_job, job)
         self._in_flight[future] = (job, self._executor)
+        if self.on_done is not None:
+            future.add_done_callback(self._notify_done)
         return True
+
+    def _notify_done(self, _future: Future) -> None:
+        if self.on_done is not None:
+            self.on_done()
 
     def submit(self, job: ProcessJob) -> None:
         """Queue `job`, first recording finished results until there is room (blocks)."""

@@ -31,12 +31,12 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
 from crawler.capture import database_url
 from crawler.items import FetchedPage
+from crawler.page_links import PageLinks
 from pipeline.sources import Source, find_source, load_sources
 from pipeline.urls import canonicalize_url
 from storage.database import open_database
@@ -81,8 +81,9 @@ class SourceSpider(Spider):
         self.start_urls = list(source.start_urls)
         self.pages_fetched = 0
         self._requested: set[str] = set()
-        # Domain filtering is done by `host_allowed`, port-blind, not by the extractor.
-        self._links = LinkExtractor(canonicalize=False, unique=True)
+        self._offsite: set[str] = set()
+        # Domain filtering is done by `host_allowed`, port-blind, not by the link finder.
+        self._links = PageLinks()
 
     @classmethod
     def from_crawler(
@@ -166,8 +167,8 @@ class SourceSpider(Spider):
 
         depth = response.meta.get("depth", 0)
         if response.status == 200 and is_html and depth < self.max_depth:
-            for link in self._links.extract_links(response):
-                request = self._request(link.url, depth=depth + 1)
+            for url in self._links.extract(response.body, response.url, response.encoding):
+                request = self._request(url, depth=depth + 1)
                 if request is not None:
                     yield request
 
@@ -187,10 +188,15 @@ class SourceSpider(Spider):
 
     def _request(self, url: str, *, depth: int, revisit: bool = False) -> Request | None:
         """A request for `url`, canonicalised, or None if off-domain or already requested."""
+        if url in self._requested or url in self._offsite:  # the common case on portals: a menu link seen before
+            return None
         canonical = canonicalize_url(url)
         if not canonical.startswith(("http://", "https://")):
             return None
-        if not host_allowed(canonical, self.allowed_domains) or canonical in self._requested:
+        if canonical in self._requested:
+            return None
+        if not host_allowed(canonical, self.allowed_domains):
+            self._offsite.add(url)
             return None
         self._requested.add(canonical)
         return Request(

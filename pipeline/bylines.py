@@ -50,7 +50,8 @@ _EDGES = " \t\r\n:：|｜,，;；.。、()（）[]【】<>《》"
 _NOT_A_NAME = re.compile(r"[，。！？；：:=<>\"“”]|\d{3,}|[昨今前]天|\d+\s*(?:分钟|小时|天)前|^刚刚$")
 # Words that end organisations, not people: 市政府, 新华社, 人民网, 组织部.
 _ORG_ENDING = re.compile(
-    r"(?:省|市|县|区|镇|乡|村|局|委|会|部|厅|办|院|所|社|报|网|台|站|司|中心|政府|小组|频道|新闻|日报|传媒|融媒|平台)$"
+    r"(?:省|市|县|区|镇|乡|村|局|委|会|部|厅|办|院|所|社|报|网|台|站|司|中心|政府|小组|频道|新闻|日报|传媒|融媒|平台"
+    r"|网络|科技|集团|系统|工作室|编辑部|记者|通讯员)$"
 )
 _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"
 _NOT_PEOPLE = frozenset(
@@ -227,8 +228,12 @@ def slash_writer(text: str) -> str | None:
     return None
 
 
-def closing_credit(text: str) -> str | None:
-    """Names alone in brackets closing a paragraph: "……佳节。（常书香 马丹阳）" or "（袁源）"."""
+def closing_credit(text: str, own_line: bool) -> str | None:
+    """Names alone in brackets closing a paragraph: "……佳节。（常书香 马丹阳）" or "（袁源）".
+
+    `own_line` says whether `text` is a whole paragraph; bracketed words
+    inside a span ("(体育)") are channel tags, not credits.
+    """
     stripped = text.strip()
     match = _BRACKETED.search(stripped)
     while match and match.end() < len(stripped):
@@ -237,6 +242,6 @@ def closing_credit(text: str) -> str | None:
         return None
     before = stripped[: match.start()].rstrip()
     # Only a paragraph's last word, after its closing stop, or a line of its own.
-    if before and before[-1] not in "。！？!?”」":
+    if before[-1:] not in ("。", "！", "？", "!", "?", "”", "」") if before else not own_line:
         return None
     return named_person(match.group(1))

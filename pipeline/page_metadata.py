@@ -41,6 +41,7 @@ _DATE_METAS = (
     "og:release_date", "firstpublishedtime", "datepublished", "article:create_at",
     "dc.date.issued", "dc.date", "date", "weibo:article:create_at",
 )
+_MODIFIED_METAS = ("article:modified_time", "datemodified", "dateupdate", "og:updated_time", "lastmodified")
 _TITLE_METAS = ("articletitle", "og:title", "twitter:title")
 _ORIGIN_METAS = ("contentsource",)
 
@@ -64,6 +65,7 @@ _NO_VALUE = frozenset({"无", "暂无", "-", "--", "—", "/", "／", "null", "n
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 # class or id words that mark the unlabelled source slot beside a byline date.
 _SOURCE_SLOT = re.compile(r"(?:^|[\s_-])(?:source|laiyuan|comefrom)(?:$|[\s_-])", re.I)
+_BRACKETS = re.compile(r"[（(][^（）()]{2,30}[）)]")
 _WECHAT_ACCOUNT = (
     "//*[@id='js_name']|//*[contains(@class,'rich_media_meta_nickname')]"
     "|//*[contains(@class,'profile_nickname')]"
@@ -156,8 +158,13 @@ def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
     # text (archive menus, teaser lists) are not.
-    bare = [parse_date(node) for node in short if len(node) < 80 and has_date(node) and not in_link(node)]
-    return pick_published(chain(meta_dates, published, document, bare), chain(published, bare, document))
+    bare = [parse_date(node) for node in short if len(_clean(node)) < 80 and has_date(node) and not in_link(node)]
+    # When the page prints no date of its own, its last-modified stamp is
+    # a better guess than a date in the text.
+    modified = [parse_date(metas[key]) for key in _MODIFIED_METAS if key in metas]
+    return pick_published(
+        chain(meta_dates, published, document, modified, bare), chain(published, bare, document)
+    )
 
 
 def _wechat_account(tree: HtmlElement) -> str | None:
@@ -196,37 +203,42 @@ def _source_slot(tree: HtmlElement) -> str | None:
     return None
 
 
-def _author(tree: HtmlElement, metas: dict[str, str], nodes: list, short: list) -> str | None:
+def _author(tree: HtmlElement, metas: dict[str, str], nodes: list) -> str | None:
     labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
         return labelled
     wechat = _wechat_author(tree, metas)
     if wechat:
         return wechat
-    bylines = [node for node in short if not in_link(node)]
-    for node in bylines:
-        writer = slash_writer(node) if "文" in node else None
+    prose = [node for node in tree.xpath("//body//text()") if not in_link(node)]
+    for node in prose:
+        writer = slash_writer(node) if "文" in node and len(node) < 200 else None
         if writer:
             return writer
-    for node in bylines:
+    for node in prose:
         if "记者" not in fold(node):
             continue
         # A reporter line of its own, or a credit in brackets within prose.
         if len(node.strip()) <= 40:
             names = reporters(node)
         else:
-            names = next(filter(None, (reporters(m) for m in re.findall(r"[（(][^（）()]{2,30}[）)]", node))), None)
+            names = next(filter(None, (reporters(m) for m in _BRACKETS.findall(node))), None)
         if names:
             return names
     from_meta = named_person(metas.get("author"))
     if from_meta:
         return from_meta
-    for node in tree.xpath("//body//text()"):
-        if ("）" in node or ")" in node) and not in_link(node):
-            names = closing_credit(node)
+    for node in prose:
+        if "）" in node or ")" in node:
+            names = closing_credit(node, _whole_paragraph(node))
             if names:
                 return names
     return None
+
+
+def _whole_paragraph(node: str) -> bool:
+    el = node.getparent()
+    return not node.is_tail and el.tag in ("p", "div", "td") and _clean(el.text_content()) == _clean(node)
 
 
 def _doc_number(nodes: list, short: list) -> str | None:
@@ -247,7 +259,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     metas = _metas(tree)
     short = [
         node for node in tree.xpath("//body//text()")
-        if len(node) < 200 and node.getparent() is not None and node.getparent().tag not in ("script", "style")
+        if len(_clean(node)) < 200 and node.getparent() is not None and node.getparent().tag not in ("script", "style")
     ]
     nodes = [node for node in short if _ANY_LABEL.search(fold(node))]
     origin = (
@@ -260,7 +272,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         title=_title(tree, metas),
         published=_published(metas, nodes, short),
         origin=origin,
-        author=_author(tree, metas, nodes, short),
+        author=_author(tree, metas, nodes),
         editor=person(first_labelled(nodes, _EDITOR_LABELS)),
         doc_number=_doc_number(nodes, short),
     )

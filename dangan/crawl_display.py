@@ -58,7 +58,7 @@ def crawl_with_progress(sources: list[Source], *, db_url: str, data_dir: Path, c
             task = tasks[summary.source]
             progress.update(task, total=summary.pages_fetched or 1, completed=summary.pages_fetched or 1)
     for summary in summaries:
-        console.print(summary_line(summary), highlight=False)
+        console.print(summary_line(summary), highlight=False, soft_wrap=True)
     return summaries
 
 

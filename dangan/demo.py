@@ -65,9 +65,12 @@ def run_demo(data_dir: Path, *, console: Console) -> None:
         crawl_with_progress(sources, db_url=db_url, data_dir=data_dir, console=console, settings=settings)
     warc_dir = data_dir / "warc"
     console.print()
-    console.print(f"Store:        {db_url}")
-    console.print(f"WARC files:   {warc_dir}/")
-    console.print(f"Sources file: {sources_file}")
-    console.print("Try:")
-    console.print(f"  dangan export --data-dir {data_dir} | head -c 600")
-    console.print(f"  dangan history --data-dir {data_dir} {site.base_url}/zwgk/tzgg/content/1001.html")
+    for line in (
+        f"Store:        {db_url}",
+        f"WARC files:   {warc_dir}/",
+        f"Sources file: {sources_file}",
+        "Try:",
+        f"  dangan export --data-dir {data_dir} | head -c 600",
+        f"  dangan history --data-dir {data_dir} {site.base_url}/zwgk/tzgg/content/1001.html",
+    ):
+        console.print(line, highlight=False, soft_wrap=True)

@@ -32,6 +32,8 @@ _BLOCKS = frozenset(
     "br p div li tr td th dd dt h1 h2 h3 h4 h5 h6 table ul ol section article header footer".split()
 )
 
+_CELLS = frozenset("td th dt dd label span b strong em font i".split())
+
 # Every label that can follow a value on the same line; a value ends where
 # the next one begins. All need their colon, so 文 in 市文化广电旅游局 is no label.
 _LABEL_WORDS = (
@@ -45,7 +47,7 @@ _CUT = re.compile(
     r"|\s(?=(?:本报|特约)?(?:记者|作者|责任编辑|编辑|通讯员|摄影|来源))"
     r"|(?:浏览|阅读|点击)\s*\d|(?<!\d)(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}"
 )
-_EDGES = " \t\r\n:：|｜,，;；.。、()（）[]【】<>《》"
+_EDGES = " \t\r\n:：|｜,，;；.。、()（）[]【】<>《》·⋅•"
 
 _NOT_A_NAME = re.compile(r"[，。！？；：:=<>\"“”]|\d{3,}|[昨今前]天|\d+\s*(?:分钟|小时|天)前|^刚刚$")
 # Words that end organisations, not people: 市政府, 新华社, 人民网, 组织部.
@@ -57,7 +59,8 @@ _NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"
 _NOT_PEOPLE = frozenset(
     "完 待续 未完 未完待续 试行 草案 暂行 全文 节选 摘编 原创 转载 修订 修订版 图 组图 视频 附件 "
     "详见 见附件 全文完 征求意见稿 报道 通讯员 本报 记者 编者 编者按 注 待定 下同 同上 略 此致 "
-    "上 中 下 续 摘要 原文 译文 简体 繁体 英文 中文 供图 摄 资料图 图片 来源".split()
+    "上 中 下 续 摘要 原文 译文 简体 繁体 英文 中文 供图 摄 资料图 图片 来源 "
+    "未知 不详 佚名 匿名 全部 无 暂无 本站 管理员".split()
 )
 
 
@@ -133,6 +136,10 @@ def labelled_values(nodes: list, label: str) -> Iterator[str]:
             continue
         cur = el
         for _ in range(2):
+            # Only cells and inline runs pair a label with the next element;
+            # after a paragraph "责任编辑：" the next paragraph is something else.
+            if cur.tag not in _CELLS:
+                break
             sib = cur.getnext()
             if sib is not None:
                 value = line_text(sib)
@@ -165,7 +172,7 @@ def first_labelled(nodes: list, labels: tuple[str, ...]) -> str | None:
 
 def person(value: str | None) -> str | None:
     """Keep a byline value only if it reads like names, not a sentence, count or time."""
-    if not value or len(value) > 30 or _NOT_A_NAME.search(value):
+    if not value or len(value) > 30 or _NOT_A_NAME.search(value) or value in _NOT_PEOPLE:
         return None
     return value
 
@@ -175,6 +182,7 @@ def _is_name(token: str) -> bool:
         bool(re.fullmatch(_NAME, token))
         and len(token) <= 4 + token.count("·") * 3
         and token not in _NOT_PEOPLE
+        and not token.endswith("摄")  # a photographer's credit: 刘通摄
         and not _ORG_ENDING.search(token)
     )
 
@@ -196,7 +204,7 @@ def _names_at_start(text: str) -> str | None:
     for token in re.split(r"[\s、]+", clause.strip()):
         if not token:
             continue
-        if not _is_name(token) or token.endswith(("报道", "摄")):
+        if not _is_name(token) or token.endswith("报道"):
             break
         names.append(token)
     return " ".join(names) or None
@@ -244,4 +252,11 @@ def closing_credit(text: str, own_line: bool) -> str | None:
     # Only a paragraph's last word, after its closing stop, or a line of its own.
     if before[-1:] not in ("。", "！", "？", "!", "?", "”", "」") if before else not own_line:
         return None
-    return named_person(match.group(1))
+    if stripped.startswith(("图", "照片", "摄影")):  # a caption's bracket credits the picture
+        return None
+    names = named_person(match.group(1))
+    # Unlabelled, only the common two- and three-character names count:
+    # "（视觉中国）" closing a caption is an agency.
+    if names and all(len(name) <= 3 for name in names.split()):
+        return names
+    return None

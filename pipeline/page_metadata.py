@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from itertools import chain
 
 from lxml.html import HtmlElement
@@ -66,15 +67,21 @@ _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)
 # class or id words that mark the unlabelled source slot beside a byline date.
 _SOURCE_SLOT = re.compile(r"(?:^|[\s_-])(?:source|laiyuan|comefrom)(?:$|[\s_-])", re.I)
 _BRACKETS = re.compile(r"[（(][^（）()]{2,30}[）)]")
+# Most specific first: the nickname wrappers of some versions hold the whole profile card.
 _WECHAT_ACCOUNT = (
-    "//*[@id='js_name']|//*[contains(@class,'rich_media_meta_nickname')]"
-    "|//*[contains(@class,'profile_nickname')]"
+    "//*[@id='js_name']", "//*[contains(@class,'profile_nickname')]",
+    "//*[contains(@class,'rich_media_meta_nickname')]",
 )
+# WeChat fills #publish_time from a script; the script keeps the Unix time.
+_WECHAT_STAMP = re.compile(r"\bvar\s+ct\s*=\s*[\"'](\d{10})[\"']")
 _WECHAT_AUTHOR = (
     "//*[@id='js_author_name']"
     "|//*[@id='meta_content' or contains(@class,'rich_media_meta_list')]"
     "//*[contains(@class,'rich_media_meta_text') and not(@id)]"
 )
+
+
+_CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass
@@ -152,8 +159,8 @@ def _labelled_dates(nodes: list, labels: tuple[str, ...]) -> list[str | None]:
     return found
 
 
-def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
-    meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas]
+def _published(tree: HtmlElement, metas: dict[str, str], nodes: list, short: list) -> str | None:
+    meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas] + [_wechat_published(tree)]
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
@@ -168,10 +175,20 @@ def _published(metas: dict[str, str], nodes: list, short: list) -> str | None:
 
 
 def _wechat_account(tree: HtmlElement) -> str | None:
-    for el in tree.xpath(_WECHAT_ACCOUNT):
-        text = _clean("".join(el.itertext()))
-        if text:
-            return text
+    for path in _WECHAT_ACCOUNT:
+        for el in tree.xpath(path):
+            first_line = next((line.strip() for line in line_text(el).splitlines() if line.strip()), "")
+            if first_line:
+                return first_line
+    return None
+
+
+def _wechat_published(tree: HtmlElement) -> str | None:
+    for script in tree.xpath("//script[contains(text(),'var ct')]"):
+        match = _WECHAT_STAMP.search(script.text or "")
+        if match:
+            stamp = datetime.fromtimestamp(int(match.group(1)), _CHINA)
+            return parse_date(stamp.strftime("%Y-%m-%d %H:%M"))
     return None
 
 
@@ -197,7 +214,7 @@ def _source_slot(tree: HtmlElement) -> str | None:
         if _ANY_LABEL.search(fold(text)) or len(text) > 60:
             continue
         text = re.sub(r"(?:19|20)\d{2}\s*[年/.\-][\d\s月/.\-日:：时分]*", " ", text)
-        value = _clean(text).strip("()（）[]【】:： ")
+        value = _clean(text).strip("()（）[]【】:： ·⋅•|｜")
         if 2 <= len(value) <= 30 and not re.search(r"\d{3,}", value):
             return value
     return None
@@ -226,7 +243,8 @@ def _author(tree: HtmlElement, metas: dict[str, str], nodes: list) -> str | None
         if names:
             return names
     from_meta = named_person(metas.get("author"))
-    if from_meta:
+    # Portals put their own name there ("网易" on a "…_网易财经" page).
+    if from_meta and not _names_the_site(tree, metas, from_meta):
         return from_meta
     for node in prose:
         if "）" in node or ")" in node:
@@ -234,6 +252,13 @@ def _author(tree: HtmlElement, metas: dict[str, str], nodes: list) -> str | None
             if names:
                 return names
     return None
+
+
+def _names_the_site(tree: HtmlElement, metas: dict[str, str], value: str) -> bool:
+    """Whether `value` is the site's name: in og:site_name or the <title>'s suffix."""
+    page_title = _clean(tree.findtext(".//title") or "")
+    suffix = page_title.replace(strip_site_suffix(page_title), "", 1)
+    return value in metas.get("og:site_name", "") or value in suffix
 
 
 def _whole_paragraph(node: str) -> bool:
@@ -270,7 +295,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     )
     return PageMetadata(
         title=_title(tree, metas),
-        published=_published(metas, nodes, short),
+        published=_published(tree, metas, nodes, short),
         origin=origin,
         author=_author(tree, metas, nodes),
         editor=person(first_labelled(nodes, _EDITOR_LABELS)),

@@ -196,3 +196,35 @@ def test_meta_author_naming_an_organisation_is_not_an_author():
 
 def test_missing_fields_are_none():
     assert meta(f"<p>{PARA}</p>") == PageMetadata()
+
+
+def test_caption_credits_are_the_pictures_not_the_articles():
+    page = meta(f"<p>{PARA}</p><p>图为启动仪式现场。（刘通摄）</p><p>晨练的老年人。（视觉中国）</p>")
+    assert page.author is None
+
+
+def test_meta_author_that_is_the_sites_name_is_not_an_author():
+    page = meta(f"<p>{PARA}</p>", "<title>狂奔的龙湖集团_网易财经</title><meta name='author' content='网易'>")
+    assert page.author is None
+
+
+def test_a_label_ending_its_paragraph_does_not_take_the_next_paragraph():
+    page = meta(f"<p>{PARA}</p><p>责任编辑：</p><p>徐阿婆 冯警官 事主 江门</p>")
+    assert page.editor is None
+
+
+def test_wechat_time_comes_from_the_page_script_when_the_slot_is_relative():
+    page = meta(
+        "<div id='meta_content'><em id='publish_time' class='rich_media_meta_text'>昨天</em></div>"
+        f"<div id='js_content'><p>{PARA}</p></div><script>var ct = \"1581517074\";</script>"
+    )
+    assert page.published == "2020-02-12T22:17"
+
+
+def test_wechat_account_is_read_from_the_name_not_the_profile_card():
+    page = meta(
+        "<div class='rich_media_meta_nickname'><strong class='profile_nickname'>爱否科技</strong>"
+        "<p>微信号 FViewXFG</p><p>功能介绍 聚焦手机互联网</p></div>"
+        f"<div id='js_content'><p>{PARA}</p></div>"
+    )
+    assert page.origin == "爱否科技"

@@ -236,6 +236,18 @@ def slash_writer(text: str) -> str | None:
     return None
 
 
+# Forums and blogs sign a post "本贴由大卫于2005年8月12日…" or "由海姑娘张贴 @ …".
+_POSTER = re.compile(r"(?:[贴帖文]|^|\s)由\s*([^\s，。,:：@]{2,12}?)\s*(?:于\s*(?:19|20)\d{2}|张贴|发表于|发布于)")
+
+
+def poster(line: str) -> str | None:
+    """The poster named in a forum or blog signature line."""
+    match = _POSTER.search(line)
+    if not match or _ORG_ENDING.search(match.group(1)):
+        return None
+    return person(match.group(1))
+
+
 def closing_credit(text: str, own_line: bool) -> str | None:
     """Names alone in brackets closing a paragraph: "……佳节。（常书香 马丹阳）" or "（袁源）".
 

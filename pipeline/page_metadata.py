@@ -28,7 +28,9 @@ from pipeline.bylines import (
     labelled_values,
     line_text,
     named_person,
+    owner,
     person,
+    poster,
     reporters,
     slash_writer,
 )
@@ -242,6 +244,13 @@ def _author(tree: HtmlElement, metas: dict[str, str], nodes: list) -> str | None
             names = next(filter(None, (reporters(m) for m in _BRACKETS.findall(node))), None)
         if names:
             return names
+    for node in prose:
+        if "由" in node:
+            el = owner(node)
+            line = line_text(el) if el is not None else node
+            names = poster(line) if len(line) <= 80 else None
+            if names:
+                return names
     from_meta = named_person(metas.get("author"))
     # Portals put their own name there ("网易" on a "…_网易财经" page).
     if from_meta and not _names_the_site(tree, metas, from_meta):

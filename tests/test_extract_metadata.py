@@ -228,3 +228,9 @@ def test_wechat_account_is_read_from_the_name_not_the_profile_card():
         f"<div id='js_content'><p>{PARA}</p></div>"
     )
     assert page.origin == "爱否科技"
+
+
+def test_forum_and_blog_signatures_name_the_poster():
+    assert meta(f"<p>{PARA}</p><center>本贴由<b>大卫</b>于2005年8月12日16:12:21在〖论坛〗发表</center>").author == "大卫"
+    assert meta(f"<p>{PARA}</p><em>由海姑娘张贴 @ <a href='/p'>2005-06-14 03:25:55</a></em>").author == "海姑娘"
+    assert meta(f"<p>{PARA}</p><p>本通知由市财政局于2022年1月负责解释。</p>").author is None

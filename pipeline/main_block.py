@@ -115,9 +115,22 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
     return best
 
 
-def _is_link_list(el: HtmlElement) -> bool:
-    total = _visible_len("".join(el.itertext()))
-    return total > 0 and _link_chars(el) > _MAX_LINK_SHARE * total
+def _text_and_link_chars(el: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
+    """Visible characters and link characters of every element under `el`, in one pass."""
+    counts: dict[HtmlElement, tuple[int, int]] = {}
+
+    def count(node: HtmlElement, in_link: bool) -> tuple[int, int]:
+        is_link = in_link or node.tag == "a"
+        total = _visible_len(node.text or "") if isinstance(node.tag, str) else 0
+        for child in node:
+            child_total, _ = count(child, is_link)
+            total += child_total + _visible_len(child.tail or "")
+        linked = total if is_link else sum(counts[c][1] + (_visible_len(c.tail or "") if in_link else 0) for c in node)
+        counts[node] = (total, linked)
+        return total, linked
+
+    count(el, False)
+    return counts
 
 
 def block_text(el: HtmlElement) -> str:
@@ -127,9 +140,11 @@ def block_text(el: HtmlElement) -> str:
     article, a related list below it) are left out.
     """
     parts: list[str] = []
+    counts = _text_and_link_chars(el)
 
     def walk(node: HtmlElement) -> None:
-        if node is not el and node.tag in _LIST_BLOCKS and _is_link_list(node):
+        total, linked = counts[node]
+        if node is not el and node.tag in _LIST_BLOCKS and total > 0 and linked > _MAX_LINK_SHARE * total:
             if node.tail:
                 parts.append(node.tail)
             return

@@ -101,6 +101,10 @@ _BAR_SEPARATORS = re.compile(r"[|｜/\\>＞»›·•・\-－—_、,，;；:：
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
 _HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline"))
 _MIN_HEADLINE_CHARS = 4
+_HEADLINE_CANDIDATES = etree.XPath(
+    "//h1|//h2|//h3|//*[contains(@class,'itle') or contains(@id,'itle')"
+    " or contains(@class,'biaoti') or contains(@class,'headline')]"
+)
 
 # A chrome candidate is spared if it holds more than this share of the page's
 # text: the guard against CMSs that wrap the article in a "nav"-named div.
@@ -199,9 +203,9 @@ def find_headline(body: HtmlElement, title: str | None, page_title: str | None) 
     """
     wanted = _squash(title or "")
     page = _squash(page_title or "")
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
+    # One XPath pass picks the few candidates; walking every element in
+    # Python would cost more than the rest of the pruning.
+    for el in _HEADLINE_CANDIDATES(body):
         if el.tag not in _HEADLINE_TAGS:
             names = (el.get("class") or "") + " " + (el.get("id") or "")
             if not names.strip() or _tokens(names).isdisjoint(_HEADLINE_TOKENS):

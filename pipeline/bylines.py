@@ -26,6 +26,7 @@ _TRADITIONAL = (
     "聲声 稱称 類类 從从 絡络 該该 與与 區区 縣县 鄉乡 處处 長长 圖图 稿稿 ·· "
 )
 _FOLD = str.maketrans({pair[0]: pair[1] for pair in _TRADITIONAL.split() if pair[0] != pair[1]})
+_WIDEN = {pair[1]: f"[{pair[1]}{pair[0]}]" for pair in _TRADITIONAL.split() if pair[0] != pair[1]}
 
 # Elements that start a new line when a browser renders them.
 _BLOCKS = frozenset(
@@ -69,11 +70,23 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def line_text(el: HtmlElement) -> str:
-    """The text of `el` as it renders: a newline at each <br> and block boundary."""
+def widen(words: str) -> str:
+    """Regex source matching plain `words` in either script, for scanning text unfolded."""
+    return "".join(_WIDEN.get(ch, re.escape(ch) if ch != "|" else ch) for ch in words)
+
+
+def line_text(el: HtmlElement, limit: int = 2000) -> str:
+    """The text of `el` as it renders: a newline at each <br> and block boundary.
+
+    Reading stops once about `limit` characters are gathered.
+    """
     parts: list[str] = []
+    budget = [limit]
 
     def walk(node: HtmlElement) -> None:
+        # A label's owner can be a whole page column; its first lines suffice.
+        if budget[0] <= 0:
+            return
         if not isinstance(node.tag, str):  # comments and processing instructions
             parts.append(node.tail or "")
             return
@@ -81,6 +94,7 @@ def line_text(el: HtmlElement) -> str:
         if block:
             parts.append("\n")
         parts.append(node.text or "")
+        budget[0] -= len(node.text or "")
         for child in node:
             walk(child)
         if block:

@@ -33,6 +33,7 @@ from pipeline.bylines import (
     poster,
     reporters,
     slash_writer,
+    widen,
 )
 from pipeline.dates import has_date, parse_date, pick_published
 
@@ -59,10 +60,13 @@ _DOC_NUMBER_LABELS = ("发文字号", "文号")
 _PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发稿时间", "发文日期")
 _DOCUMENT_DATE_LABELS = ("成文日期", "日期", "时间")
 
-_ANY_LABEL = re.compile(
+# Matched on the raw text in both scripts, so the many lines without a
+# label are never folded.
+_ANY_LABEL = re.compile(widen(
     "|".join(_ORIGIN_LABELS + _AUTHOR_LABELS + _EDITOR_LABELS + _DOC_NUMBER_LABELS
              + _PUBLISH_LABELS + _DOCUMENT_DATE_LABELS)
-)
+))
+_REPORTER_WORD = re.compile(widen("记者"))
 # What disclosure tables write when a field does not apply.
 _NO_VALUE = frozenset({"无", "暂无", "-", "--", "—", "/", "／", "null", "none", "空"})
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
@@ -161,13 +165,13 @@ def _labelled_dates(nodes: list, labels: tuple[str, ...]) -> list[str | None]:
     return found
 
 
-def _published(tree: HtmlElement, metas: dict[str, str], nodes: list, short: list) -> str | None:
+def _published(tree: HtmlElement, metas: dict[str, str], nodes: list, prose: list) -> str | None:
     meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas] + [_wechat_published(tree)]
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
     # text (archive menus, teaser lists) are not.
-    bare = [parse_date(node) for node in short if len(_clean(node)) < 80 and has_date(node) and not in_link(node)]
+    bare = [parse_date(node) for node in prose if has_date(node) and len(_clean(node)) < 80]
     # When the page prints no date of its own, its last-modified stamp is
     # a better guess than a date in the text.
     modified = [parse_date(metas[key]) for key in _MODIFIED_METAS if key in metas]
@@ -196,6 +200,8 @@ def _wechat_published(tree: HtmlElement) -> str | None:
 
 def _wechat_author(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     """The author slot of a WeChat article: #js_author_name, the first meta text, meta author."""
+    if not tree.xpath("//*[@id='meta_content' or @id='js_author_name' or @id='js_content']"):
+        return None
     for el in tree.xpath(_WECHAT_AUTHOR):
         text = _clean("".join(el.itertext()))
         if text and not has_date(text) and person(text):
@@ -222,20 +228,19 @@ def _source_slot(tree: HtmlElement) -> str | None:
     return None
 
 
-def _author(tree: HtmlElement, metas: dict[str, str], nodes: list) -> str | None:
+def _author(tree: HtmlElement, metas: dict[str, str], nodes: list, prose: list) -> str | None:
     labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
         return labelled
     wechat = _wechat_author(tree, metas)
     if wechat:
         return wechat
-    prose = [node for node in tree.xpath("//body//text()") if not in_link(node)]
     for node in prose:
         writer = slash_writer(node) if "文" in node and len(node) < 200 else None
         if writer:
             return writer
     for node in prose:
-        if "记者" not in fold(node):
+        if not _REPORTER_WORD.search(node):
             continue
         # A reporter line of its own, or a credit in brackets within prose.
         if len(node.strip()) <= 40:
@@ -291,11 +296,15 @@ def _doc_number(nodes: list, short: list) -> str | None:
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect title, date, origin, author, editor and document number from `tree`."""
     metas = _metas(tree)
-    short = [
-        node for node in tree.xpath("//body//text()")
-        if len(_clean(node)) < 200 and node.getparent() is not None and node.getparent().tag not in ("script", "style")
+    # Whitespace between tags is most of a page's text nodes and holds nothing.
+    texts = [
+        node for node in tree.xpath("//body//text()[normalize-space()]")
+        if node.getparent().tag not in ("script", "style")
     ]
-    nodes = [node for node in short if _ANY_LABEL.search(fold(node))]
+    short = [node for node in texts if len(node) < 200 or len(_clean(node)) < 200]
+    # Link text is menus, teasers and archives, never a byline or its date.
+    prose = [node for node in texts if not in_link(node)]
+    nodes = [node for node in short if _ANY_LABEL.search(node)]
     origin = (
         first_labelled(nodes, _ORIGIN_LABELS)
         or _wechat_account(tree)
@@ -304,9 +313,9 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     )
     return PageMetadata(
         title=_title(tree, metas),
-        published=_published(tree, metas, nodes, short),
+        published=_published(tree, metas, nodes, prose),
         origin=origin,
-        author=_author(tree, metas, nodes),
+        author=_author(tree, metas, nodes, prose),
         editor=person(first_labelled(nodes, _EDITOR_LABELS)),
         doc_number=_doc_number(nodes, short),
     )

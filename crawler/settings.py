@@ -40,7 +40,8 @@ DANGAN_PROCESS_QUEUE_PER_WORKER = 8
 DANGAN_RETRY_BACKOFF_BASE = 2.0
 #: Longest wait before one retry, in seconds.
 DANGAN_RETRY_BACKOFF_MAX = 120.0
-#: How often finished processing results are recorded during a crawl, in seconds.
+#: Results are recorded as soon as a worker finishes; this is the longest wait, in
+#: seconds, if a wake-up is ever missed, and the pace of draining at the end.
 DANGAN_PROCESS_POLL_INTERVAL = 0.1
 
 # --- politeness ---------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_recrawl_history_diff_export_and_reprocess(test_site, db_url, tmp_path):
     store = ["--db", db_url, "--data-dir", str(data_dir)]
     first = dangan_crawl(test_site, db_url, data_dir)
     documents = len(EXPECTED.state_1_documents)
-    assert f"{documents} new documents" in first and "0 new versions" in first
+    assert f"{documents - 1} new documents, 0 new versions" in first and "1 duplicates" in first
 
     test_site.use_state(2)
     second = dangan_crawl(test_site, db_url, data_dir)
@@ -67,6 +67,9 @@ def test_recrawl_history_diff_export_and_reprocess(test_site, db_url, tmp_path):
     every = [json.loads(line) for line in cli("export", *store, "--all-versions").stdout.splitlines()]
     assert len(latest) == documents + 1 and len(every) == documents + 2
     assert {row["status"] for row in latest} == {"live", "gone"}
+    reposts = [row for row in latest if row["duplicate_of"]]
+    pair = {test_site.url(EXPECTED.repost), test_site.url(EXPECTED.repost_of)}
+    assert len(reposts) == 1 and {reposts[0]["url"], reposts[0]["duplicate_of"]} == pair
     assert [row["version"] for row in latest if row["url"] == corrected] == [2]
     future = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     assert cli("export", *store, "--since", future).stdout == ""

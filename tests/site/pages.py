@@ -229,8 +229,11 @@ A109 = Article(
     views=77,
 )
 
-STATE_1 = (A101, A102, A103, A104, A105, A106, A106_DESKTOP, A107, A108)
-STATE_2 = (A101, A102, A103, A104, A106, A106_DESKTOP, A107, A108, A109)
+# Another department reposts notice 101 word for word under its own address, with its own counter.
+A110_REPOST = Article(**{**A101.__dict__, "path": "/art/2024/3/13/art_4_110.html", "views": 64})
+
+STATE_1 = (A101, A102, A103, A104, A105, A106, A106_DESKTOP, A107, A108, A110_REPOST)
+STATE_2 = (A101, A102, A103, A104, A106, A106_DESKTOP, A107, A108, A109, A110_REPOST)
 
 
 @dataclass
@@ -242,6 +245,8 @@ class Expected:
     )
     state_2_new: str = A109.path
     corrected: str = A102.path
+    repost: str = A110_REPOST.path
+    repost_of: str = A101.path
     removed: str = A105.path
     canonical_target: str = A106.canonical or ""
     mobile_copy: str = A106.path

@@ -30,6 +30,11 @@ _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
 # A teaser: a run cut short to lure a click ("…进一步..." / "…[详细]"). Lists of
 # them (猜你喜欢, 推荐阅读) are punctuated like prose, so they earn no credit.
 _TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
+# Several boxes alike, each with this much credit, are a list of posts.
+_MIN_POSTS = 3
+_MIN_POST_CHARS = 100
+# A last line that announces a table after it: 附：…, 附表, 名单如下：, a closing colon.
+_ANNOUNCES = re.compile(r"^附\s*(?:件|表)?\s*\d*\s*[:：]|如下\s*[:：]?$|[:：]$")
 # Prose before the headline (a site intro, a sidebar laid out first) counts this much.
 _BEFORE_HEADLINE = 0.3
 
@@ -48,7 +53,10 @@ def _own_text_runs(el: HtmlElement) -> list[str]:
         if child.tag == "br":
             runs.append("".join(current))
             current = [child.tail or ""]
-        elif child.tag in _BLOCKS:
+        elif child.tag in _BLOCKS or next(child.iter(*_BLOCKS), None) is not None:
+            # An inline or unknown element wrapping blocks (<font> around a
+            # table on old portals, a custom <text> or app-root element) is
+            # a block too: its text is credited where its blocks are.
             runs.append("".join(current))
             current = [child.tail or ""]
         else:
@@ -112,7 +120,76 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
         adjusted = score * (1 - min(_link_chars(node) / total, 1.0))
         if adjusted > best_score:
             best, best_score = node, adjusted
-    return best
+    if best is None:
+        return None
+    posts = posts_alike(best)
+    return _with_announced_table(posts[0] if posts else best)
+
+
+def posts_alike(block: HtmlElement) -> list[HtmlElement]:
+    """The posts of a thread or blog page when `block` is one of them, in page order; else [].
+
+    A forum thread or a blog's front page prints each post in a box of the
+    same tag and class, each in a frame of its own. The article is the first
+    post (the thread's opening post, the blog's newest entry), not whichever
+    happens to be longest. Boxes that share a parent are not posts but the
+    paragraphs of one article, and nested boxes are a layout's frames.
+    """
+    name = block.get("class")
+    if not name:
+        return []
+    root = block.getroottree().getroot()
+    posts = [
+        el for el in root.iter(block.tag)
+        if el.get("class") == name and _visible_len("".join(el.itertext())) >= _MIN_POST_CHARS
+    ]
+    if len(posts) < _MIN_POSTS or block not in posts:
+        return []
+    if len({post.getparent() for post in posts}) < len(posts):
+        return []
+    members = set(posts)
+    if any(a in members for post in posts for a in post.iterancestors()):
+        return []
+    return posts
+
+
+def _with_announced_table(block: HtmlElement) -> HtmlElement:
+    """`block` widened to take in the table its last line announces, if one follows.
+
+    Notices end their prose with "附：招生专业及考试科目" or "名单如下：" and
+    print the table in a layout cell of its own. The table's short cells earn
+    no credit, so the block stops short of it; the block and the table
+    together are the article.
+    """
+    last = next((s for s in reversed(list(block.itertext())) if s.strip()), "")
+    if not _ANNOUNCES.search(last.strip()):
+        return block
+    # The next element in page order that is not inside the block.
+    node = block
+    while node.getnext() is None:
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return block
+    following = node.getnext()
+    while following is not None and (not isinstance(following.tag, str) or not "".join(following.itertext()).strip()):
+        following = following.getnext()
+    if following is None:
+        return block
+    table = following if following.tag == "table" else following.find(".//table")
+    if table is None:
+        return block
+    table_len = _visible_len("".join(table.itertext()))
+    if table_len < 0.8 * _visible_len("".join(following.itertext())) or _link_chars(table) > 0.3 * table_len:
+        return block
+    joint = node.getparent()
+    if joint is None:
+        return block
+    # The common ancestor may hold little else: a sidebar beside them means
+    # the two are not one article.
+    own = _visible_len("".join(block.itertext()))
+    if _visible_len("".join(joint.itertext())) > 1.2 * (own + table_len) + 100:
+        return block
+    return joint
 
 
 def _text_and_link_chars(el: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.main_block import densest_block
+from pipeline.main_block import densest_block, posts_alike
 
 log = logging.getLogger(__name__)
 
@@ -399,6 +399,11 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
     guard = _Guard(body, densest_block(body, headline))
     if headline is not None and headline is not guard.main and headline.getparent() is not None:
         _drop(headline)
+    if guard.main is not None:
+        # On a thread or blog page the article is the first post: the replies go.
+        for post in posts_alike(guard.main)[1:]:
+            if guard.allows(post):
+                _drop(post)
     _drop_listing_blocks(body, guard)
     _drop_named_chrome(body, guard)
     _drop_link_bars(body, guard)

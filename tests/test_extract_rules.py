@@ -396,3 +396,67 @@ def test_text_breadcrumbs_pager_remnants_and_spaced_notice_headings_go():
     assert text == body
     # A sentence that happens to hold an arrow is prose, not a breadcrumb.
     assert clean_lines("产值由10亿元 > 20亿元，增长一倍。") == "产值由10亿元 > 20亿元，增长一倍。"
+
+
+def _body(html: str):
+    import lxml.html
+
+    return lxml.html.document_fromstring(html).find("body")
+
+
+def test_an_inline_wrapper_around_the_layout_is_not_one_run_of_prose():
+    from pipeline.main_block import densest_block
+
+    # Old portals wrap whole layouts in <font>; its text must be credited to
+    # the cells inside it, not to <body> as one long run.
+    body = _body(
+        "<html><body><font size='2'>"
+        "<table><tr><td class='side'>本站简介：本站创办于2001年，是本地区最早的综合性门户网站之一。</td></tr></table>"
+        f"<table><tr><td class='wz'>{PARA}<br>{PARA}<br>{PARA}</td></tr></table>"
+        "</font></body></html>"
+    )
+    assert densest_block(body).get("class") == "wz"
+
+
+def test_a_table_the_last_line_announces_belongs_to_the_article():
+    rows = "".join(f"<tr><td>0{n}专业</td><td>{n}</td><td>笔试、面试</td></tr>" for n in range(1, 6))
+    html = (
+        "<html><head><title>2024年研究生招生简章</title></head><body><table><tr><td>"
+        f"<table><tr><td>{PARA}<br>{PARA}<br>附：招生专业及考试科目</td></tr></table>"
+        f"<table border='1'><tr><td>专业名称</td><td>人数</td><td>考试方式</td></tr>{rows}</table>"
+        "</td></tr></table>"
+        "<div class='links'><a href='/1'>学院概况</a> <a href='/2'>招生信息</a> <a href='/3'>联系我们</a></div>"
+        "</body></html>"
+    )
+    text = extract_article(html).text
+    assert "附：招生专业及考试科目" in text
+    assert "03专业" in text and text.index("附：") < text.index("03专业")
+    # Prose that merely ends in a colon and is followed by a link table stays alone.
+    from pipeline.main_block import densest_block
+
+    body = _body(
+        f"<html><body><div><div class='art'><p>{PARA}</p><p>{PARA}联系方式如下：</p></div>"
+        "<table><tr><td><a href='/1'>首页链接一</a></td><td><a href='/2'>首页链接二</a></td></tr></table></div></body></html>"
+    )
+    assert densest_block(body).get("class") == "art"
+
+
+def test_the_first_of_several_posts_is_the_article():
+    def post(n: int, paragraphs: int) -> str:
+        text = "<br>".join(f"第{n}帖第{k}段：{PARA}" for k in range(paragraphs))
+        return f"<table class='floor'><tr><td class='t_msg'>{text}</td></tr></table>"
+
+    # A thread: the opening post is short, a later reply is the longest.
+    html = (
+        "<html><head><title>关于小区停车问题的讨论 - 业主论坛</title></head><body>"
+        f"{post(1, 2)}{post(2, 6)}{post(3, 2)}</body></html>"
+    )
+    text = extract_article(html).text
+    assert text.startswith("第1帖第0段") and "第2帖" not in text and "第3帖" not in text
+
+
+def test_paragraph_boxes_alike_are_one_article_not_posts():
+    # Same-class boxes side by side under one parent are the article's paragraphs.
+    boxes = "".join(f"<div class='para'>第{n}段：{PARA}<br>{PARA}</div>" for n in range(4))
+    text = extract_article(f"<html><body><div class='art'>{boxes}</div></body></html>").text
+    assert all(f"第{n}段" in text for n in range(4))

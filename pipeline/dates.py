@@ -66,6 +66,8 @@ def _from_offset_stamp(value: str) -> str | None:
 
 def parse_date(value: str) -> str | None:
     """Normalise the first date in `value` to ISO: "2022-03-25" or "2022-03-25T09:12"."""
+    if "19" not in value and "20" not in value:
+        return None  # every form we read has a year of 19xx or 20xx
     stamped = _from_offset_stamp(value)
     if stamped:
         return stamped
@@ -91,6 +93,9 @@ def parse_date(value: str) -> str | None:
 
 def has_date(value: str) -> bool:
     """Whether `value` holds a separated date (not a bare run of digits)."""
+    # Most lines hold no year at all; a substring test rules them out quickly.
+    if "19" not in value and "20" not in value:
+        return False
     return bool(_DATE_RE.search(value) or _US_DATE_RE.search(value))
 
 

@@ -24,7 +24,8 @@ from pipeline.bylines import (
     closing_credit,
     first_labelled,
     fold,
-    in_link,
+    LabelNodes,
+    label_finder,
     labelled_values,
     line_text,
     named_person,
@@ -33,7 +34,6 @@ from pipeline.bylines import (
     poster,
     reporters,
     slash_writer,
-    widen,
 )
 from pipeline.dates import has_date, parse_date, pick_published
 
@@ -62,22 +62,24 @@ _DOCUMENT_DATE_LABELS = ("成文日期", "日期", "时间")
 
 # Matched on the raw text in both scripts, so the many lines without a
 # label are never folded.
-_ANY_LABEL = re.compile(widen(
-    "|".join(_ORIGIN_LABELS + _AUTHOR_LABELS + _EDITOR_LABELS + _DOC_NUMBER_LABELS
-             + _PUBLISH_LABELS + _DOCUMENT_DATE_LABELS)
-))
-_REPORTER_WORD = re.compile(widen("记者"))
+_ANY_LABEL = label_finder(
+    _ORIGIN_LABELS + _AUTHOR_LABELS + _EDITOR_LABELS + _DOC_NUMBER_LABELS + _PUBLISH_LABELS + _DOCUMENT_DATE_LABELS
+)
+_REPORTER_WORD = label_finder(["记者"])
 # What disclosure tables write when a field does not apply.
 _NO_VALUE = frozenset({"无", "暂无", "-", "--", "—", "/", "／", "null", "none", "空"})
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 # class or id words that mark the unlabelled source slot beside a byline date.
 _SOURCE_SLOT = re.compile(r"(?:^|[\s_-])(?:source|laiyuan|comefrom)(?:$|[\s_-])", re.I)
+# Any spelling of those words, whatever surrounds it: the cheap test for whether to look.
+_SLOT_WORD = re.compile(r"source|laiyuan|comefrom", re.I)
 _BRACKETS = re.compile(r"[（(][^（）()]{2,30}[）)]")
 # Most specific first: the nickname wrappers of some versions hold the whole profile card.
 _WECHAT_ACCOUNT = (
     "//*[@id='js_name']", "//*[contains(@class,'profile_nickname')]",
     "//*[contains(@class,'rich_media_meta_nickname')]",
 )
+_WECHAT_NICKNAME_CLASSES = ("profile_nickname", "rich_media_meta_nickname")
 # WeChat fills #publish_time from a script; the script keeps the Unix time.
 _WECHAT_STAMP = re.compile(r"\bvar\s+ct\s*=\s*[\"'](\d{10})[\"']")
 _WECHAT_AUTHOR = (
@@ -88,6 +90,10 @@ _WECHAT_AUTHOR = (
 
 
 _CHINA = timezone(timedelta(hours=8))
+
+# Whitespace between tags is most of a page's text nodes and holds nothing.
+_TEXTS = "//body//text()[normalize-space()]"
+_PROSE = _TEXTS + "[not(ancestor::a)]"
 
 
 @dataclass
@@ -100,6 +106,32 @@ class PageMetadata:
     author: str | None = None
     editor: str | None = None
     doc_number: str | None = None
+
+
+@dataclass
+class _Marks:
+    """The page's id and class attributes, read once so slot rules can skip pages without them.
+
+    Scanning every element for one id costs about as much as reading all
+    the ids, and the WeChat and source-slot rules would otherwise scan the
+    tree five times on every page that is not from WeChat.
+    """
+
+    ids: set[str]
+    wechat_account: bool  # some element could be the WeChat account slot
+    slot_words: set[str]  # spellings of source/laiyuan/comefrom in a class or id, as written
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> _Marks:
+        ids = tree.xpath("//@id", smart_strings=False)
+        classes = "\n".join(tree.xpath("//@class", smart_strings=False))
+        # An attribute holds no newline-spanning word, so joining keeps every test exact.
+        words = "\n".join(ids) + "\n" + classes
+        return cls(
+            ids=set(ids),
+            wechat_account="js_name" in ids or any(w in classes for w in _WECHAT_NICKNAME_CLASSES),
+            slot_words=set(_SLOT_WORD.findall(words)),
+        )
 
 
 def _clean(value: str) -> str:
@@ -157,7 +189,7 @@ def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     return strip_site_suffix(page_title) if page_title else None
 
 
-def _labelled_dates(nodes: list, labels: tuple[str, ...]) -> list[str | None]:
+def _labelled_dates(nodes: LabelNodes, labels: tuple[str, ...]) -> list[str | None]:
     found: list[str | None] = []
     for label in labels:
         for rest in labelled_values(nodes, label):
@@ -165,13 +197,13 @@ def _labelled_dates(nodes: list, labels: tuple[str, ...]) -> list[str | None]:
     return found
 
 
-def _published(tree: HtmlElement, metas: dict[str, str], nodes: list, prose: list) -> str | None:
+def _published(tree: HtmlElement, metas: dict[str, str], nodes: LabelNodes, prose: list) -> str | None:
     meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas] + [_wechat_published(tree)]
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
     # text (archive menus, teaser lists) are not.
-    bare = [parse_date(node) for node in prose if has_date(node) and len(_clean(node)) < 80]
+    bare = [parse_date(node) for node in prose if (len(node) < 80 or len(_clean(node)) < 80) and has_date(node)]
     # When the page prints no date of its own, its last-modified stamp is
     # a better guess than a date in the text.
     modified = [parse_date(metas[key]) for key in _MODIFIED_METAS if key in metas]
@@ -180,7 +212,9 @@ def _published(tree: HtmlElement, metas: dict[str, str], nodes: list, prose: lis
     )
 
 
-def _wechat_account(tree: HtmlElement) -> str | None:
+def _wechat_account(tree: HtmlElement, marks: _Marks) -> str | None:
+    if not marks.wechat_account:
+        return None
     for path in _WECHAT_ACCOUNT:
         for el in tree.xpath(path):
             first_line = next((line.strip() for line in line_text(el).splitlines() if line.strip()), "")
@@ -198,22 +232,27 @@ def _wechat_published(tree: HtmlElement) -> str | None:
     return None
 
 
-def _wechat_author(tree: HtmlElement, metas: dict[str, str]) -> str | None:
+def _wechat_author(tree: HtmlElement, metas: dict[str, str], marks: _Marks) -> str | None:
     """The author slot of a WeChat article: #js_author_name, the first meta text, meta author."""
-    if not tree.xpath("//*[@id='meta_content' or @id='js_author_name' or @id='js_content']"):
+    if not marks.ids & {"meta_content", "js_author_name", "js_content"}:
         return None
     for el in tree.xpath(_WECHAT_AUTHOR):
         text = _clean("".join(el.itertext()))
         if text and not has_date(text) and person(text):
             return text
-    return person(metas.get("author", "").strip()) if tree.xpath("//*[@id='js_content']") else None
+    return person(metas.get("author", "").strip()) if "js_content" in marks.ids else None
 
 
-def _source_slot(tree: HtmlElement) -> str | None:
+def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
     """The unlabelled source beside a byline date: <a class="source">新华社</a>."""
+    if not marks.slot_words:
+        return None
+    # XPath's contains() finds the few elements carrying one of the spellings
+    # seen; the exact word test then runs on those alone, in page order.
+    found = " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in sorted(marks.slot_words))
     slots = [
-        el for el in tree.iter()
-        if isinstance(el.tag, str) and _SOURCE_SLOT.search(f"{el.get('class', '')} {el.get('id', '')}")
+        el for el in tree.xpath(f"//*[{found}]")
+        if _SOURCE_SLOT.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
     # The innermost slot first: "date-source" holds the date as well.
     slots.sort(key=lambda el: any(other is not el and other in el.iterdescendants() for other in slots))
@@ -228,11 +267,11 @@ def _source_slot(tree: HtmlElement) -> str | None:
     return None
 
 
-def _author(tree: HtmlElement, metas: dict[str, str], nodes: list, prose: list) -> str | None:
+def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: LabelNodes, prose: list) -> str | None:
     labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
         return labelled
-    wechat = _wechat_author(tree, metas)
+    wechat = _wechat_author(tree, metas, marks)
     if wechat:
         return wechat
     for node in prose:
@@ -280,11 +319,11 @@ def _whole_paragraph(node: str) -> bool:
     return not node.is_tail and el.tag in ("p", "div", "td") and _clean(el.text_content()) == _clean(node)
 
 
-def _doc_number(nodes: list, short: list) -> str | None:
+def _doc_number(nodes: LabelNodes, short: list) -> str | None:
     labelled = first_labelled(nodes, _DOC_NUMBER_LABELS)
     if labelled is not None:
         return None if labelled.lower() in _NO_VALUE else labelled
-    if any(label in fold(node) for node in nodes for label in _DOC_NUMBER_LABELS):
+    if any(label in folded for folded in nodes.folded for label in _DOC_NUMBER_LABELS):
         return None  # the table has the field and leaves it empty
     for node in short:
         match = _DOC_NUMBER_RE.search(node) if "〔" in node or "［" in node else None
@@ -296,26 +335,26 @@ def _doc_number(nodes: list, short: list) -> str | None:
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect title, date, origin, author, editor and document number from `tree`."""
     metas = _metas(tree)
-    # Whitespace between tags is most of a page's text nodes and holds nothing.
-    texts = [
-        node for node in tree.xpath("//body//text()[normalize-space()]")
-        if node.getparent().tag not in ("script", "style")
-    ]
+    texts = [node for node in tree.xpath(_TEXTS) if node.getparent().tag not in ("script", "style")]
     short = [node for node in texts if len(node) < 200 or len(_clean(node)) < 200]
     # Link text is menus, teasers and archives, never a byline or its date.
-    prose = [node for node in texts if not in_link(node)]
-    nodes = [node for node in short if _ANY_LABEL.search(node)]
+    # libxml2 answers "inside an <a>?" far faster than walking each node's
+    # ancestors in Python; a tail's libxml2 parent is its element's parent,
+    # the same element a walk from the tail would start at.
+    prose = [node for node in tree.xpath(_PROSE) if node.getparent().tag not in ("script", "style")]
+    nodes = LabelNodes([node for node in short if _ANY_LABEL.search(node)])
+    marks = _Marks.of(tree)
     origin = (
         first_labelled(nodes, _ORIGIN_LABELS)
-        or _wechat_account(tree)
-        or _source_slot(tree)
+        or _wechat_account(tree, marks)
+        or _source_slot(tree, marks)
         or next((metas[key] for key in _ORIGIN_METAS if metas.get(key)), None)
     )
     return PageMetadata(
         title=_title(tree, metas),
         published=_published(tree, metas, nodes, prose),
         origin=origin,
-        author=_author(tree, metas, nodes, prose),
+        author=_author(tree, metas, marks, nodes, prose),
         editor=person(first_labelled(nodes, _EDITOR_LABELS)),
         doc_number=_doc_number(nodes, short),
     )

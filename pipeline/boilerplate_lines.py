@@ -29,11 +29,13 @@ _CHROME_LINE = re.compile(
     r"朋友圈|微信好友|微信朋友圈|新浪微博|腾讯微博|QQ空间|QQ好友|复制链接|点击右上角.*|点击浏览器.*分享.*|"
     # Placeholders a script would have replaced (polls, comment counts).
     r".*加载中.*请稍候.*|若长时间无响应.*|正在加载.*|"
+    # App-shell prompts on mobile pages: open the app, comment.
+    r"(?:在|去)?(?:打开|下载|App内|APP内|app内|客户端内?)\s*(?:APP|App|app|客户端)?\s*(?:查看|阅读|打开|观看)?(?:全文|更多)?|写评论.*|"
     # A site's plea to follow it for more, closing an article it reposted.
     r"更多(?:内容|精彩|资讯|新闻).{0,12}(?:关注|访问|登录).*)\s*[】\]）)]?$"
     )
 )
-_FOOTER_LINE = re.compile(
+FOOTER_LINE = re.compile(
     both_scripts(
     r"ICP\s*[备证]|公网安备|网站标识码|版权所有|Copyright|©|\(c\)\s*\d{4}|主办单位[:：]|承办单位[:：]|技术支持[:：]|联系我们|网站地图|"
     r"建议使用.{0,20}浏览器|分辨率"
@@ -50,6 +52,11 @@ _BYLINE = re.compile(
 _METADATA_LABEL = re.compile(both_scripts(r"(?:来源|作者|编辑|发布时间|发布日期|浏览|点击)\s*[:：]"))
 _DATE_ONLY = re.compile(
     r"^[\s\[【(（]*(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$"
+)
+# A stamp line: a source name beside a machine-printed time ("江城教育 2024-07-05
+# 10:20"). The clock tells it from a signature's date, which never has one.
+_STAMP_LINE = re.compile(
+    r"^[^，。；！？,;!?]{0,20}?(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?[^，。；！？,;!?]{0,20}$"
 )
 _TAIL_HEADING = re.compile(
     both_scripts(
@@ -84,7 +91,7 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(stripped) <= 60 and _CHROME_LINE.match(stripped):
         return True
-    if len(stripped) <= 160 and _FOOTER_LINE.search(stripped):
+    if len(stripped) <= 160 and FOOTER_LINE.search(stripped):
         return True
     if len(stripped) <= _MAX_BYLINE and _BYLINE.match(stripped):
         return True
@@ -93,6 +100,8 @@ def is_boilerplate_line(line: str) -> bool:
     if len(stripped) <= 40 and " " in stripped and _REPORTER_LINE.match(stripped):
         return True
     if len(stripped) <= 80 and _REPRINT.search(stripped):
+        return True
+    if len(stripped) <= 48 and _STAMP_LINE.match(stripped):
         return True
     if len(stripped) <= 20 and _PAGER_LINE.match(stripped):
         return True

@@ -13,6 +13,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from pipeline.boilerplate_lines import FOOTER_LINE
+
 _CONTAINERS = frozenset("div td article section main form body center".split())
 _BLOCKS = frozenset(
     "p div td th tr li ul ol table section article main form dl dt dd h1 h2 h3 h4 h5 h6 "
@@ -29,7 +31,9 @@ _LIST_BLOCKS = frozenset("div td tr table ul ol dl li tbody section center form"
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
 # A teaser: a run cut short to lure a click ("…进一步..." / "…[详细]"). Lists of
 # them (猜你喜欢, 推荐阅读) are punctuated like prose, so they earn no credit.
-_TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
+TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
+# Footer lines are short; a longer run that names 版权所有 is prose.
+_MAX_FOOTER_RUN = 160
 # Several boxes alike, each with this much credit, are a list of posts.
 _MIN_POSTS = 3
 _MIN_POST_CHARS = 100
@@ -97,7 +101,11 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
             start = el.getparent()
         for run in runs:
             length = _visible_len(run)
-            if length < 10 or _TEASER_END.search(run):
+            if length < 10 or TEASER_END.search(run):
+                continue
+            # A footer line (主办单位, ICP备, 版权所有) is punctuated like prose
+            # and can outweigh a notice of one sentence.
+            if length <= _MAX_FOOTER_RUN and FOOTER_LINE.search(run):
                 continue
             # Prose has punctuation; lists of titles and menus mostly do not.
             score = length * position * (1.0 if _PUNCTUATION.search(run) else 0.3)

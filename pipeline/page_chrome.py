@@ -29,6 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.main_block import densest_block, posts_alike
+from pipeline.teaser_lists import teaser_lists
 
 log = logging.getLogger(__name__)
 
@@ -405,6 +406,9 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
             if guard.allows(post):
                 _drop(post)
     _drop_listing_blocks(body, guard)
+    for cards in teaser_lists(body):
+        if guard.allows(cards):
+            _drop(cards)
     _drop_named_chrome(body, guard)
     _drop_link_bars(body, guard)
     _drop_by_text(body, guard)

@@ -460,3 +460,73 @@ def test_paragraph_boxes_alike_are_one_article_not_posts():
     boxes = "".join(f"<div class='para'>第{n}段：{PARA}<br>{PARA}</div>" for n in range(4))
     text = extract_article(f"<html><body><div class='art'>{boxes}</div></body></html>").text
     assert all(f"第{n}段" in text for n in range(4))
+
+
+def _app_shell(cards: str) -> str:
+    """A mobile app-shell page: a one-paragraph article above a feed of cards."""
+    return (
+        "<html><head><title>全市中小学暑假安全提醒发布_掌上江城</title>"
+        "<meta name='viewport' content='width=device-width'></head><body><div id='root'><div class='page'>"
+        "<header class='top'><a class='back' href='/'>返回</a><span>掌上江城</span><a href='/app'>打开APP</a></header>"
+        "<div class='main-wrap'><h1 class='art-h'>全市中小学暑假安全提醒发布</h1>"
+        "<div class='art-info'><span>江城教育</span> <span>2024-07-05 10:20</span></div>"
+        "<article class='art-cont'><p>暑假将至，市教育局提醒家长加强对孩子的安全教育，"
+        "严防溺水、交通和用电事故，不到无人看管的水域游泳。</p></article></div>"
+        f"<div class='feed'>{cards}</div></div></div></body></html>"
+    )
+
+
+FEED_TITLES = ("城区新增3处公共泳池，开放时间延长至晚上九点", "高温天气持续，市民外出请注意防暑降温和补充水分",
+               "地铁2号线延长运营时间，末班车推迟至23时", "市图书馆暑期推出少儿阅读活动，报名通道已经开启")
+
+
+def test_mobile_feed_of_cards_with_times_is_not_the_article():
+    cards = "".join(
+        f"<div class='feed-it'><a href='/d/{n}'><img src='/{n}.jpg'><div class='feed-t'>{title}</div>"
+        f"<div class='feed-f'><span>江城晚报</span> <span>{n + 2}小时前</span></div></a></div>"
+        for n, title in enumerate(FEED_TITLES)
+    )
+    article = extract_article(_app_shell(cards), "https://m.example.cn/d/9")
+    assert article.text == "暑假将至，市教育局提醒家长加强对孩子的安全教育，严防溺水、交通和用电事故，不到无人看管的水域游泳。"
+    assert article.title == "全市中小学暑假安全提醒发布"
+
+
+def test_mobile_feed_of_cut_short_summaries_is_not_the_article():
+    # No links, no pictures (the app handles taps): the summaries end cut short.
+    cards = "".join(
+        f"<section class='card'><p>{title}</p><p>{title}，详细情况请关注后续报道，记者将持续跟进…</p></section>"
+        for title in FEED_TITLES
+    )
+    text = extract_article(_app_shell(cards)).text
+    assert text.startswith("暑假将至") and "泳池" not in text and "地铁" not in text
+
+
+def test_stamp_lines_and_app_prompts_go_but_a_signature_date_stays():
+    from pipeline.boilerplate_lines import clean_lines
+
+    body = f"第一段，{PARA}\n第二段，{PARA}"
+    text = clean_lines(f"打开APP\n{body}\n江城教育 2024-07-05 10:20\nApp内查看\n写评论...\n某某市教育局 2023年5月4日")
+    assert text == body + "\n某某市教育局 2023年5月4日"
+
+
+def test_a_one_sentence_notice_outweighs_the_footer():
+    html = (
+        "<html><head><title>关于大桥夜间封闭施工的通告_某市人民政府</title></head><body>"
+        "<div class='main'><h1>关于大桥夜间封闭施工的通告</h1><div class='txt'>"
+        "<p>因维修施工，和平大桥将于10月25日至27日每日22时至次日5时封闭交通，请过往车辆提前绕行。</p>"
+        "<p>特此通告。</p><p>某市交通运输局</p></div></div>"
+        "<div class='ft'><p>主办单位：某市人民政府办公室，承办单位：某市大数据中心，联系电话：0731-1234567</p>"
+        "<p>网站标识码：4303000099，湘ICP备05001234号，湘公网安备43030202000123号</p>"
+        "<p>版权所有：某市人民政府，建议使用1366×768分辨率浏览本站，谢谢。</p></div></body></html>"
+    )
+    assert extract_article(html).text.splitlines() == [
+        "因维修施工，和平大桥将于10月25日至27日每日22时至次日5时封闭交通，请过往车辆提前绕行。",
+        "特此通告。",
+        "某市交通运输局",
+    ]
+
+
+def test_traditional_issuing_agency_label_is_a_field_not_text():
+    html = (f"<html><body><div class='c'><p>發佈機構：某某市臺灣事務辦公室</p><p>{PARA}</p>"
+            f"<p>{PARA}</p></div></body></html>")
+    assert "機構" not in extract_article(html).text

@@ -519,6 +519,9 @@ def test_a_one_sentence_notice_outweighs_the_footer():
         "<p>网站标识码：4303000099，湘ICP备05001234号，湘公网安备43030202000123号</p>"
         "<p>版权所有：某市人民政府，建议使用1366×768分辨率浏览本站，谢谢。</p></div></body></html>"
     )
+    from pipeline.main_block import densest_block
+
+    assert densest_block(_body(html)).get("class") == "txt"
     assert extract_article(html).text.splitlines() == [
         "因维修施工，和平大桥将于10月25日至27日每日22时至次日5时封闭交通，请过往车辆提前绕行。",
         "特此通告。",

@@ -14,7 +14,9 @@ names, `pipeline.dates` the dates.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from itertools import chain
 
@@ -94,6 +96,10 @@ _CHINA = timezone(timedelta(hours=8))
 # Whitespace between tags is most of a page's text nodes and holds nothing.
 _TEXTS = "//body//text()[normalize-space()]"
 _PROSE = _TEXTS + "[not(ancestor::a)]"
+# h1, h2 and anything whose class or id says title. Reaching the elements
+# through their attributes is the same set, in the same order, at half the
+# cost of testing every element's attributes.
+_HEADINGS = "//h1|//h2|//@class[contains(.,'title')]/..|//@id[contains(.,'title')]/.."
 
 
 @dataclass
@@ -108,30 +114,45 @@ class PageMetadata:
     doc_number: str | None = None
 
 
-@dataclass
 class _Marks:
-    """The page's id and class attributes, read once so slot rules can skip pages without them.
+    """The page's id and class attributes, read on first need, so slot rules can skip pages without them.
 
     Scanning every element for one id costs about as much as reading all
     the ids, and the WeChat and source-slot rules would otherwise scan the
-    tree five times on every page that is not from WeChat.
+    tree five times on every page that is not from WeChat. Most pages name
+    their source and author with labels and never ask.
     """
 
-    ids: set[str]
-    wechat_account: bool  # some element could be the WeChat account slot
-    slot_words: set[str]  # spellings of source/laiyuan/comefrom in a class or id, as written
+    def __init__(self, tree: HtmlElement) -> None:
+        self._tree = tree
 
-    @classmethod
-    def of(cls, tree: HtmlElement) -> _Marks:
-        ids = tree.xpath("//@id", smart_strings=False)
-        classes = "\n".join(tree.xpath("//@class", smart_strings=False))
-        # An attribute holds no newline-spanning word, so joining keeps every test exact.
-        words = "\n".join(ids) + "\n" + classes
-        return cls(
-            ids=set(ids),
-            wechat_account="js_name" in ids or any(w in classes for w in _WECHAT_NICKNAME_CLASSES),
-            slot_words=set(_SLOT_WORD.findall(words)),
-        )
+    @cached_property
+    def ids(self) -> set[str]:
+        """Every id on the page."""
+        return set(self._tree.xpath("//@id", smart_strings=False))
+
+    @cached_property
+    def _classes(self) -> str:
+        # None of the words looked for holds a newline, so joining with one
+        # neither makes nor hides a match.
+        return "\n".join(self._tree.xpath("//@class", smart_strings=False))
+
+    @cached_property
+    def wechat_account(self) -> bool:
+        """Whether some element could be the WeChat account slot."""
+        return "js_name" in self.ids or any(word in self._classes for word in _WECHAT_NICKNAME_CLASSES)
+
+    @cached_property
+    def slot_words(self) -> set[str]:
+        """The spellings of source/laiyuan/comefrom in a class or id, as written."""
+        words = "\n".join(self.ids) + "\n" + self._classes
+        # For ASCII text, lower() is exactly re.I's folding; only non-ASCII
+        # text (where re.I also folds ſ, K, ı, İ) needs the regex to decide.
+        if words.isascii():
+            lowered = words.lower()
+            if not any(word in lowered for word in ("source", "laiyuan", "comefrom")):
+                return set()
+        return set(_SLOT_WORD.findall(words))
 
 
 def _clean(value: str) -> str:
@@ -160,7 +181,7 @@ def strip_site_suffix(title: str) -> str:
 
 def _headings(tree: HtmlElement) -> list[str]:
     texts = []
-    for el in tree.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')]"):
+    for el in tree.xpath(_HEADINGS):
         text = _clean("".join(el.itertext()))
         if 4 <= len(text) <= 120:
             texts.append(text)
@@ -197,8 +218,20 @@ def _labelled_dates(nodes: LabelNodes, labels: tuple[str, ...]) -> list[str | No
     return found
 
 
+def _meta_dates(tree: HtmlElement, metas: dict[str, str]) -> Iterator[str | None]:
+    """The dates the meta tags give, then WeChat's script time.
+
+    A generator, so the page's scripts are searched only when no meta tag
+    has given a date.
+    """
+    for key in _DATE_METAS:
+        if key in metas:
+            yield parse_date(metas[key])
+    yield _wechat_published(tree)
+
+
 def _published(tree: HtmlElement, metas: dict[str, str], nodes: LabelNodes, prose: list) -> str | None:
-    meta_dates = [parse_date(metas[key]) for key in _DATE_METAS if key in metas] + [_wechat_published(tree)]
+    meta_dates = _meta_dates(tree, metas)
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
@@ -291,7 +324,7 @@ def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: Labe
     for node in prose:
         if "由" in node:
             el = owner(node)
-            line = line_text(el) if el is not None else node
+            line = nodes.line(el) if el is not None else node
             names = poster(line) if len(line) <= 80 else None
             if names:
                 return names
@@ -343,7 +376,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     # the same element a walk from the tail would start at.
     prose = [node for node in tree.xpath(_PROSE) if node.getparent().tag not in ("script", "style")]
     nodes = LabelNodes([node for node in short if _ANY_LABEL.search(node)])
-    marks = _Marks.of(tree)
+    marks = _Marks(tree)
     origin = (
         first_labelled(nodes, _ORIGIN_LABELS)
         or _wechat_account(tree, marks)

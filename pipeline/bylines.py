@@ -16,7 +16,7 @@ and values are always read from the original text, never converted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from lxml.html import HtmlElement
@@ -166,6 +166,45 @@ def _label_patterns(label: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.compile(rf"(?<![\u4e00-\u9fff]){label}\s*[:：]\s*"),
         re.compile(rf"\s*{label}\s*[:：]?\s*"),
     )
+
+
+class Prose:
+    """A page's text nodes outside links: the places bylines, credits and their dates can be.
+
+    Link text is menus, teasers and archives. Whether a node sits inside an
+    <a> is asked only of the few nodes a rule wants (a date, 记者, 文/), and
+    each element's answer is kept, because walking every node's ancestors
+    costs more than all the rules together.
+    """
+
+    def __init__(self, texts: list) -> None:
+        self._texts = texts
+        self._linked: dict[HtmlElement, bool] = {}
+
+    def linked(self, node: str) -> bool:
+        """Whether text node `node` is link text."""
+        el = owner(node)
+        below = []  # elements on the way up, which share the answer
+        known = None
+        while el is not None:
+            known = self._linked.get(el)
+            if known is not None:
+                break
+            if el.tag == "a":
+                known = True
+                break
+            below.append(el)
+            el = el.getparent()
+        known = bool(known)
+        for seen in below:
+            self._linked[seen] = known
+        return known
+
+    def where(self, wanted: Callable[[str], object]) -> Iterator[str]:
+        """The nodes outside links for which `wanted` is true, in page order."""
+        for node in self._texts:
+            if wanted(node) and not self.linked(node):
+                yield node
 
 
 def labelled_values(nodes: LabelNodes, label: str) -> Iterator[str]:

@@ -16,17 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from itertools import chain
 
 from lxml.html import HtmlElement
 
 from pipeline.bylines import (
+    LabelNodes,
+    Prose,
     closing_credit,
     first_labelled,
     fold,
-    LabelNodes,
     label_finder,
     labelled_values,
     line_text,
@@ -95,7 +96,6 @@ _CHINA = timezone(timedelta(hours=8))
 
 # Whitespace between tags is most of a page's text nodes and holds nothing.
 _TEXTS = "//body//text()[normalize-space()]"
-_PROSE = _TEXTS + "[not(ancestor::a)]"
 # h1, h2 and anything whose class or id says title. Reaching the elements
 # through their attributes is the same set, in the same order, at half the
 # cost of testing every element's attributes.
@@ -230,13 +230,13 @@ def _meta_dates(tree: HtmlElement, metas: dict[str, str]) -> Iterator[str | None
     yield _wechat_published(tree)
 
 
-def _published(tree: HtmlElement, metas: dict[str, str], nodes: LabelNodes, prose: list) -> str | None:
+def _published(tree: HtmlElement, metas: dict[str, str], nodes: LabelNodes, prose: Prose) -> str | None:
     meta_dates = _meta_dates(tree, metas)
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
     # text (archive menus, teaser lists) are not.
-    bare = [parse_date(node) for node in prose if (len(node) < 80 or len(_clean(node)) < 80) and has_date(node)]
+    bare = [parse_date(node) for node in prose.where(lambda node: (len(node) < 80 or len(_clean(node)) < 80) and has_date(node))]
     # When the page prints no date of its own, its last-modified stamp is
     # a better guess than a date in the text.
     modified = [parse_date(metas[key]) for key in _MODIFIED_METAS if key in metas]
@@ -300,20 +300,18 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
     return None
 
 
-def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: LabelNodes, prose: list) -> str | None:
+def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: LabelNodes, prose: Prose) -> str | None:
     labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
         return labelled
     wechat = _wechat_author(tree, metas, marks)
     if wechat:
         return wechat
-    for node in prose:
-        writer = slash_writer(node) if "文" in node and len(node) < 200 else None
+    for node in prose.where(lambda node: "文" in node and len(node) < 200):
+        writer = slash_writer(node)
         if writer:
             return writer
-    for node in prose:
-        if not _REPORTER_WORD.search(node):
-            continue
+    for node in prose.where(_REPORTER_WORD.search):
         # A reporter line of its own, or a credit in brackets within prose.
         if len(node.strip()) <= 40:
             names = reporters(node)
@@ -321,22 +319,20 @@ def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: Labe
             names = next(filter(None, (reporters(m) for m in _BRACKETS.findall(node))), None)
         if names:
             return names
-    for node in prose:
-        if "由" in node:
-            el = owner(node)
-            line = nodes.line(el) if el is not None else node
-            names = poster(line) if len(line) <= 80 else None
-            if names:
-                return names
+    for node in prose.where(lambda node: "由" in node):
+        el = owner(node)
+        line = nodes.line(el) if el is not None else node
+        names = poster(line) if len(line) <= 80 else None
+        if names:
+            return names
     from_meta = named_person(metas.get("author"))
     # Portals put their own name there ("网易" on a "…_网易财经" page).
     if from_meta and not _names_the_site(tree, metas, from_meta):
         return from_meta
-    for node in prose:
-        if "）" in node or ")" in node:
-            names = closing_credit(node, _whole_paragraph(node))
-            if names:
-                return names
+    for node in prose.where(lambda node: "）" in node or ")" in node):
+        names = closing_credit(node, _whole_paragraph(node))
+        if names:
+            return names
     return None
 
 
@@ -371,10 +367,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     texts = [node for node in tree.xpath(_TEXTS) if node.getparent().tag not in ("script", "style")]
     short = [node for node in texts if len(node) < 200 or len(_clean(node)) < 200]
     # Link text is menus, teasers and archives, never a byline or its date.
-    # libxml2 answers "inside an <a>?" far faster than walking each node's
-    # ancestors in Python; a tail's libxml2 parent is its element's parent,
-    # the same element a walk from the tail would start at.
-    prose = [node for node in tree.xpath(_PROSE) if node.getparent().tag not in ("script", "style")]
+    prose = Prose(texts)
     nodes = LabelNodes([node for node in short if _ANY_LABEL.search(node)])
     marks = _Marks(tree)
     origin = (

@@ -184,7 +184,7 @@ class Prose:
     def linked(self, node: str) -> bool:
         """Whether text node `node` is link text."""
         el = owner(node)
-        below = []  # elements on the way up, which share the answer
+        below: list[HtmlElement] = []  # elements on the way up, which share the answer
         known = None
         while el is not None:
             known = self._linked.get(el)

@@ -230,13 +230,18 @@ def _meta_dates(tree: HtmlElement, metas: dict[str, str]) -> Iterator[str | None
     yield _wechat_published(tree)
 
 
+def _short_with_date(node: str) -> bool:
+    # The length test first: it is cheaper, and most nodes fail it.
+    return (len(node) < 80 or len(_clean(node)) < 80) and has_date(node)
+
+
 def _published(tree: HtmlElement, metas: dict[str, str], nodes: LabelNodes, prose: Prose) -> str | None:
     meta_dates = _meta_dates(tree, metas)
     published = _labelled_dates(nodes, _PUBLISH_LABELS)
     document = _labelled_dates(nodes, _DOCUMENT_DATE_LABELS)
     # A date in a short line is a byline date; long prose dates and link
     # text (archive menus, teaser lists) are not.
-    bare = [parse_date(node) for node in prose.where(lambda node: (len(node) < 80 or len(_clean(node)) < 80) and has_date(node))]
+    bare = [parse_date(node) for node in prose.where(_short_with_date)]
     # When the page prints no date of its own, its last-modified stamp is
     # a better guess than a date in the text.
     modified = [parse_date(metas[key]) for key in _MODIFIED_METAS if key in metas]
@@ -284,7 +289,7 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
     # seen; the exact word test then runs on those alone, in page order.
     found = " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in sorted(marks.slot_words))
     slots = [
-        el for el in tree.xpath(f"//*[{found}]")
+        el for el in tree.xpath(f"descendant-or-self::*[{found}]")
         if _SOURCE_SLOT.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
     # The innermost slot first: "date-source" holds the date as well.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.boilerplate_lines import FOOTER_LINE
@@ -34,6 +35,7 @@ _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
 TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
 # Footer lines are short; a longer run that names 版权所有 is prose.
 _MAX_FOOTER_RUN = 160
+_LAST_TEXT = etree.XPath("(.//text()[normalize-space()])[last()]", smart_strings=False)
 # Several boxes alike, each with this much credit, are a list of posts.
 _MIN_POSTS = 3
 _MIN_POST_CHARS = 100
@@ -57,21 +59,21 @@ def _own_text_runs(el: HtmlElement) -> list[str]:
         if child.tag == "br":
             runs.append("".join(current))
             current = [child.tail or ""]
-        elif child.tag in _BLOCKS or next(child.iter(*_BLOCKS), None) is not None:
+        elif child.tag in _BLOCKS or (len(child) and next(child.iter(*_BLOCKS), None) is not None):
             # An inline or unknown element wrapping blocks (<font> around a
             # table on old portals, a custom <text> or app-root element) is
             # a block too: its text is credited where its blocks are.
             runs.append("".join(current))
             current = [child.tail or ""]
         else:
-            current.append("".join(child.itertext()))
+            current.append(child.text_content() if len(child) else child.text or "")
             current.append(child.tail or "")
     runs.append("".join(current))
     return runs
 
 
 def _link_chars(el: HtmlElement) -> int:
-    return sum(_visible_len("".join(a.itertext())) for a in el.iter("a"))
+    return sum(_visible_len(a.text_content()) for a in el.iter("a"))
 
 
 def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> HtmlElement | None:
@@ -84,10 +86,13 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
     credit: dict[HtmlElement, float] = {}
     inside_headline = set(headline.iter()) if headline is not None else set()
     position = 1.0 if headline is None else _BEFORE_HEADLINE
-    for el in body.iter():
+    # Walking only the block tags (and the headline's) spares building a
+    # Python object for every inline element; their text is read as runs.
+    tags = _BLOCKS if headline is None else _BLOCKS | {headline.tag}
+    for el in body.iter(*tags):
         if el is headline:
             position = 1.0
-        if not isinstance(el.tag, str) or el.tag not in _BLOCKS or el in inside_headline:
+        if el in inside_headline or el.tag not in _BLOCKS:
             continue
         runs = [run for run in _own_text_runs(el) if run.strip()]
         # A container holding a single paragraph and nothing else (WeChat's
@@ -124,7 +129,7 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
     # few best-credited candidates are weighed by it.
     best, best_score = None, 0.0
     for node, score in sorted(credit.items(), key=lambda item: item[1], reverse=True)[:_FINALISTS]:
-        total = _visible_len("".join(node.itertext())) or 1
+        total = _visible_len(node.text_content()) or 1
         adjusted = score * (1 - min(_link_chars(node) / total, 1.0))
         if adjusted > best_score:
             best, best_score = node, adjusted
@@ -149,7 +154,7 @@ def posts_alike(block: HtmlElement) -> list[HtmlElement]:
     root = block.getroottree().getroot()
     posts = [
         el for el in root.iter(block.tag)
-        if el.get("class") == name and _visible_len("".join(el.itertext())) >= _MIN_POST_CHARS
+        if el.get("class") == name and _visible_len(el.text_content()) >= _MIN_POST_CHARS
     ]
     if len(posts) < _MIN_POSTS or block not in posts:
         return []
@@ -169,8 +174,8 @@ def _with_announced_table(block: HtmlElement) -> HtmlElement:
     no credit, so the block stops short of it; the block and the table
     together are the article.
     """
-    last = next((s for s in reversed(list(block.itertext())) if s.strip()), "")
-    if not _ANNOUNCES.search(last.strip()):
+    last = _LAST_TEXT(block)
+    if not last or not _ANNOUNCES.search(last[0].strip()):
         return block
     # The next element in page order that is not inside the block.
     node = block
@@ -179,23 +184,23 @@ def _with_announced_table(block: HtmlElement) -> HtmlElement:
         if node is None or node.tag in ("body", "html"):
             return block
     following = node.getnext()
-    while following is not None and (not isinstance(following.tag, str) or not "".join(following.itertext()).strip()):
+    while following is not None and (not isinstance(following.tag, str) or not following.text_content().strip()):
         following = following.getnext()
     if following is None:
         return block
     table = following if following.tag == "table" else following.find(".//table")
     if table is None:
         return block
-    table_len = _visible_len("".join(table.itertext()))
-    if table_len < 0.8 * _visible_len("".join(following.itertext())) or _link_chars(table) > 0.3 * table_len:
+    table_len = _visible_len(table.text_content())
+    if table_len < 0.8 * _visible_len(following.text_content()) or _link_chars(table) > 0.3 * table_len:
         return block
     joint = node.getparent()
     if joint is None:
         return block
     # The common ancestor may hold little else: a sidebar beside them means
     # the two are not one article.
-    own = _visible_len("".join(block.itertext()))
-    if _visible_len("".join(joint.itertext())) > 1.2 * (own + table_len) + 100:
+    own = _visible_len(block.text_content())
+    if _visible_len(joint.text_content()) > 1.2 * (own + table_len) + 100:
         return block
     return joint
 

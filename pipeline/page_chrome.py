@@ -89,6 +89,10 @@ _LIST_HEADING = re.compile(
 # Labels of an information-disclosure table; the table is metadata, not text.
 _DISCLOSURE_LABELS = ("索引号", "发布机构", "发文机关", "发文字号", "成文日期", "发布日期", "主题分类", "公文种类", "主题词", "信息分类", "有效性")
 
+# The text nodes the text rules look at, and the elements a name rule can match.
+_TEXT_NODES = etree.XPath(".//text()[string-length(normalize-space(.)) > 1]")
+_NAMED = etree.XPath(".//*[@class or @id]")
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 
 # A link bar: at least this many links, this short on average, and nothing
@@ -151,11 +155,11 @@ class _Guard:
 
 def _text_len(el: HtmlElement) -> int:
     """Characters of visible text, whitespace not counted (Chinese has no spaces)."""
-    return len("".join("".join(el.itertext()).split()))
+    return len("".join(el.text_content().split()))
 
 
 def _tokens(value: str) -> set[str]:
-    return {t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t}
+    return set(_TOKEN_SPLIT.split(_CAMEL.sub(" ", value).lower())) - {""}
 
 
 def _is_chrome_name(el: HtmlElement) -> bool:
@@ -211,7 +215,7 @@ def find_headline(body: HtmlElement, title: str | None, page_title: str | None) 
             names = (el.get("class") or "") + " " + (el.get("id") or "")
             if not names.strip() or _tokens(names).isdisjoint(_HEADLINE_TOKENS):
                 continue
-        text = _squash("".join(el.itertext()))
+        text = _squash(el.text_content())
         if len(text) < _MIN_HEADLINE_CHARS:
             continue
         if text == wanted or (page.startswith(text) and len(text) >= 0.5 * len(wanted)):
@@ -227,25 +231,31 @@ def _drop_non_text(tree: HtmlElement) -> None:
 
 
 def _drop_named_chrome(body: HtmlElement, guard: _Guard) -> None:
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el.tag in ("body", "html"):
-            continue
+    # Only named elements can match; XPath finds them without a Python walk.
+    for el in _NAMED(body):
         if el.getparent() is None or not _is_chrome_name(el):
             continue
         if guard.allows(el):
             _drop(el)
 
 
-def _drop_by_text(body: HtmlElement, guard: _Guard) -> None:
-    """Drop the block around short chrome phrases (当前位置, 上一篇, ICP备…)."""
-    hits = body.xpath("//text()[string-length(normalize-space(.)) > 1]")
-    for node in hits:
+def _attached(el: HtmlElement, body: HtmlElement) -> bool:
+    """Whether `el` is still in the page: text nodes are listed before pruning starts."""
+    return any(a is body for a in el.iterancestors())
+
+
+def _drop_by_text(body: HtmlElement, guard: _Guard, texts: list) -> None:
+    """Drop the block around short chrome phrases (当前位置, 上一篇, ICP备…).
+
+    `texts` are the page's text nodes as listed before pruning.
+    """
+    for node in texts:
         # Chrome phrases sit in short text nodes; prose that merely mentions
         # 分享到 or 上一页 is longer.
         if len(node.strip()) > 80 or not _CHROME_TEXT.search(node):
             continue
         el = node.getparent()
-        if el is None or el.getparent() is None:
+        if el is None or el.getparent() is None or not _attached(el, body):
             continue
         if node.is_tail:
             el = el.getparent()
@@ -278,17 +288,13 @@ def _drop_closing_notice(heading: HtmlElement, guard: _Guard) -> None:
             _drop(sib)
 
 
-def _drop_listing_blocks(body: HtmlElement, guard: _Guard) -> None:
+def _drop_listing_blocks(body: HtmlElement, guard: _Guard, texts: list) -> None:
     """Drop 相关阅读/猜你喜欢 headings together with the list that follows them."""
-    hits = body.xpath(
-        "//text()[string-length(.) < 40 and (contains(., '相关') or contains(., '推荐') or contains(., '喜欢')"
-        " or contains(., '热') or contains(., '排行') or contains(., '最新'))]"
-    )
-    for node in hits:
-        if not _LIST_HEADING.match(node):
+    for node in texts:
+        if len(node) >= 40 or not _LIST_HEADING.match(node):
             continue
         el = node.getparent()
-        if el is None or el.getparent() is None or not guard.allows(el):
+        if el is None or el.getparent() is None or not _attached(el, body) or not guard.allows(el):
             continue
         container = el
         # Climb while the container is mostly this heading plus a list of links.
@@ -322,11 +328,11 @@ def _drop_link_bars(body: HtmlElement, guard: _Guard) -> None:
     for el in parents:
         if el is None or el.getparent() is None or not isinstance(el.tag, str):
             continue
-        links = [_squash("".join(a.itertext())) for a in el.iter("a")]
+        links = [_squash(a.text_content()) for a in el.iter("a")]
         links = [link for link in links if link]
         if len(links) < _MIN_BAR_LINKS or sum(map(len, links)) > _MAX_BAR_LINK_CHARS * len(links):
             continue
-        rest = _squash("".join(el.itertext()))
+        rest = _squash(el.text_content())
         for link in links:
             rest = rest.replace(link, "", 1)
         if _BAR_SEPARATORS.fullmatch(rest) and guard.allows(el):
@@ -341,13 +347,20 @@ def _link_density(el: HtmlElement) -> float:
     return linked / total
 
 
-def drop_disclosure_table(body: HtmlElement) -> None:
-    """Drop the 索引号/发布机构/发文字号 table; its values are read as metadata."""
-    for node in body.xpath("//text()[contains(., '索引号') or contains(., '发文字号') or contains(., '成文日期')]"):
+def drop_disclosure_table(body: HtmlElement, texts: list | None = None) -> None:
+    """Drop the 索引号/发布机构/发文字号 table; its values are read as metadata.
+
+    `texts`, the page's text nodes, if already listed.
+    """
+    for node in _TEXT_NODES(body) if texts is None else texts:
+        if "索引号" not in node and "发文字号" not in node and "成文日期" not in node:
+            continue
         el = node.getparent()
+        if el is None or not _attached(el, body):
+            continue
         cur = el
         while cur is not None and cur.tag not in ("body", "html"):
-            text = "".join(cur.itertext())
+            text = cur.text_content()
             if sum(label in text for label in _DISCLOSURE_LABELS) >= 3:
                 if len(text) < 800:
                     _drop(cur)
@@ -395,7 +408,10 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
     body = tree.find(".//body")
     if body is None:
         body = tree
-    drop_disclosure_table(body)
+    # One XPath lists the text nodes the text rules read, instead of one
+    # XPath per rule (each contains() copies every text node in libxml2).
+    texts = _TEXT_NODES(body)
+    drop_disclosure_table(body, texts)
     headline = find_headline(body, title, page_title)
     guard = _Guard(body, densest_block(body, headline))
     if headline is not None and headline is not guard.main and headline.getparent() is not None:
@@ -405,12 +421,12 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
         for post in posts_alike(guard.main)[1:]:
             if guard.allows(post):
                 _drop(post)
-    _drop_listing_blocks(body, guard)
+    _drop_listing_blocks(body, guard, texts)
     for cards in teaser_lists(body):
         if guard.allows(cards):
             _drop(cards)
     _drop_named_chrome(body, guard)
     _drop_link_bars(body, guard)
-    _drop_by_text(body, guard)
+    _drop_by_text(body, guard, texts)
     _unwrap_layout(body)
     return PrunedPage(body=body, main=guard.main)

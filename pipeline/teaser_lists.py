@@ -68,11 +68,11 @@ def teaser_lists(body: HtmlElement) -> list[HtmlElement]:
             continue
         if any(a in seen for a in el.iterancestors()):
             continue
-        texts = ["".join(item.itertext()) for item in items]
+        texts = [item.text_content() for item in items]
         if not all(_is_card(item, text) for item, text in zip(items, texts)):
             continue
         card_chars = sum(map(_squash_len, texts))
-        if card_chars < _MIN_CARD_SHARE * _squash_len("".join(el.itertext())):
+        if card_chars < _MIN_CARD_SHARE * _squash_len(el.text_content()):
             continue
         found.append(el)
         seen.add(el)

@@ -41,6 +41,8 @@ _MIN_POSTS = 3
 _MIN_POST_CHARS = 100
 # A last line that announces a table after it: 附：…, 附表, 名单如下：, a closing colon.
 _ANNOUNCES = re.compile(r"^附\s*(?:件|表)?\s*\d*\s*[:：]|如下\s*[:：]?$|[:：]$")
+# The longest teaser mark ("【详细】", "阅读全文") fits in this many characters.
+_TEASER_TAIL = 8
 # Prose before the headline (a site intro, a sidebar laid out first) counts this much.
 _BEFORE_HEADLINE = 0.3
 
@@ -106,7 +108,9 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
             start = el.getparent()
         for run in runs:
             length = _visible_len(run)
-            if length < 10 or TEASER_END.search(run):
+            # The teaser mark closes the run: searching its last characters
+            # gives the same answer as searching all of a long paragraph.
+            if length < 10 or TEASER_END.search(run.rstrip()[-_TEASER_TAIL:]):
                 continue
             # A footer line (主办单位, ICP备, 版权所有) is punctuated like prose
             # and can outweigh a notice of one sentence.

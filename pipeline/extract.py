@@ -6,7 +6,9 @@ The stages, in order:
 2. read the metadata (title, date, origin, author, editor, 发文字号) from the
    whole page, before anything is removed (`pipeline.page_metadata`);
 3. prune the chrome: navigation, breadcrumbs, print bars, related lists,
-   footers, hidden text, ruby annotations (`pipeline.page_chrome`);
+   feeds of teaser cards (`pipeline.teaser_lists`), the replies after a
+   thread's first post, footers, hidden text, ruby annotations
+   (`pipeline.page_chrome`);
 4. hand the pruned tree to trafilatura, and compare its answer with the
    densest block of prose on the page (`pipeline.main_block`); when
    trafilatura returns far less, the dense block wins;

@@ -5,6 +5,9 @@ text runs between <br> tags, WeChat mirrors built from spans, and short items
 where a sidebar outweighs the article. Each run of prose credits its length to
 the block that holds it and half of that to the block above, discounted by how
 much of the block is link text; the block with the most credit is the article.
+Two corrections follow: on a page of posts alike (a forum thread, a blog's
+front page) the first post is the article, and a block whose last line
+announces a table (附：…, 名单如下：) takes in the table that follows it.
 """
 
 from __future__ import annotations

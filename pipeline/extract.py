@@ -38,7 +38,7 @@ from storage.errors import ExtractionError
 log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
-EXTRACTOR_VERSION = "zh-3"
+EXTRACTOR_VERSION = "zh-4"
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 

@@ -102,14 +102,16 @@ _MAX_BAR_LINK_CHARS = 8
 _BAR_SEPARATORS = re.compile(r"[|｜/\\>＞»›·•・\-－—_、,，;；:：\[\]【】()（）\s\u00a0]*")
 
 # Where a page's own headline sits: heading tags, or a title-named box
-# (`<td class="title">`, WeChat's `rich_media_title`).
+# (`<td class="title">`, WeChat's `rich_media_title`, and the pinyin and
+# abbreviated names Chinese CMSs use: `tit`, `bt` for 标题).
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
-_HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline"))
+_HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline", "tit", "bt"))
 _MIN_HEADLINE_CHARS = 4
 # Asking first whether an element has a class or id at all spares most of
 # the contains() calls, each of which copies the attribute in libxml2.
 _HEADLINE_CANDIDATES = etree.XPath(
-    "//h1|//h2|//h3|//*[(@class or @id) and (contains(@class,'itle') or contains(@id,'itle')"
+    "//h1|//h2|//h3|//*[(@class or @id) and (contains(@class,'it') or contains(@id,'it')"
+    " or contains(@class,'bt') or contains(@id,'bt')"
     " or contains(@class,'biaoti') or contains(@class,'headline'))]"
 )
 

@@ -533,3 +533,22 @@ def test_traditional_issuing_agency_label_is_a_field_not_text():
     html = (f"<html><body><div class='c'><p>發佈機構：某某市臺灣事務辦公室</p><p>{PARA}</p>"
             f"<p>{PARA}</p></div></body></html>")
     assert "機構" not in extract_article(html).text
+
+
+def test_headline_in_a_cms_tit_cell_stays_out_of_an_old_table_pages_text():
+    page = """<html><head><title>县水利局开展汛前安全检查</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/xwzx/">新闻中心</a> <a href="/zwgk/">政务公开</a></div>
+<div class="main"><div class="box"><table width="770"><tr><td class="tit" align="center"><b>县水利局开展汛前安全检查</b></td></tr>
+<tr><td align="center" class="time">日期：2025-04-02&nbsp;&nbsp;来源：县水利局&nbsp;&nbsp;点击数：87</td></tr>
+<tr><td class="nr">&nbsp;&nbsp;&nbsp;&nbsp;4月1日起，县水利局组成三个检查组，对全县中小型水库、山塘和堤防开展汛前安全检查。<br><br>
+&nbsp;&nbsp;&nbsp;&nbsp;检查组重点查看了防汛物资储备、值班值守和应急预案落实情况，现场交办问题十二个。<br><br>
+&nbsp;&nbsp;&nbsp;&nbsp;县水利局要求各责任单位于4月15日前完成整改，确保安全度汛。</td></tr></table></div>
+<div class="side"><h3>热点推荐</h3><ul><li><a href="/a/1.html">全县春耕生产有序推进</a></li><li><a href="/a/2.html">县城新增公共停车泊位三百个</a></li></ul></div></div>
+<div class="footer">主办单位：某某县人民政府办公室 湘ICP备05001234号</div></body></html>"""
+    article = extract_article(page)
+    assert article.title == "县水利局开展汛前安全检查"
+    assert article.text.splitlines() == [
+        "4月1日起，县水利局组成三个检查组，对全县中小型水库、山塘和堤防开展汛前安全检查。",
+        "检查组重点查看了防汛物资储备、值班值守和应急预案落实情况，现场交办问题十二个。",
+        "县水利局要求各责任单位于4月15日前完成整改，确保安全度汛。",
+    ]

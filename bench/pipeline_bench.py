@@ -71,7 +71,7 @@ def run_pipeline(site_url: str, workdir: Path) -> dict:
         'name = "bench"\n'
         f'start_urls = ["{site_url}/"]\n'
         'allowed_domains = ["127.0.0.1"]\n'
-        "article_urls = ['/content/\\\\d+\\\\.html$']\n"
+        "article_urls = ['/content/\\d+\\.html$']\n"
         "max_pages = 100000\n",
         encoding="utf-8",
     )

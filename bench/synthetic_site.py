@@ -37,6 +37,25 @@ SIDEBAR_ITEMS = [
 ]
 
 
+CHANNELS = [
+    "政务公开", "政策文件", "政策解读", "通知公告", "人事信息", "财政信息", "规划计划", "统计数据", "应急管理",
+    "政务服务", "办事指南", "便民服务", "互动交流", "领导信箱", "在线访谈", "征集调查", "走进青溪", "青溪概况",
+    "历史文化", "旅游资源", "投资指南", "招商引资", "专题专栏", "乡村振兴", "营商环境", "生态环保",
+]
+FRIENDLY_SITES = ["中国政府网", "省人民政府", "国家发展改革委", "教育部", "科技部", "工业和信息化部", "民政部",
+                  "财政部", "人力资源社会保障部", "自然资源部", "生态环境部", "住房城乡建设部", "交通运输部", "水利部"]
+# Real portal pages carry a few kilobytes of inline script and style; parsers pay for it.
+INLINE_SCRIPT = "<script>var _hmt=_hmt||[];(function(){var hm=document.createElement('script');" + (
+    "function f(a,b){return a+b};" * 60) + "})();</script><style>" + (".nav li{float:left;margin:0 8px}" * 40) + "</style>"
+
+
+def _chrome_links(rng: random.Random, count: int) -> str:
+    return "".join(
+        f'<li><a href="/list/{rng.randint(1, 40)}.html" title="{rng.choice(CHANNELS)}">{rng.choice(CHANNELS)}</a></li>'
+        for _ in range(count)
+    )
+
+
 def _article_page(rng: random.Random, number: int, links: list[str]) -> tuple[str, str]:
     title = rng.choice(SIDEBAR_ITEMS) + f"（第{number}期）"
     paragraphs = [
@@ -45,16 +64,17 @@ def _article_page(rng: random.Random, number: int, links: list[str]) -> tuple[st
     body = "".join(f"<p>　　{text}</p>\n" for text in paragraphs)
     sidebar = "".join(f'<li><a href="{href}">{rng.choice(SIDEBAR_ITEMS)}</a></li>' for href in links)
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_青溪市人民政府</title>
-<meta name="PubDate" content="2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00"></head><body>
+<meta name="PubDate" content="2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00">{INLINE_SCRIPT}</head><body>
 <div class="top">无障碍浏览 | 长者模式 | 繁體版 | 登录</div>
-<div class="nav"><a href="/">首页</a><a href="/list/1.html">通知公告</a><a href="/list/2.html">新闻中心</a><a href="/list/3.html">政务公开</a></div>
+<div class="nav"><ul>{"".join(f'<li class="menu"><a href="/list/{k}.html">{c}</a><ul class="sub">{_chrome_links(rng, 6)}</ul></li>' for k, c in enumerate(CHANNELS, 1))}</ul></div>
 <div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/list/1.html">通知公告</a></div>
 <div class="main"><h1>{title}</h1>
 <div class="info">发布时间：2026-10-{rng.randint(1, 28):02d} 来源：青溪市人民政府办公室 浏览次数：{rng.randint(10, 9999)} 【字体：大 中 小】</div>
 <div class="TRS_Editor">{body}</div>
 <div class="pre-next"><p>上一篇：<a href="{links[0]}">{rng.choice(SIDEBAR_ITEMS)}</a></p><p>下一篇：<a href="{links[-1]}">{rng.choice(SIDEBAR_ITEMS)}</a></p></div>
 <div class="related"><h3>相关阅读</h3><ul>{sidebar}</ul></div></div>
-<div class="side"><h3>热点推荐</h3><ul>{sidebar}</ul><p>扫一扫在手机打开当前页</p></div>
+<div class="side"><h3>热点推荐</h3><ul>{sidebar}</ul><h3>专题专栏</h3><ul>{_chrome_links(rng, 20)}</ul><p>扫一扫在手机打开当前页</p></div>
+<div class="links"><h3>友情链接</h3><ul>{"".join(f'<li><a href="http://www.example.gov.cn/{k}">{name}</a></li>' for k, name in enumerate(FRIENDLY_SITES))}</ul></div>
 <div class="footer"><p>主办单位：青溪市人民政府办公室</p><p>湘ICP备05001234号 湘公网安备43030202000123号 网站标识码：4303000099</p></div>
 </body></html>"""
     return title, page

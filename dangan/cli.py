@@ -50,7 +50,7 @@ DEFAULT_SOURCES_FILE = Path("sources.toml")
 
 
 def _fail(error: Exception) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -151,7 +151,7 @@ def extract(
         try:
             result = read_and_extract(item)
         except DanganError as error:
-            err_console.print(f"[bold red]error:[/] {item}: {error}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {item}: {error}", highlight=False, soft_wrap=True)
             failed = True
             continue
         if jsonl:
@@ -229,25 +229,23 @@ def history(
 
     Example: dangan history http://www.example.gov.cn/art/2022/3/25/art_1.html
     """
-    from rich.table import Table
-
     from storage.versions import VersionStore
 
     try:
         versions = VersionStore(_open_store(db, data_dir)).history(url)
     except DanganError as error:
         raise _fail(error)
-    table = Table("version", "first seen", "last seen", "reason", "text sha256", "title")
+    # Plain aligned lines, not a table: dates and hashes must never be cut or
+    # wrapped, whatever the terminal's width, and the output is greppable.
+    lines = [url, f"{'version':<8} {'first seen (UTC)':<20} {'last seen (UTC)':<20} {'reason':<10} {'extractor':<10} text sha256"]
     for item in versions:
-        table.add_row(
-            str(item.number),
-            item.first_seen.isoformat(timespec="seconds"),
-            item.last_seen.isoformat(timespec="seconds"),
-            item.reason,
-            item.text_sha256[:16],
-            item.title or "",
+        lines.append(
+            f"{item.number:<8} {item.first_seen.isoformat(sep=' ', timespec='seconds'):<20} "
+            f"{item.last_seen.isoformat(sep=' ', timespec='seconds'):<20} {item.reason:<10} "
+            f"{item.extractor_version:<10} {item.text_sha256}"
         )
-    console.print(table)
+        lines.append(f"{'':<8} title: {item.title or '(none)'}")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 @app.command()

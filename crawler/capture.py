@@ -30,6 +30,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import settings as defaults
+from crawler.archive_writer import ArchiveWriter
 from crawler.items import FetchedPage
 from pipeline.urls import canonicalize_url
 from pipeline.workers import JobResult, ProcessingPool, ProcessJob
@@ -93,6 +94,7 @@ class WarcCapturePipeline:
         self.db: Database | None = None
         self.pool: ProcessingPool | None = None
         self.warc: WarcWriter | None = None
+        self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
         self._waiting_for_room: list = []
         self._known_live: set[str] = set()
@@ -128,6 +130,7 @@ class WarcCapturePipeline:
         self.stats.set_value("dangan/run_id", self.run_id)
         self._known_live = set(VersionStore(self.db).live_urls(source.name))
         self.warc = WarcWriter(self.data_dir, source=source.name)
+        self.archive = ArchiveWriter(self.warc, captures, run_id=self.run_id, source=source.name)
         self.pool = ProcessingPool(
             self.db,
             workers=self.workers,
@@ -161,27 +164,18 @@ class WarcCapturePipeline:
     async def process_item(self, item, spider: Spider | None = None):
         if not isinstance(item, FetchedPage):
             return item
-        assert self.warc is not None and self.db is not None
+        assert self.archive is not None and self.db is not None
         try:
-            location = self.warc.write_response(
-                item.url, item.status, _reason(item.status), item.headers, item.body, item.fetched_at,
-            )
-            item.capture_id = CaptureLog(self.db).add(
-                run_id=self.run_id,
-                source=self.source.name,
-                url=item.url,
-                status_code=item.status,
-                content_type=item.content_type,
-                fetched_at=item.fetched_at,
-                location=location,
-                needs_processing=item.is_article and item.status == 200,
+            item.capture_id = await maybe_deferred_to_future(
+                self.archive.archive(
+                    item, reason=_reason(item.status), needs_processing=item.is_article and item.status == 200
+                )
             )
         except DanganError as exc:
             # Not archived: count it as an error and say so loudly; the page is
             # fetched again by the next crawl.
             self.stats.inc_value("dangan/capture_failed")
             self.stats.inc_value("dangan/errors")
-            log.error("could not archive %s: %s", item.url, exc)
             raise DropItem(f"not archived: {exc}") from exc
         self.stats.inc_value("dangan/captured")
 
@@ -270,6 +264,8 @@ class WarcCapturePipeline:
             if self.pool.in_flight:
                 await self._room()
         self.pool.close()
+        if self.archive is not None:
+            self.archive.close()
         if self.warc is not None:
             self.warc.close()
 

@@ -6,12 +6,17 @@ reprocess run over a whole archive should use every core. So the work goes to
 a `ProcessPoolExecutor`, and only small, quick database writes happen in the
 process that owns the pool:
 
-- workers are pure: they get a `ProcessJob` (the body, or where the body lies
-  in a WARC file) and return a `ProcessedPage` or raise;
-- the parent is the single writer: it records each page with
-  `VersionStore.record` and marks failures with `CaptureLog.mark_failed`.
-  SQLite allows one writer at a time, and one writer also means versioning
-  never races itself over the same document.
+- each worker gets a `ProcessJob` (the body, or where the body lies in a WARC
+  file), runs `process_capture`, and records the result itself with
+  `VersionStore.record` (or marks the capture failed), in one short
+  transaction, through its own database connection;
+- the parent only hands out jobs and tallies the `JobResult`s that come back.
+
+Recording in the workers keeps the crawl's reactor process, which is already
+busy fetching and archiving, free of versioning work: on two cores the parent
+would otherwise be the bottleneck. Writers do not race each other: SQLite
+takes its write lock at BEGIN (`Database.session(write=True)`), and
+`VersionStore.record` retries when two writers create the same document.
 
 The pool bounds the jobs in flight (``workers × queue_per_worker``) so a fast
 crawl over a slow extractor keeps memory flat: `try_submit` says no when full,
@@ -41,8 +46,8 @@ from pathlib import Path
 
 from pipeline.process import ProcessedPage, process_capture
 from storage.captures import CaptureLog
-from storage.database import Database
-from storage.errors import DanganError, ExtractionError
+from storage.database import Database, open_database
+from storage.errors import DanganError, ExtractionError, StoreError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc import read_response
@@ -104,15 +109,29 @@ class JobResult:
     version_number: int | None = None
     error: str | None = None
     decode_fallback: bool = False
+    encoding_reason: str | None = None
 
 
-def run_job(job: ProcessJob) -> ProcessedPage:
-    """Process one job; runs in a worker process.
+class _WorkerStore:
+    """The database handles of one worker process, opened once by `_start_worker`."""
+
+    versions: VersionStore | None = None
+    captures: CaptureLog | None = None
+
+
+def _start_worker(db_url: str) -> None:
+    """Executor initializer: open this worker's own connection to the store."""
+    db = open_database(db_url)
+    _WorkerStore.versions = VersionStore(db)
+    _WorkerStore.captures = CaptureLog(db)
+
+
+def process_job(job: ProcessJob) -> ProcessedPage:
+    """Decode and extract one job's page; runs in a worker process.
 
     Any failure comes back as a DanganError naming the URL: an unexpected
     exception from a parser deep inside extraction is still a page that failed,
-    and its type and message are what the capture's error should say. Only
-    DanganErrors are sure to pickle back to the parent intact.
+    and its type and message are what the capture's error should say.
     """
     try:
         if job.body is not None:
@@ -126,6 +145,54 @@ def run_job(job: ProcessJob) -> ProcessedPage:
         raise
     except Exception as exc:  # noqa: BLE001 - see the docstring
         raise ExtractionError(f"{job.url}: {type(exc).__name__}: {exc}") from None
+
+
+def run_job(job: ProcessJob) -> JobResult:
+    """Process one job and record what came of it; runs in a worker process.
+
+    Returns the `JobResult` for the parent to count. Only a failure to reach
+    the database at all escapes as an exception (the parent then marks the
+    capture failed itself).
+    """
+    versions, captures = _WorkerStore.versions, _WorkerStore.captures
+    if versions is None or captures is None:
+        raise StoreError("the processing worker has no database; it must be started by ProcessingPool")
+    try:
+        page = process_job(job)
+        stored = versions.record(_page_record(job, page), reprocessed=job.reprocessed)
+    except DanganError as exc:
+        error = str(exc) if job.url in str(exc) else f"{job.url}: {exc}"
+        captures.mark_failed(job.capture_id, error, utc_now())
+        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error)
+    return JobResult(
+        capture_id=job.capture_id,
+        url=page.url,
+        outcome=stored.outcome,
+        document_id=stored.document_id,
+        version_number=stored.version_number,
+        decode_fallback=page.decode_fallback,
+        encoding_reason=page.encoding_reason,
+    )
+
+
+def _page_record(job: ProcessJob, page: ProcessedPage) -> PageRecord:
+    return PageRecord(
+        url=page.url,
+        source=job.source,
+        capture_id=job.capture_id,
+        seen_at=job.fetched_at,
+        title=page.title,
+        published=page.published,
+        origin=page.origin,
+        author=page.author,
+        editor=page.editor,
+        doc_number=page.doc_number,
+        text=page.text,
+        text_sha256=page.text_sha256,
+        encoding=page.encoding,
+        encoding_reason=page.encoding_reason,
+        extractor_version=page.extractor_version,
+    )
 
 
 def default_workers() -> int:
@@ -144,7 +211,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.process"])
+        context.set_forkserver_preload(["pipeline.process", "storage.versions"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -177,7 +244,8 @@ class ProcessingPool:
         self.on_done = on_done
         self.counts: Counter[str] = Counter()
         self._clock = clock
-        self._versions = VersionStore(db)
+        self._db_url = db.url
+        # The parent writes only when a worker died and cannot report its own job.
         self._captures = CaptureLog(db)
         # Each future with its job and the executor it went to (see _replace_broken_executor).
         self._in_flight: dict[Future, tuple[ProcessJob, ProcessPoolExecutor]] = {}
@@ -185,7 +253,9 @@ class ProcessingPool:
         self._closed = False
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context())
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker, initargs=(self._db_url,)
+        )
 
     @property
     def in_flight(self) -> int:
@@ -266,58 +336,27 @@ class ProcessingPool:
         self.close()
 
     def _record(self, job: ProcessJob, future: Future) -> bool:
-        """Store one finished job's result or failure; return True if the pool broke."""
+        """Count one finished job (the worker has stored it); return True if the pool broke."""
         try:
-            page = future.result()
+            result: JobResult = future.result()
         except BrokenProcessPool as exc:
             # A worker died (killed, out of memory, a crash in C code). The job
             # may or may not be the cause; it is marked failed so it is counted
             # and `dangan reprocess` can retry it, rather than lost.
             self._fail(job, f"{job.url}: the worker process died while processing it ({exc})")
             return True
-        except DanganError as exc:
-            self._fail(job, str(exc))
-            return False
-        except Exception as exc:  # noqa: BLE001 - anything else still fails only this capture
+        except Exception as exc:  # noqa: BLE001 - e.g. the worker could not reach the database
             self._fail(job, f"{job.url}: {type(exc).__name__}: {exc}")
             return False
-
-        record = PageRecord(
-            url=page.url,
-            source=job.source,
-            capture_id=job.capture_id,
-            seen_at=job.fetched_at,
-            title=page.title,
-            published=page.published,
-            origin=page.origin,
-            author=page.author,
-            editor=page.editor,
-            doc_number=page.doc_number,
-            text=page.text,
-            text_sha256=page.text_sha256,
-            encoding=page.encoding,
-            encoding_reason=page.encoding_reason,
-            extractor_version=page.extractor_version,
-        )
-        try:
-            stored = self._versions.record(record, reprocessed=job.reprocessed)
-        except DanganError as exc:
-            self._fail(job, f"{job.url}: could not record the version: {exc}")
-            return False
-        if page.decode_fallback:
-            self.counts["decode_fallback"] += 1
-            log.info("%s: encoding guessed (%s)", job.url, page.encoding_reason)
-        self.counts[stored.outcome.value] += 1
-        self._emit(
-            JobResult(
-                capture_id=job.capture_id,
-                url=page.url,
-                outcome=stored.outcome,
-                document_id=stored.document_id,
-                version_number=stored.version_number,
-                decode_fallback=page.decode_fallback,
-            )
-        )
+        if result.outcome is None:
+            log.warning("processing failed for capture %s: %s", job.capture_id, result.error)
+            self.counts["errors"] += 1
+        else:
+            self.counts[result.outcome.value] += 1
+            if result.decode_fallback:
+                self.counts["decode_fallback"] += 1
+                log.info("%s: encoding guessed (%s)", job.url, result.encoding_reason)
+        self._emit(result)
         return False
 
     def _fail(self, job: ProcessJob, error: str) -> None:

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -108,38 +108,49 @@ class CaptureLog:
         Adding the same location twice returns the first row's id, so a retry
         (or a recovery that got there first) does no harm.
         """
-        capture = Capture(
-            run_id=run_id,
-            source=source,
-            url=url,
-            status_code=status_code,
-            content_type=content_type,
-            fetched_at=as_stored(fetched_at),
-            warc_file=location.warc_file,
-            warc_offset=location.offset,
-            warc_length=location.length,
-            warc_record_id=location.record_id,
-            payload_sha256=location.payload_sha256,
-            processed_at=None if needs_processing else as_stored(fetched_at),
+        row = _capture_values(
+            run_id=run_id, source=source, url=url, status_code=status_code, content_type=content_type,
+            fetched_at=fetched_at, location=location, needs_processing=needs_processing,
         )
-        with self.db.session(write=True) as session:
-            session.add(capture)
-            try:
-                session.commit()
-                return capture.id
-            except IntegrityError as exc:
-                session.rollback()
+        # A plain INSERT, not the ORM unit of work: this runs once per fetched
+        # page on the crawl's reactor thread, where every millisecond is a page.
+        try:
+            with self.db.engine.begin() as connection:
+                return connection.execute(insert(Capture).values(**row).returning(Capture.id)).scalar_one()
+        except IntegrityError as exc:
+            with self.db.session() as session:
                 existing = session.scalar(
                     select(Capture).where(
                         Capture.warc_file == location.warc_file, Capture.warc_offset == location.offset
                     )
                 )
-                if existing is not None and existing.warc_record_id == location.record_id:
-                    return existing.id
-                raise StoreError(
-                    f"Cannot add the capture of {url} at {location.warc_file}:{location.offset}: "
-                    f"{exc.orig}. Another row already claims this WARC record."
-                ) from exc
+            if existing is not None and existing.warc_record_id == location.record_id:
+                return existing.id
+            raise StoreError(
+                f"Cannot add the capture of {url} at {location.warc_file}:{location.offset}: "
+                f"{exc.orig}. Another row already claims this WARC record."
+            ) from exc
+
+    def add_many(self, rows: list[dict]) -> list[int]:
+        """Record several captures in one transaction; return their ids in the same order.
+
+        Each row has the keyword arguments of `add`. Their WARC records must
+        all be on disk already. This is how a crawl records the responses that
+        arrived while the previous group was being written: one commit, and on
+        SQLite one wait for the write lock, per group instead of per page.
+        """
+        if not rows:
+            return []
+        values = [_capture_values(**row) for row in rows]
+        try:
+            with self.db.engine.begin() as connection:
+                result = connection.execute(
+                    insert(Capture).returning(Capture.id, sort_by_parameter_order=True), values
+                )
+                return list(result.scalars())
+        except IntegrityError:
+            # One of them is already known (a recovery got there first): add them one by one.
+            return [self.add(**row) for row in rows]
 
     def get(self, capture_id: int) -> Capture:
         """One capture by id; StoreError if there is none."""
@@ -222,3 +233,31 @@ class CaptureLog:
             session.commit()
         if not changed:
             raise StoreError(f"There is no capture {capture_id} to mark failed.")
+
+
+def _capture_values(
+    *,
+    run_id: int | None,
+    source: str,
+    url: str,
+    status_code: int,
+    content_type: str | None,
+    fetched_at: datetime,
+    location: WarcLocation,
+    needs_processing: bool = True,
+) -> dict:
+    """The column values of one new `Capture` row."""
+    return dict(
+        run_id=run_id,
+        source=source,
+        url=url,
+        status_code=status_code,
+        content_type=content_type,
+        fetched_at=as_stored(fetched_at),
+        warc_file=location.warc_file,
+        warc_offset=location.offset,
+        warc_length=location.length,
+        warc_record_id=location.record_id,
+        payload_sha256=location.payload_sha256,
+        processed_at=None if needs_processing else as_stored(fetched_at),
+    )

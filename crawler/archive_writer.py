@@ -1,0 +1,129 @@
+"""Archiving fetched responses on a thread of their own, a group at a time.
+
+Keeping a response safe costs a gzip compression, an fsync of the WARC file
+and a database commit (on SQLite, also a wait for the write lock while a
+processing worker records a version). Done on the reactor thread, page by
+page, those waits stopped downloading and made archiving the slowest part of
+a crawl. `ArchiveWriter` does them on one thread of its own: responses that
+arrive while it is busy are written together, with one fsync and one commit
+for the group.
+
+The order that makes a crash harmless is kept for every group: all its WARC
+records are written and fsynced before any of its capture rows is committed.
+A process killed in between leaves WARC records without rows, which the next
+crawl's `recover_orphans` registers.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from crawler.items import FetchedPage
+from storage.captures import CaptureLog
+from storage.errors import DanganError, StoreError
+from storage.warc import WarcWriter
+
+log = logging.getLogger(__name__)
+
+#: At most this many responses are archived with one fsync and one commit.
+MAX_GROUP = 64
+
+
+@dataclass
+class _Pending:
+    page: FetchedPage
+    reason: str
+    needs_processing: bool
+    done: Deferred
+
+
+class ArchiveWriter:
+    """Writes `FetchedPage`s to WARC and the capture log from a background thread.
+
+    `archive(page, …)` returns a Deferred that fires on the reactor thread
+    with the new capture id once the response is on disk and recorded, or
+    fails with a `DanganError` saying why it could not be kept.
+    """
+
+    def __init__(self, warc: WarcWriter, captures: CaptureLog, *, run_id: int | None, source: str) -> None:
+        from twisted.internet import reactor
+
+        self._reactor = reactor
+        self.warc = warc
+        self.captures = captures
+        self.run_id = run_id
+        self.source = source
+        self._queue: queue.Queue[_Pending | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="dangan-archive-writer", daemon=True)
+        self._thread.start()
+
+    def archive(self, page: FetchedPage, *, reason: str, needs_processing: bool) -> Deferred:
+        done: Deferred = Deferred()
+        self._queue.put(_Pending(page, reason, needs_processing, done))
+        return done
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread (blocks until it has)."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < MAX_GROUP:
+                try:
+                    following = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if following is None:
+                    stopping = True
+                    break
+                group.append(following)
+            self._write_group(group)
+
+    def _write_group(self, group: list[_Pending]) -> None:
+        written: list[tuple[_Pending, dict]] = []
+        for pending in group:
+            page = pending.page
+            try:
+                location = self.warc.write_response(
+                    page.url, page.status, pending.reason, page.headers, page.body, page.fetched_at, sync=False
+                )
+            except DanganError as exc:
+                self._fail(pending, exc)
+                continue
+            written.append((pending, dict(
+                run_id=self.run_id, source=self.source, url=page.url, status_code=page.status,
+                content_type=page.content_type, fetched_at=page.fetched_at, location=location,
+                needs_processing=pending.needs_processing,
+            )))
+        if not written:
+            return
+        try:
+            self.warc.sync()
+            ids = self.captures.add_many([row for _, row in written])
+        except DanganError as exc:
+            for pending, _ in written:
+                self._fail(pending, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - a database driver error must still reach each page
+            error = StoreError(f"could not record {len(written)} captures: {type(exc).__name__}: {exc}")
+            for pending, _ in written:
+                self._fail(pending, error)
+            return
+        for (pending, _), capture_id in zip(written, ids):
+            self._reactor.callFromThread(pending.done.callback, capture_id)
+
+    def _fail(self, pending: _Pending, error: Exception) -> None:
+        log.error("could not archive %s: %s", pending.page.url, error)
+        self._reactor.callFromThread(pending.done.errback, Failure(error))

@@ -21,6 +21,7 @@ Stats: ``dangan/captured``, ``dangan/new_document``, ``dangan/new_version``,
 from __future__ import annotations
 
 import logging
+from collections import deque
 from http import HTTPStatus
 from pathlib import Path
 
@@ -96,7 +97,7 @@ class WarcCapturePipeline:
         self.warc: WarcWriter | None = None
         self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
-        self._waiting_for_room: list = []
+        self._waiting_for_room: deque = deque()
         self._known_live: set[str] = set()
         self._poller = None
 
@@ -143,15 +144,12 @@ class WarcCapturePipeline:
             source.name, self.run_id, self.pool.workers, len(self._known_live),
         )
 
-        # Results are recorded on the reactor thread by a looping call, not by a
-        # thread of our own: every database write of this crawl (captures and
-        # versions) then happens on one thread, one short transaction at a time,
-        # which is what SQLite wants, and there is no locking to get wrong. A
-        # write takes milliseconds; the extraction it records took far longer, in
-        # another process.
+        # Workers record their own versions; the reactor only counts results,
+        # as each job finishes (on_done) and, should a wake-up be missed, on
+        # this poll.
         from twisted.internet.task import LoopingCall
 
-        self._poller = LoopingCall(self.pool.collect)
+        self._poller = LoopingCall(self._collect_finished)
         self._poller.start(self.poll_interval, now=False)
 
         for capture in captures.unprocessed(source=source.name):
@@ -223,25 +221,35 @@ class WarcCapturePipeline:
         reactor.callFromThread(self._collect_finished)
 
     def _collect_finished(self) -> None:
-        """Record finished jobs now (on the reactor thread), and let waiting submitters retry."""
+        """Count finished jobs now (on the reactor thread), and wake as many waiting submitters as there is room for.
+
+        Waking only that many, oldest first, matters: with dozens of responses
+        waiting, waking them all on every finished job had each of them retry,
+        fail and wait again, which cost the reactor more than the archiving.
+        """
         if self.pool is None:
             return
         self.pool.collect()
-        waiting, self._waiting_for_room = self._waiting_for_room, []
-        for waiter in waiting:
+        room = self.pool.max_in_flight - self.pool.in_flight
+        while room > 0 and self._waiting_for_room:
+            waiter = self._waiting_for_room.popleft()
             if not waiter.called:
                 waiter.callback(None)
+                room -= 1
+        if self.pool.in_flight == 0:
+            # Draining at close: nothing left to finish, so nobody should wait.
+            while self._waiting_for_room:
+                waiter = self._waiting_for_room.popleft()
+                if not waiter.called:
+                    waiter.callback(None)
 
     async def _room(self) -> None:
-        """Wait until a job finishes, or one poll interval at most (in case a wake-up was missed)."""
-        from twisted.internet import defer, reactor
+        """Wait until a finished job makes room (the poller wakes us too, if a wake-up was missed)."""
+        from twisted.internet import defer
 
         waiter: defer.Deferred = defer.Deferred()
         self._waiting_for_room.append(waiter)
-        timeout = reactor.callLater(self.poll_interval, lambda: waiter.called or waiter.callback(None))
         await maybe_deferred_to_future(waiter)
-        if timeout.active():
-            timeout.cancel()
 
     def _on_result(self, result: JobResult) -> None:
         if result.outcome is None:
@@ -256,13 +264,14 @@ class WarcCapturePipeline:
     async def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is None:
             return
-        if self._poller is not None and self._poller.running:
-            self._poller.stop()
         # Drain without blocking the reactor: other crawls in this process go on meanwhile.
+        # The poller keeps running until then, so a missed wake-up cannot stall the drain.
         while self.pool.in_flight:
             self.pool.collect()
             if self.pool.in_flight:
                 await self._room()
+        if self._poller is not None and self._poller.running:
+            self._poller.stop()
         self.pool.close()
         if self.archive is not None:
             self.archive.close()

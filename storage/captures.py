@@ -3,8 +3,8 @@
 `CaptureLog` records what the crawler did: a run starts, each archived
 response gets a `Capture` row pointing at its WARC record, the run finishes
 with its counts. Processing then asks for the captures it has not handled yet
-(`unprocessed`) or, after the extraction rules change, for every successful
-capture again (`all_for_reprocess`).
+(`unprocessed`) or, after the extraction rules change, for the newest
+capture of every document (`for_reprocess`).
 
 Example:
     >>> log = CaptureLog(db)
@@ -17,10 +17,9 @@ Example:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -34,7 +33,6 @@ log = logging.getLogger(__name__)
 # The counts a run keeps, by the names `finish_run` accepts.
 RUN_COUNTS = ("pages_fetched", "new_documents", "new_versions", "unchanged", "duplicates", "errors")
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
-_BATCH = 500
 
 
 class CaptureLog:
@@ -167,31 +165,6 @@ class CaptureLog:
             query = query.where(Capture.source == source)
         with self.db.session() as session:
             return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
-
-    def all_for_reprocess(self, source: str | None = None, *, batch_size: int = _BATCH) -> Iterator[Capture]:
-        """Every 2xx capture, oldest first, fetched `batch_size` at a time.
-
-        Each batch is read in its own short transaction, so the caller may
-        write (record versions) between items without waiting on this reader.
-        """
-        after: tuple[datetime, int] | None = None
-        while True:
-            query = select(Capture).where(Capture.status_code >= 200, Capture.status_code < 300)
-            if source is not None:
-                query = query.where(Capture.source == source)
-            if after is not None:
-                query = query.where(
-                    or_(
-                        Capture.fetched_at > after[0],
-                        and_(Capture.fetched_at == after[0], Capture.id > after[1]),
-                    )
-                )
-            with self.db.session() as session:
-                batch = list(session.scalars(query.order_by(Capture.fetched_at, Capture.id).limit(batch_size)))
-            yield from batch
-            if len(batch) < batch_size:
-                return
-            after = (batch[-1].fetched_at, batch[-1].id)
 
     def for_reprocess(self, source: str | None = None) -> list[Capture]:
         """The captures `dangan reprocess` runs again, oldest first.

@@ -84,7 +84,7 @@ def test_two_crawls_keep_exactly_the_versions_a_reader_expects(test_site, db_url
         assert [c.url for c in by_path[EXPECTED.utm_article]] == [test_site.url(EXPECTED.utm_article)]
         # Listing pages are archived too; the calendar trap stopped at the query-variant limit (5).
         assert len(by_path["/col/col1/index.html"]) == 1
-        assert 1 <= len(by_path["/calendar"]) <= 5
+        assert len(by_path["/calendar"]) in range(1, 6)
         # robots.txt keeps the crawler out of /admin/.
         assert "/admin/login.html" not in by_path
         assert not any(request.startswith("/admin/") for request in test_site.server.requests)

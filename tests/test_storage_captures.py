@@ -79,14 +79,26 @@ def test_unprocessed_oldest_first_and_failures_leave_the_queue(db: Database) -> 
         log.mark_failed(999, "x", T0)
 
 
-def test_all_for_reprocess_streams_every_2xx_capture_oldest_first(db: Database) -> None:
+def test_reprocess_takes_each_documents_newest_capture_and_unclaimed_failures(db: Database) -> None:
+    from sqlalchemy import update
+
+    from storage.models import Capture, Document
+
     log = CaptureLog(db)
-    ids = [add(log, n, minutes=10 - n) for n in range(7)]
-    add(log, 50, status=404)
-    add(log, 51, status=301)
-    add(log, 52, source="sh")
-    assert [c.id for c in log.all_for_reprocess("gov", batch_size=3)] == list(reversed(ids))
-    assert len(list(log.all_for_reprocess())) == 8
+    old, new, gone = add(log, 1, minutes=1), add(log, 2, minutes=2), add(log, 3, minutes=3, status=404)
+    add(log, 4, minutes=4, source="sh")  # another source
+    failed = add(log, 5, minutes=5)
+    add(log, 6, minutes=6)  # not processed yet: the next crawl's job, not reprocess's
+    log.mark_failed(failed, "no article text", T0)
+    with db.session(write=True) as session:
+        document = Document(url="http://www.gov.cn/a.htm", source="gov", first_seen=T0, last_seen=T0)
+        session.add(document)
+        session.flush()
+        session.execute(update(Capture).where(Capture.id.in_([old, new, gone])).values(document_id=document.id))
+        session.commit()
+    # The older capture would bring back an older text as if the site had reverted; the 404 has no text.
+    assert [c.id for c in log.for_reprocess("gov")] == [new, failed]
+    assert [c.id for c in log.for_reprocess()] == [new, failed]
 
 
 def test_a_capture_with_nothing_to_extract_is_never_listed_as_unprocessed(db, data_dir):

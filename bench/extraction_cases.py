@@ -1,6 +1,6 @@
 """Labelled pages for the extraction benchmark, loaded into one shape.
 
-Two sources: the real corpus under /work/shared/corpus/real (cwced, magic-html,
+Two sources: the real corpus under ../shared/corpus/real (beside the repository) (cwced, magic-html,
 trafilatura-eval, fundus-people) and the project's own hand-made set in
 tests/extraction_pages. Each page becomes a `Case` holding the raw bytes, the
 expected text (when there is one) and whatever fields the source labels.
@@ -16,7 +16,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-REAL_CORPUS = Path("/work/shared/corpus/real")
+# shared/ sits beside the repository, on developers' machines and in CI alike.
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 OWN_PAGES = Path(__file__).resolve().parent.parent / "tests" / "extraction_pages"
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)

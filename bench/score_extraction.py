@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.score_extraction [--per-page] [--set NAME]
 
-For every page in the real corpus (when /work/shared is mounted) and in the
+For every page in the real corpus (when ../shared is beside the repository) and in the
 project's own set (tests/extraction_pages), this runs bare trafilatura on raw
 bytes (the naive baseline), bare trafilatura on decoded text (default and
 favor_precision), readability-lxml after decoding, and our `extract_article`.

@@ -14,7 +14,8 @@ from storage.errors import DecodeError
 # 镕 (朱镕基), 喆 and 堃 are in GBK but not GB2312: the usual reason a strict gb2312 decode fails.
 GBK_ONLY = "国务院总理朱镕基会见张喆、王堃等代表，听取关于疫情防控工作的汇报。"
 ARTICLE = "中共中央政治局常务委员会召开会议，分析当前新冠肺炎疫情防控形势，研究部署抓紧抓实疫情防控重点工作。"
-CORPUS = Path("/work/shared/corpus/real")
+# shared/ sits beside the repository, on developers' machines and in CI alike.
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 
 def page(body: str, encoding: str, head: str = "") -> bytes:

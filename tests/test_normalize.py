@@ -9,7 +9,8 @@ import pytest
 from pipeline.fingerprint import text_sha256
 from pipeline.normalize import normalize_text
 
-SEEDS = Path("/work/shared/seeds")
+# shared/ sits beside the repository, on developers' machines and in CI alike.
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def test_nfc_composes_but_keeps_full_width_punctuation():

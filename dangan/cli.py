@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from storage.errors import DanganError
 
@@ -50,7 +51,7 @@ DEFAULT_SOURCES_FILE = Path("sources.toml")
 
 
 def _fail(error: Exception) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -151,7 +152,7 @@ def extract(
         try:
             result = read_and_extract(item)
         except DanganError as error:
-            err_console.print(f"[bold red]error:[/] {item}: {error}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(item)}: {escape(str(error))}", highlight=False, soft_wrap=True)
             failed = True
             continue
         if jsonl:

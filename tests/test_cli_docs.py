@@ -41,3 +41,22 @@ def test_each_command_has_a_readme_section_with_an_example(parts):
     assert heading in README
     section = README.split(heading, 1)[1].split("\n### ", 1)[0]
     assert f"dangan {' '.join(parts)}" in section
+
+
+def test_a_missing_sources_file_is_named_with_an_example_to_copy(tmp_path):
+    result = runner.invoke(app, ["sources", "list", "--config", str(tmp_path / "sources.toml")])
+    assert result.exit_code == 1
+    assert "no such sources file" in result.output
+    assert "[[sources]]" in result.output  # the example must survive the terminal markup
+
+
+def test_a_bad_sources_file_is_refused_with_line_and_reason(tmp_path):
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[[sources]]\nname = "a"\nstart_urls = ["http://x.gov.cn/"]\nallowed_domains = ["x.gov.cn"]\n'
+        'article_urls = ["(bad"]\nschedule = "0 */6 * * *"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["sources", "list", "--config", str(config)])
+    assert result.exit_code == 1
+    assert f"{config}:5" in result.output and "(bad" in result.output

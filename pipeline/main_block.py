@@ -54,8 +54,86 @@ def _visible_len(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _own_text_runs(el: HtmlElement) -> list[str]:
-    """Text directly inside `el` (its text and its inline children's), split at <br>."""
+class TextLengths:
+    """Visible characters and link characters of every element under a root.
+
+    Measured in one bottom-up pass, so that asking about many candidates
+    costs a dict look-up each instead of a walk of each one's subtree, and
+    kept current as elements are dropped (`forget`). Holding every element
+    also keeps lxml's Python proxies alive: later walks of the same tree
+    reuse them instead of building new ones.
+
+    A length is what ``len("".join(el.text_content().split()))`` gives, and a
+    link length what summing that over ``el.iter("a")`` gives.
+    """
+
+    def __init__(self, root: HtmlElement) -> None:
+        text: dict[HtmlElement, int] = {}
+        links: dict[HtmlElement, int] = {}
+        # Elements that are not blocks but hold one, for `_own_text_runs`.
+        self.wraps_block: set[HtmlElement] = set()
+        # In reverse document order every element comes after all of its
+        # descendants, so each one's sums are complete when it is reached;
+        # the partial sums ride in the same dicts until then.
+        for el in reversed(list(root.iter())):
+            tag = el.tag
+            if isinstance(tag, str):
+                total = text.get(el, 0) + _visible_len(el.text or "")
+                linked = links.get(el, 0) + (total if tag == "a" else 0)
+            else:
+                # A comment's or processing instruction's own text is not
+                # page text; only its tail is.
+                total = linked = 0
+            text[el] = total
+            links[el] = linked
+            if el is root:
+                continue
+            parent = el.getparent()
+            if parent is None:
+                continue
+            text[parent] = text.get(parent, 0) + total + _visible_len(el.tail or "")
+            links[parent] = links.get(parent, 0) + linked
+            if isinstance(tag, str) and (tag in _BLOCKS or el in self.wraps_block):
+                self.wraps_block.add(parent)
+        self._text = text
+        self._links = links
+
+    def text(self, el: HtmlElement) -> int:
+        """Visible characters under `el`, whitespace not counted."""
+        length = self._text.get(el)
+        return _visible_len(el.text_content()) if length is None else length
+
+    def links(self, el: HtmlElement) -> int:
+        """Visible characters of the links under `el` (and of `el`, if a link)."""
+        length = self._links.get(el)
+        return _link_chars(el) if length is None else length
+
+    def forget(self, el: HtmlElement) -> None:
+        """Take `el`'s subtree out of its ancestors' sums; call it just before dropping `el`.
+
+        Its tail stays in the page (``drop_tree`` hands it to the previous
+        node), so only the subtree's own characters go.
+        """
+        if el not in self._text:
+            return
+        gone, gone_links = self._text[el], self._links[el]
+        # Every link above `el` loses the dropped characters from its own
+        # length, and so from the link sum of each element above that link.
+        anchors = 0
+        for ancestor in el.iterancestors():
+            if ancestor not in self._text:
+                break
+            if ancestor.tag == "a":
+                anchors += 1
+            self._text[ancestor] -= gone
+            self._links[ancestor] -= gone_links + anchors * gone
+
+
+def _own_text_runs(el: HtmlElement, wraps_block: set[HtmlElement]) -> list[str]:
+    """Text directly inside `el` (its text and its inline children's), split at <br>.
+
+    `wraps_block` holds the inline elements that hold a block somewhere below.
+    """
     runs, current = [], [el.text or ""]
     for child in el:
         if not isinstance(child.tag, str):
@@ -64,7 +142,7 @@ def _own_text_runs(el: HtmlElement) -> list[str]:
         if child.tag == "br":
             runs.append("".join(current))
             current = [child.tail or ""]
-        elif child.tag in _BLOCKS or (len(child) and next(child.iter(*_BLOCKS), None) is not None):
+        elif child.tag in _BLOCKS or child in wraps_block:
             # An inline or unknown element wrapping blocks (<font> around a
             # table on old portals, a custom <text> or app-root element) is
             # a block too: its text is credited where its blocks are.
@@ -81,13 +159,18 @@ def _link_chars(el: HtmlElement) -> int:
     return sum(_visible_len(a.text_content()) for a in el.iter("a"))
 
 
-def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> HtmlElement | None:
+def densest_block(
+    body: HtmlElement, headline: HtmlElement | None = None, lengths: TextLengths | None = None
+) -> HtmlElement | None:
     """The container whose prose (not links) adds up to the most credit.
 
     `headline`, the element holding the article's title, if known: the
     article follows it, so prose met before it earns less, and its own text
-    earns nothing.
+    earns nothing. `lengths`, the body's text measured already, if the
+    caller has it.
     """
+    if lengths is None:
+        lengths = TextLengths(body)
     credit: dict[HtmlElement, float] = {}
     inside_headline = set(headline.iter()) if headline is not None else set()
     position = 1.0 if headline is None else _BEFORE_HEADLINE
@@ -99,7 +182,7 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
             position = 1.0
         if el in inside_headline or el.tag not in _BLOCKS:
             continue
-        runs = [run for run in _own_text_runs(el) if run.strip()]
+        runs = [run for run in _own_text_runs(el, lengths.wraps_block) if run.strip()]
         # A container holding a single paragraph and nothing else (WeChat's
         # <section><span>…</span></section>, a div used as a <p>) is a
         # paragraph: its credit starts at the block around it, so that the
@@ -132,12 +215,11 @@ def densest_block(body: HtmlElement, headline: HtmlElement | None = None) -> Htm
                 node = node.getparent()
     if not credit:
         return None
-    # Link density is costly to measure (it walks the subtree), so only the
-    # few best-credited candidates are weighed by it.
+    # Only the few best-credited candidates are weighed by link density.
     best, best_score = None, 0.0
     for node, score in sorted(credit.items(), key=lambda item: item[1], reverse=True)[:_FINALISTS]:
-        total = _visible_len(node.text_content()) or 1
-        adjusted = score * (1 - min(_link_chars(node) / total, 1.0))
+        total = lengths.text(node) or 1
+        adjusted = score * (1 - min(lengths.links(node) / total, 1.0))
         if adjusted > best_score:
             best, best_score = node, adjusted
     if best is None:

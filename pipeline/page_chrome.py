@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.main_block import densest_block, posts_alike
+from pipeline.main_block import TextLengths, densest_block, posts_alike
 from pipeline.teaser_lists import teaser_lists
 
 log = logging.getLogger(__name__)
@@ -135,31 +135,37 @@ class PrunedPage:
 
 
 class _Guard:
-    """Decides whether a chrome candidate may go without taking the article along."""
+    """Decides whether a chrome candidate may go without taking the article along.
 
-    def __init__(self, body: HtmlElement, main: HtmlElement | None) -> None:
-        self.total = _text_len(body) or 1
+    It also drops what may go (`drop`), so that `lengths`, the body's text
+    measured once, stays true of the pruned tree.
+    """
+
+    def __init__(self, body: HtmlElement, main: HtmlElement | None, lengths: TextLengths) -> None:
+        self.lengths = lengths
+        self.total = lengths.text(body) or 1
         self.main = main
         self.protected = set(main.iterancestors()) | {main} if main is not None else set()
-        self.main_len = _text_len(main) if main is not None else 0
+        self.main_len = lengths.text(main) if main is not None else 0
+
+    def drop(self, el: HtmlElement) -> None:
+        """Remove `el` (keeping its tail) and take its text out of the measured lengths."""
+        if el.getparent() is not None:
+            self.lengths.forget(el)
+            el.drop_tree()
 
     def allows(self, el: HtmlElement, length: int | None = None) -> bool:
         if el in self.protected or el.getparent() is None:
             return False
         if el.get("id") == "js_content":
             return False
-        length = _text_len(el) if length is None else length
+        length = self.lengths.text(el) if length is None else length
         if self.main is None:
             return length <= _MAX_SHARE * self.total
         if any(a is self.main for a in el.iterancestors()):
             # Inside the article only small pieces go: a share bar, a 【打印】 line.
             return length <= _MAX_SHARE_OF_MAIN * self.main_len
         return True
-
-
-def _text_len(el: HtmlElement) -> int:
-    """Characters of visible text, whitespace not counted (Chinese has no spaces)."""
-    return len("".join(el.text_content().split()))
 
 
 def _tokens(value: str) -> set[str]:
@@ -240,7 +246,7 @@ def _drop_named_chrome(body: HtmlElement, guard: _Guard) -> None:
         if el.getparent() is None or not _is_chrome_name(el):
             continue
         if guard.allows(el):
-            _drop(el)
+            guard.drop(el)
 
 
 def _attached(el: HtmlElement, body: HtmlElement) -> bool:
@@ -270,7 +276,7 @@ def _drop_by_text(body: HtmlElement, guard: _Guard, texts: list) -> None:
         best = None
         cur = el
         while cur is not None and cur.tag not in ("body", "html"):
-            length = _text_len(cur)
+            length = guard.lengths.text(cur)
             if length > _MAX_CHROME_CHARS or not guard.allows(cur, length):
                 break
             best = cur
@@ -278,18 +284,19 @@ def _drop_by_text(body: HtmlElement, guard: _Guard, texts: list) -> None:
         if best is not None and best.getparent() is not None:
             if _CLOSING_HEADING.match(node):
                 _drop_closing_notice(best, guard)
-            _drop(best)
+            guard.drop(best)
 
 
 def _drop_closing_notice(heading: HtmlElement, guard: _Guard) -> None:
     """Drop what follows a 版权与免责声明 heading, when the article lies before it."""
     following = list(heading.itersiblings())
-    before = sum(_text_len(s) for s in heading.itersiblings(preceding=True))
-    if before <= sum(_text_len(s) for s in following):
+    lengths = guard.lengths
+    before = sum(lengths.text(s) for s in heading.itersiblings(preceding=True))
+    if before <= sum(lengths.text(s) for s in following):
         return
     for sib in following:
         if isinstance(sib.tag, str) and guard.allows(sib):
-            _drop(sib)
+            guard.drop(sib)
 
 
 def _drop_listing_blocks(body: HtmlElement, guard: _Guard, texts: list) -> None:
@@ -304,20 +311,20 @@ def _drop_listing_blocks(body: HtmlElement, guard: _Guard, texts: list) -> None:
         # Climb while the container is mostly this heading plus a list of links.
         while container.getparent() is not None and container.getparent().tag not in ("body", "html"):
             parent = container.getparent()
-            length = _text_len(parent)
+            length = guard.lengths.text(parent)
             if length > 1500 or not guard.allows(parent, length):
                 break
             container = parent
         siblings = [s for s in container.itersiblings()] if container is el else []
-        _drop(container)
+        guard.drop(container)
         for sib in siblings:
             if (
                 isinstance(sib.tag, str)
                 and sib.tag in ("ul", "ol", "dl", "div", "table")
-                and _link_density(sib) > 0.5
+                and _link_density(sib, guard.lengths) > 0.5
                 and guard.allows(sib)
             ):
-                _drop(sib)
+                guard.drop(sib)
             else:
                 break
 
@@ -340,15 +347,14 @@ def _drop_link_bars(body: HtmlElement, guard: _Guard) -> None:
         for link in links:
             rest = rest.replace(link, "", 1)
         if _BAR_SEPARATORS.fullmatch(rest) and guard.allows(el):
-            _drop(el)
+            guard.drop(el)
 
 
-def _link_density(el: HtmlElement) -> float:
-    total = _text_len(el)
+def _link_density(el: HtmlElement, lengths: TextLengths) -> float:
+    total = lengths.text(el)
     if not total:
         return 0.0
-    linked = sum(_text_len(a) for a in el.iter("a"))
-    return linked / total
+    return lengths.links(el) / total
 
 
 def drop_disclosure_table(body: HtmlElement, texts: list | None = None) -> None:
@@ -372,7 +378,7 @@ def drop_disclosure_table(body: HtmlElement, texts: list | None = None) -> None:
             cur = cur.getparent()
 
 
-def _unwrap_layout(body: HtmlElement) -> None:
+def _unwrap_layout(body: HtmlElement, lengths: TextLengths) -> None:
     """Turn layout tables, forms and WeChat sections into divs.
 
     Trafilatura renders a table as "| cell |" rows and skips <form> outright,
@@ -390,7 +396,7 @@ def _unwrap_layout(body: HtmlElement) -> None:
             if cell.find(".//table") is not None or cell.find(".//p") is not None or cell.find(".//div") is not None:
                 is_layout = True
                 break
-            if cell.find("br") is not None or _text_len(cell) > 150:
+            if cell.find("br") is not None or lengths.text(cell) > 150:
                 is_layout = True
                 break
         if is_layout:
@@ -417,20 +423,23 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
     texts = _TEXT_NODES(body)
     drop_disclosure_table(body, texts)
     headline = find_headline(body, title, page_title)
-    guard = _Guard(body, densest_block(body, headline))
-    if headline is not None and headline is not guard.main and headline.getparent() is not None:
-        _drop(headline)
+    # Text lengths are measured once here and kept current through every
+    # drop below, instead of each rule re-reading text_content() of subtrees.
+    lengths = TextLengths(body)
+    guard = _Guard(body, densest_block(body, headline, lengths), lengths)
+    if headline is not None and headline is not guard.main:
+        guard.drop(headline)
     if guard.main is not None:
         # On a thread or blog page the article is the first post: the replies go.
         for post in posts_alike(guard.main)[1:]:
             if guard.allows(post):
-                _drop(post)
+                guard.drop(post)
     _drop_listing_blocks(body, guard, texts)
-    for cards in teaser_lists(body):
+    for cards in teaser_lists(body, lengths):
         if guard.allows(cards):
-            _drop(cards)
+            guard.drop(cards)
     _drop_named_chrome(body, guard)
     _drop_link_bars(body, guard)
     _drop_by_text(body, guard, texts)
-    _unwrap_layout(body)
+    _unwrap_layout(body, lengths)
     return PrunedPage(body=body, main=guard.main)

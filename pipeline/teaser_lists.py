@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from lxml.html import HtmlElement
 
-from pipeline.main_block import TEASER_END
+from pipeline.main_block import TEASER_END, TextLengths
 
 # A time stamp as cards print it: a date, a month-day with a clock, "3小时前".
 _STAMP = re.compile(
@@ -48,12 +48,15 @@ def _is_card(item: HtmlElement, text: str) -> bool:
     return has_pointer and _STAMP.search(text) is not None
 
 
-def teaser_lists(body: HtmlElement) -> list[HtmlElement]:
+def teaser_lists(body: HtmlElement, lengths: TextLengths | None = None) -> list[HtmlElement]:
     """Containers under `body` whose text is mostly a run of alike cards, in page order.
 
     Cards are alike when they share tag and class. A container inside one
-    already found is left out. The tree is not changed.
+    already found is left out. The tree is not changed. `lengths`, the
+    body's text measured already, if the caller has it.
     """
+    if lengths is None:
+        lengths = TextLengths(body)
     found: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
     for el in body.iter():
@@ -71,8 +74,8 @@ def teaser_lists(body: HtmlElement) -> list[HtmlElement]:
         texts = [item.text_content() for item in items]
         if not all(_is_card(item, text) for item, text in zip(items, texts)):
             continue
-        card_chars = sum(map(_squash_len, texts))
-        if card_chars < _MIN_CARD_SHARE * _squash_len(el.text_content()):
+        card_chars = sum(map(lengths.text, items))
+        if card_chars < _MIN_CARD_SHARE * lengths.text(el):
             continue
         found.append(el)
         seen.add(el)

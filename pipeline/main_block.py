@@ -72,13 +72,17 @@ class TextLengths:
         links: dict[HtmlElement, int] = {}
         # Elements that are not blocks but hold one, for `_own_text_runs`.
         self.wraps_block: set[HtmlElement] = set()
+        wraps_block = self.wraps_block
         # In reverse document order every element comes after all of its
         # descendants, so each one's sums are complete when it is reached;
-        # the partial sums ride in the same dicts until then.
+        # the partial sums ride in the same dicts until then. The length
+        # arithmetic is written out inline: this loop visits every element
+        # of the page, and a function call per text and tail doubled its cost.
         for el in reversed(list(root.iter())):
             tag = el.tag
             if isinstance(tag, str):
-                total = text.get(el, 0) + _visible_len(el.text or "")
+                own = el.text
+                total = text.get(el, 0) + (len("".join(own.split())) if own else 0)
                 linked = links.get(el, 0) + (total if tag == "a" else 0)
             else:
                 # A comment's or processing instruction's own text is not
@@ -91,10 +95,12 @@ class TextLengths:
             parent = el.getparent()
             if parent is None:
                 continue
-            text[parent] = text.get(parent, 0) + total + _visible_len(el.tail or "")
-            links[parent] = links.get(parent, 0) + linked
-            if isinstance(tag, str) and (tag in _BLOCKS or el in self.wraps_block):
-                self.wraps_block.add(parent)
+            tail = el.tail
+            text[parent] = text.get(parent, 0) + total + (len("".join(tail.split())) if tail else 0)
+            if linked:
+                links[parent] = links.get(parent, 0) + linked
+            if tag in _BLOCKS or el in wraps_block:
+                wraps_block.add(parent)
         self._text = text
         self._links = links
 

@@ -14,6 +14,8 @@ with them (and what is protected) is up to the caller.
 from __future__ import annotations
 
 import re
+
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.main_block import TEASER_END, TextLengths
@@ -32,6 +34,11 @@ _MIN_CARDS = 2
 _MIN_CARD_SHARE = 0.8
 # Tags a card can be; paragraphs are not cards, however they end.
 _CARD_TAGS = frozenset("li div a dl dd section article".split())
+# The elements (`body` included) with at least _MIN_CARDS children, in page
+# order: XPath finds them without a Python walk of every element. Asking only
+# for a second child keeps the test cheap in libxml2; a count() of the card
+# tags per element cost more than the walk it spared.
+_HOLDS_CARDS = etree.XPath("descendant-or-self::*[*[%d]]" % _MIN_CARDS)
 
 
 def _squash_len(text: str) -> int:
@@ -59,9 +66,7 @@ def teaser_lists(body: HtmlElement, lengths: TextLengths | None = None) -> list[
         lengths = TextLengths(body)
     found: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
-    for el in body.iter():
-        if len(el) < _MIN_CARDS or not isinstance(el.tag, str):
-            continue
+    for el in _HOLDS_CARDS(body):
         groups: dict[tuple[str, str], list[HtmlElement]] = {}
         for child in el:
             if isinstance(child.tag, str) and child.tag in _CARD_TAGS:

@@ -36,6 +36,8 @@ _PUNCTUATION = re.compile(r"[，。；：！？、,.;!?]")
 # A teaser: a run cut short to lure a click ("…进一步..." / "…[详细]"). Lists of
 # them (猜你喜欢, 推荐阅读) are punctuated like prose, so they earn no credit.
 TEASER_END = re.compile(r"(?:\.{2,}|…+|[【\[](?:详细|详情|全文|更多)[】\]]|(?:阅读|查看)(?:全文|更多|详情)|>>)\s*$")
+# A run shorter than this (visible characters) is a label, not prose.
+_MIN_RUN_CHARS = 10
 # Footer lines are short; a longer run that names 版权所有 is prose.
 _MAX_FOOTER_RUN = 160
 _LAST_TEXT = etree.XPath("(.//text()[normalize-space()])[last()]", smart_strings=False)
@@ -188,6 +190,11 @@ def densest_block(
             position = 1.0
         if el in inside_headline or el.tag not in _BLOCKS:
             continue
+        # Every run lies inside the element, so an element with fewer than
+        # _MIN_RUN_CHARS visible characters has no run that earns credit:
+        # most list items, cells and empty boxes are passed over unread.
+        if lengths.text(el) < _MIN_RUN_CHARS:
+            continue
         runs = [run for run in _own_text_runs(el, lengths.wraps_block) if run.strip()]
         # A container holding a single paragraph and nothing else (WeChat's
         # <section><span>…</span></section>, a div used as a <p>) is a
@@ -202,7 +209,7 @@ def densest_block(
             length = _visible_len(run)
             # The teaser mark closes the run: searching its last characters
             # gives the same answer as searching all of a long paragraph.
-            if length < 10 or TEASER_END.search(run.rstrip()[-_TEASER_TAIL:]):
+            if length < _MIN_RUN_CHARS or TEASER_END.search(run.rstrip()[-_TEASER_TAIL:]):
                 continue
             # A footer line (主办单位, ICP备, 版权所有) is punctuated like prose
             # and can outweigh a notice of one sentence.

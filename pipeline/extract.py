@@ -70,6 +70,11 @@ def extract_article(html: str, url: str | None = None) -> Article:
     '各县（市、区）委组织部：'
     """
     tree = _parse(html, url)
+    # lxml builds a Python proxy for an element each time one is reached
+    # while no proxy for it is alive, and the metadata readers, the pruning
+    # rules and trafilatura each reach most elements in turn. Holding one
+    # proxy per element for the whole extraction builds each one once.
+    proxies = list(tree.iter())
     meta = read_metadata(tree)
     page = prune_chrome(tree, meta.title)
     # Trafilatura edits the tree it is given, so keep the dense block aside.
@@ -92,6 +97,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
     if main is not None:
         # A block that is the whole page is no evidence of where the article is.
         text = merge_lines(extracted, block_text(main), restore=main.tag not in ("body", "html"))
+    del proxies
     text = clean_lines(text)
     return Article(
         title=meta.title,

@@ -44,7 +44,7 @@ class ProcessedPage:
     """What processing found in one capture, ready to be versioned.
 
     `url` is the document URL: the canonical link if the page names one on its
-    own host, else the fetched URL canonicalised. `text` is normalised, and
+    own registered domain, else the fetched URL canonicalised. `text` is normalised, and
     `text_sha256` is its digest, the key versioning compares.
     `decode_fallback` is True when the encoding was detected or replaced rather
     than read from a declaration the bytes agreed with.
@@ -78,7 +78,8 @@ def process_capture(
 
     `url` is the URL the page was fetched from. `canonical_url`, when given,
     is used as the document URL as is; when None it is found from the page's
-    ``<link rel="canonical">`` (same host only) or the fetched URL.
+    ``<link rel="canonical">`` (same registered domain only, see
+    `pipeline.urls.canonical_link`) or the fetched URL.
 
     Raises DecodeError or ExtractionError naming the URL, so a failure logged
     or stored against a capture says which page it was.

@@ -64,7 +64,7 @@ class ProcessJob:
     """One capture to process: its body in memory, or where to read it from a WARC file.
 
     A crawl passes the body it just fetched. Resuming or reprocessing passes the
-    WARC location instead, so the worker, not the single-writer parent, does
+    WARC location instead, so the worker, not the busy parent, does
     the reading and decompressing.
     """
 
@@ -217,11 +217,11 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 class ProcessingPool:
-    """Worker processes for `process_capture`, with the parent as the single database writer.
+    """Worker processes that process and record captures; the parent hands out jobs and counts.
 
     `on_result(JobResult)` is called in the parent, from whichever call
-    collected the result (`collect`, `submit` or `drain`), after the result is
-    committed. `counts` tallies outcomes by name (``new_document``, …,
+    collected the result (`collect`, `submit` or `drain`), after the worker
+    has committed it. `counts` tallies outcomes by name (``new_document``, …,
     ``errors``, ``decode_fallback``) for callers that want a summary.
     """
 

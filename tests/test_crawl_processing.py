@@ -76,7 +76,7 @@ def _capture(db, data_dir: Path, url: str, body: bytes) -> int:
     )
 
 
-def test_pool_records_results_in_the_parent_and_marks_failures(db, data_dir: Path) -> None:
+def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
     good = _capture(db, data_dir, HOST + A102.path, article_bytes(A102, 1))
     copy = _capture(db, data_dir, HOST + A102.path + "?utm_source=x", article_bytes(A102, 2))
     bad = _capture(db, data_dir, HOST + "/empty.html", b"<html><body></body></html>")

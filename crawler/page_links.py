@@ -48,30 +48,31 @@ class PageLinks:
         if base_match:
             declared = _decode(next(group for group in base_match.groups() if group is not None), encoding)
             base = urljoin(page_url, html.unescape(declared.strip()))
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
         seen: set[str] = set()
-        for match in _HREF.finditer(body):
-            raw = next(group for group in match.groups() if group is not None)
-            url = self._resolve(raw, base, encoding)
+        # findall hands back plain tuples, and a menu repeated on the page is
+        # resolved once: both matter at several hundred hrefs a page.
+        for raw in dict.fromkeys(double or single or bare for double, single, bare in _HREF.findall(body)):
+            url = self._resolve(raw.strip(), base, origin, encoding)
             if url is not None and url not in seen:
                 seen.add(url)
                 yield url
 
-    def _resolve(self, raw: bytes, base: str, encoding: str) -> str | None:
-        href = _decode(raw, encoding).strip()
+    def _resolve(self, raw: bytes, base: str, origin: str, encoding: str) -> str | None:
         # A root-relative or absolute href means the same thing on every page of
         # the site, so it is remembered per origin, not per page.
-        if href.startswith(("http://", "https://", "//")):
-            key = ("", href)
-        elif href.startswith("/"):
-            parts = urlsplit(base)
-            key = (f"{parts.scheme}://{parts.netloc}", href)
+        if raw.startswith((b"http://", b"https://", b"//")):
+            key = ("", raw)
+        elif raw.startswith(b"/"):
+            key = (origin, raw)
         else:
-            key = (base, href)
+            key = (base, raw)
         try:
             return self._resolved[key]
         except KeyError:
             pass
-        resolved = self._canonical(href, base)
+        resolved = self._canonical(_decode(raw, encoding).strip(), base)
         if len(self._resolved) >= CACHE_LIMIT:
             self._resolved.clear()
         self._resolved[key] = resolved

@@ -19,20 +19,27 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("dangan-data")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The newest revision in ``storage/migrations/versions``. A database already
+#: there is opened without loading Alembic, which costs most of a second and
+#: is paid by every process that opens the store (each processing worker
+#: included). tests/test_storage_schema.py keeps this equal to Alembic's head.
+SCHEMA_REVISION = "0001"
 
 # How long a SQLite connection waits for another process's write lock before
 # giving up. A crawl and a processing run commit small transactions, so a
@@ -107,11 +114,13 @@ class Database:
         return f"Database({redacted(self.url)!r})"
 
 
-def migration_config(connection=None) -> Config:
+def migration_config(connection=None) -> "Config":
     """An Alembic configuration that needs no alembic.ini, for installed packages too.
 
     With `connection`, migrations run on that connection (as `open_database` does).
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -155,13 +164,8 @@ def open_database(url: str) -> Database:
         _setup_sqlite(engine)
 
     try:
-        # Two processes may open a new database at once (a crawl and `dangan
-        # process`): take the write lock first so the second waits and then
-        # finds the schema already there, rather than creating it twice.
-        with engine.execution_options(**{_IMMEDIATE: True}).begin() as connection:
-            if not is_sqlite and connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
-            command.upgrade(migration_config(connection), "head")
+        if _schema_revision(engine) != SCHEMA_REVISION:
+            _migrate(engine, is_sqlite)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(
@@ -171,6 +175,28 @@ def open_database(url: str) -> Database:
         ) from exc
     log.debug("Opened database %s", redacted(parsed))
     return Database(engine, url)
+
+
+def _schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None when it has no schema yet."""
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, ProgrammingError):
+            return None  # no alembic_version table: a new database
+
+
+def _migrate(engine: Engine, is_sqlite: bool) -> None:
+    """Bring the schema to Alembic's head revision, one process at a time."""
+    from alembic import command
+
+    # Two processes may open a new database at once (a crawl and `dangan
+    # process`): take the write lock first so the second waits and then
+    # finds the schema already there, rather than creating it twice.
+    with engine.execution_options(**{_IMMEDIATE: True}).begin() as connection:
+        if not is_sqlite and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
+        command.upgrade(migration_config(connection), "head")
 
 
 def _setup_sqlite(engine: Engine) -> None:

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from storage.database import DEFAULT_DATA_DIR, Database, default_database_url, open_database
+from storage.database import (
+    DEFAULT_DATA_DIR,
+    SCHEMA_REVISION,
+    Database,
+    default_database_url,
+    migration_config,
+    open_database,
+)
 from storage.errors import StoreError
 from storage.models import Base
 
@@ -20,6 +28,12 @@ def test_migrated_schema_has_no_differences_from_the_models(db: Database) -> Non
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
         assert context.get_current_revision() == "0001"
+
+
+def test_the_revision_open_database_trusts_is_alembics_head() -> None:
+    # open_database skips Alembic when the database is at SCHEMA_REVISION; a new
+    # migration without a new SCHEMA_REVISION would never be applied.
+    assert ScriptDirectory.from_config(migration_config()).get_current_head() == SCHEMA_REVISION
 
 
 def test_opening_twice_keeps_the_data(db_url: str) -> None:

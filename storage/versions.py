@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -193,70 +193,81 @@ class VersionStore:
 
     # -- inside the transaction ----------------------------------------------
 
+    # Core statements built once (see the bottom of this module), not the ORM
+    # unit of work: this runs once per processed page, and the ORM's identity
+    # map, flushes and per-call statement building cost several times the SQL
+    # itself here.
+
     def _record_in(self, session: Session, page: PageRecord, reprocessed: bool) -> RecordResult:
+        sql = session.connection()
         seen = as_stored(page.seen_at)
-        capture = None
         if page.capture_id is not None:
-            capture = session.get(Capture, page.capture_id)
+            capture = sql.execute(_CAPTURE, {"id": page.capture_id}).first()
             if capture is None:
                 raise StoreError(f"There is no capture {page.capture_id} for {page.url}.")
             if capture.version_id is not None and not reprocessed:
-                return _already_recorded(session, capture)
+                return _already_recorded(sql, capture.document_id, capture.version_id)
 
-        document = session.scalar(select(Document).where(Document.url == page.url).with_for_update())
+        document = sql.execute(_DOCUMENT_BY_URL_FOR_UPDATE if _locks_rows(sql) else _DOCUMENT_BY_URL,
+                               {"url": page.url}).first()
         if document is None:
-            document, version, original = self._new_document(session, page, seen)
-            outcome = Outcome.DUPLICATE if original is not None else Outcome.NEW_DOCUMENT
+            document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
+            outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
         else:
-            version, outcome = self._known_document(session, document, page, seen, reprocessed)
-            original = document.duplicate_of
-        if capture is not None:
-            capture.processed_at = self._clock()
-            capture.process_error = None
-            capture.document_id = document.id
-            capture.version_id = version.id
-        return RecordResult(outcome, document.id, version.number, original.url if original else None)
+            document_id = document.id
+            version_id, version_number, outcome, original_id = self._known_document(
+                sql, document, page, seen, reprocessed
+            )
+        if page.capture_id is not None:
+            sql.execute(_CAPTURE_PROCESSED, {
+                "capture_id": page.capture_id, "processed_at": self._clock(),
+                "document_id_": document_id, "version_id_": version_id,
+            })
+        return RecordResult(outcome, document_id, version_number, _url_of(sql, original_id))
 
     def _new_document(
-        self, session: Session, page: PageRecord, seen: datetime
-    ) -> tuple[Document, Version, Document | None]:
-        original = session.scalar(
-            select(Document)
-            .join(Version, Version.document_id == Document.id)
-            .where(Version.text_sha256 == page.text_sha256)
-            .order_by(Version.first_seen, Version.id)
-            .limit(1)
-        )
-        document = Document(
-            url=page.url, source=page.source, status="live", first_seen=seen, last_seen=seen,
-            duplicate_of_id=original.id if original is not None else None,
-        )
-        session.add(document)
-        session.flush()  # a concurrent insert of the same URL fails here, and is retried
-        version = _new_version(session, document, page, seen, 1, "new")
-        if original is not None:
-            log.info("%s repeats the text of %s", page.url, original.url)
-        return document, version, original
+        self, sql: Connection, page: PageRecord, seen: datetime
+    ) -> tuple[int, int, int, int | None]:
+        """Insert the document and its version 1; return their ids, the number, and the original's id."""
+        original_id = sql.execute(_FIRST_DOCUMENT_WITH_TEXT, {"sha": page.text_sha256}).scalar()
+        # A concurrent insert of the same URL fails here, and is retried.
+        document_id = sql.execute(_INSERT_DOCUMENT, {
+            "url": page.url, "source": page.source, "status": "live", "first_seen": seen,
+            "last_seen": seen, "gone_at": None, "duplicate_of_id": original_id,
+        }).scalar_one()
+        version_id = _new_version(sql, document_id, page, seen, 1, "new")
+        if original_id is not None:
+            log.info("%s repeats the text of %s", page.url, _url_of(sql, original_id))
+        return document_id, version_id, 1, original_id
 
     def _known_document(
-        self, session: Session, document: Document, page: PageRecord, seen: datetime, reprocessed: bool
-    ) -> tuple[Version, Outcome]:
+        self, sql: Connection, document: Row, page: PageRecord, seen: datetime, reprocessed: bool
+    ) -> tuple[int, int, Outcome, int | None]:
+        """Record `page` against an existing document; return version id, number, outcome, original's id."""
+        changes: dict = {}
         if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
-            document.status = "live"
-            document.gone_at = None
+            changes.update(status="live", gone_at=None)
             log.info("%s is back", page.url)
-        document.last_seen = max(document.last_seen, seen)
-        latest = _latest_version(session, document.id)
+        if seen > document.last_seen:
+            changes["last_seen"] = seen
+        latest = sql.execute(_LATEST_VERSION, {"document_id": document.id}).first()
+        original_id = document.duplicate_of_id
         if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.title:
-            latest.last_seen = max(latest.last_seen, seen)
-            return latest, Outcome.UNCHANGED
+            if seen > latest.last_seen:
+                sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
+            _update_document(sql, document.id, changes)
+            return latest.id, latest.number, Outcome.UNCHANGED, original_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
-        version = _new_version(session, document, page, seen, number, reason)
-        if document.duplicate_of_id is not None and not _has_text(session, document.duplicate_of_id, page.text_sha256):
+        version_id = _new_version(sql, document.id, page, seen, number, reason)
+        if original_id is not None and not sql.execute(
+            _HAS_TEXT, {"document_id": original_id, "sha": page.text_sha256}
+        ).first():
             # The copy has diverged from its original: it is a document in its own right now.
-            document.duplicate_of_id = None
-        return version, Outcome.NEW_VERSION
+            changes["duplicate_of_id"] = None
+            original_id = None
+        _update_document(sql, document.id, changes)
+        return version_id, number, Outcome.NEW_VERSION, original_id
 
     def _mark_capture_failed(self, capture_id: int, error: str) -> None:
         with self.db.session(write=True) as session:
@@ -269,18 +280,32 @@ class VersionStore:
 
 
 def _new_version(
-    session: Session, document: Document, page: PageRecord, seen: datetime, number: int, reason: str
-) -> Version:
-    version = Version(
-        document_id=document.id, number=number, capture_id=page.capture_id, title=page.title,
-        published=page.published, origin=page.origin, author=page.author, editor=page.editor,
-        doc_number=page.doc_number, text=page.text, text_sha256=page.text_sha256,
-        encoding=page.encoding, encoding_reason=page.encoding_reason,
-        extractor_version=page.extractor_version, reason=reason, first_seen=seen, last_seen=seen,
-    )
-    session.add(version)
-    session.flush()  # a concurrent version N+1 fails here on uq_version_number, and is retried
-    return version
+    sql: Connection, document_id: int, page: PageRecord, seen: datetime, number: int, reason: str
+) -> int:
+    # A concurrent version N+1 fails here on uq_version_number, and is retried.
+    return sql.execute(_INSERT_VERSION, {
+        "document_id": document_id, "number": number, "capture_id": page.capture_id, "title": page.title,
+        "published": page.published, "origin": page.origin, "author": page.author, "editor": page.editor,
+        "doc_number": page.doc_number, "text": page.text, "text_sha256": page.text_sha256,
+        "encoding": page.encoding, "encoding_reason": page.encoding_reason,
+        "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
+    }).scalar_one()
+
+
+def _update_document(sql: Connection, document_id: int, changes: dict) -> None:
+    if changes:
+        sql.execute(update(_documents).where(_documents.c.id == document_id).values(**changes))
+
+
+def _url_of(sql: Connection, document_id: int | None) -> str | None:
+    if document_id is None:
+        return None
+    return sql.execute(_DOCUMENT_URL, {"id": document_id}).scalar()
+
+
+def _locks_rows(sql: Connection) -> bool:
+    # SQLite has no row locks (BEGIN IMMEDIATE already holds the database's write lock).
+    return sql.dialect.name != "sqlite"
 
 
 def _latest_version(session: Session, document_id: int) -> Version | None:
@@ -289,17 +314,51 @@ def _latest_version(session: Session, document_id: int) -> Version | None:
     )
 
 
-def _has_text(session: Session, document_id: int, text_sha256: str) -> bool:
-    return bool(session.scalar(
-        select(func.count(Version.id)).where(
-            Version.document_id == document_id, Version.text_sha256 == text_sha256
-        )
-    ))
-
-
-def _already_recorded(session: Session, capture: Capture) -> RecordResult:
+def _already_recorded(sql: Connection, document_id: int | None, version_id: int) -> RecordResult:
     """The result of a capture recorded before: reported as UNCHANGED, nothing written."""
-    version = session.get(Version, capture.version_id)
-    document = session.get(Document, capture.document_id)
-    original = document.duplicate_of.url if document is not None and document.duplicate_of else None
-    return RecordResult(Outcome.UNCHANGED, capture.document_id, version.number if version else None, original)
+    number = sql.execute(select(_versions.c.number).where(_versions.c.id == version_id)).scalar()
+    original_id = sql.execute(
+        select(_documents.c.duplicate_of_id).where(_documents.c.id == document_id)
+    ).scalar()
+    return RecordResult(Outcome.UNCHANGED, document_id, number, _url_of(sql, original_id))
+
+
+# -- the statements `record` runs, built once --------------------------------------
+
+_captures = Capture.__table__
+_documents = Document.__table__
+_versions = Version.__table__
+
+_CAPTURE = select(_captures.c.document_id, _captures.c.version_id).where(_captures.c.id == bindparam("id"))
+_CAPTURE_PROCESSED = (
+    update(_captures)
+    .where(_captures.c.id == bindparam("capture_id"))
+    .values(processed_at=bindparam("processed_at"), process_error=None,
+            document_id=bindparam("document_id_"), version_id=bindparam("version_id_"))
+)
+_DOCUMENT_BY_URL = select(
+    _documents.c.id, _documents.c.status, _documents.c.gone_at, _documents.c.last_seen,
+    _documents.c.duplicate_of_id,
+).where(_documents.c.url == bindparam("url"))
+_DOCUMENT_BY_URL_FOR_UPDATE = _DOCUMENT_BY_URL.with_for_update()
+_DOCUMENT_URL = select(_documents.c.url).where(_documents.c.id == bindparam("id"))
+_FIRST_DOCUMENT_WITH_TEXT = (
+    select(_versions.c.document_id)
+    .where(_versions.c.text_sha256 == bindparam("sha"))
+    .order_by(_versions.c.first_seen, _versions.c.id)
+    .limit(1)
+)
+_INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
+_INSERT_VERSION = insert(_versions).returning(_versions.c.id)
+_LATEST_VERSION = (
+    select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen)
+    .where(_versions.c.document_id == bindparam("document_id"))
+    .order_by(_versions.c.number.desc())
+    .limit(1)
+)
+_VERSION_SEEN = (
+    update(_versions).where(_versions.c.id == bindparam("version_id")).values(last_seen=bindparam("seen"))
+)
+_HAS_TEXT = select(_versions.c.id).where(
+    _versions.c.document_id == bindparam("document_id"), _versions.c.text_sha256 == bindparam("sha")
+).limit(1)

@@ -216,6 +216,21 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def start_worker_server() -> None:
+    """Start the process that workers are forked from now, rather than at the first job.
+
+    Optional: a `ProcessingPool` starts it when it first needs a worker. A
+    crawl calls this before importing Scrapy, so the server's imports
+    (trafilatura, lxml, SQLAlchemy) run on a second core while the first is
+    still starting the crawl, instead of delaying the first processed page.
+    """
+    context = _mp_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class ProcessingPool:
     """Worker processes that process and record captures; the parent hands out jobs and counts.
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.urls import canonicalize_url
 
-# <a ... href=...> and <area ... href=...>; quoted or bare values.
-_HREF = re.compile(rb"""<(?:a|area)\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+# <a ... href=...> and <area ... href=...>; the value with its quotes, if any.
+_HREF = re.compile(rb"""<(?:a|area)\b[^>]*?\shref\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 _BASE_HREF = re.compile(rb"""<base\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_ORIGIN_WIDE = (b"/", b"http://", b"https://")
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:", "ftp:")
 
 #: How many resolved hrefs to remember before starting over; menus are re-learnt in one page.
@@ -39,10 +40,32 @@ class PageLinks:
     """
 
     def __init__(self) -> None:
-        self._resolved: dict[tuple[str, str], str | None] = {}
+        self._resolved: dict[tuple[str, bytes], str | None] = {}
+        # For new_links: raw hrefs already handled, per origin, and URLs already returned.
+        self._done: dict[str, set[bytes]] = {}
+        self._returned: set[str] = set()
 
     def extract(self, body: bytes, page_url: str, encoding: str) -> Iterator[str]:
         """Canonical absolute URLs linked from `body`, each once, in page order."""
+        return self._links(body, page_url, encoding, only_new=False)
+
+    def new_links(self, body: bytes, page_url: str, encoding: str) -> Iterator[str]:
+        """The URLs `extract` gives that no earlier `new_links` call has returned.
+
+        What a crawler that requests each URL once needs: the menu repeated on
+        every page of a portal is dropped by its raw bytes, before any decoding
+        or resolving.
+
+        >>> links = PageLinks()
+        >>> menu = b'<a href="/zwgk/">zwgk</a>'
+        >>> list(links.new_links(menu + b'<a href="/a/1.html">1</a>', "http://x.gov.cn/", "utf-8"))
+        ['http://x.gov.cn/zwgk/', 'http://x.gov.cn/a/1.html']
+        >>> list(links.new_links(menu + b'<a href="/a/2.html">2</a>', "http://x.gov.cn/a/1.html", "utf-8"))
+        ['http://x.gov.cn/a/2.html']
+        """
+        return self._links(body, page_url, encoding, only_new=True)
+
+    def _links(self, body: bytes, page_url: str, encoding: str, *, only_new: bool) -> Iterator[str]:
         base = page_url
         base_match = _BASE_HREF.search(body)
         if base_match:
@@ -50,14 +73,27 @@ class PageLinks:
             base = urljoin(page_url, html.unescape(declared.strip()))
         parts = urlsplit(base)
         origin = f"{parts.scheme}://{parts.netloc}"
+        # findall and fromkeys stay in C, which matters at several hundred
+        # hrefs a page; a menu repeated on the page is then handled once.
+        hrefs: Iterable[bytes] = dict.fromkeys(_HREF.findall(body))
+        if only_new:
+            # Root-relative and absolute hrefs mean the same on every page of an
+            # origin, so one already handled there is skipped by its bytes alone.
+            done = self._done.setdefault(origin, set())
+            hrefs = [raw for raw in hrefs if raw not in done]
         seen: set[str] = set()
-        # findall hands back plain tuples, and a menu repeated on the page is
-        # resolved once: both matter at several hundred hrefs a page.
-        for raw in dict.fromkeys(double or single or bare for double, single, bare in _HREF.findall(body)):
-            url = self._resolve(raw.strip(), base, origin, encoding)
-            if url is not None and url not in seen:
-                seen.add(url)
-                yield url
+        for raw in hrefs:
+            if only_new and raw.lstrip(b"\"'").startswith(_ORIGIN_WIDE):
+                done.add(raw)
+            url = self._resolve(_unquoted(raw).strip(), base, origin, encoding)
+            if url is None or url in seen:
+                continue
+            seen.add(url)
+            if only_new:
+                if url in self._returned:
+                    continue
+                self._returned.add(url)
+            yield url
 
     def _resolve(self, raw: bytes, base: str, origin: str, encoding: str) -> str | None:
         # A root-relative or absolute href means the same thing on every page of
@@ -75,6 +111,7 @@ class PageLinks:
         resolved = self._canonical(_decode(raw, encoding).strip(), base)
         if len(self._resolved) >= CACHE_LIMIT:
             self._resolved.clear()
+            self._done.clear()  # `_returned` still keeps new_links from repeating a URL
         self._resolved[key] = resolved
         return resolved
 
@@ -88,6 +125,10 @@ class PageLinks:
         except ValueError:
             return None  # e.g. an invalid IPv6 host in a broken href
         return url if url.startswith(("http://", "https://")) else None
+
+
+def _unquoted(raw: bytes) -> bytes:
+    return raw[1:-1] if raw[:1] in (b'"', b"'") else raw
 
 
 def _decode(raw: bytes, encoding: str) -> str:

@@ -40,3 +40,24 @@ def test_a_remembered_relative_link_still_resolves_against_each_page():
     second = list(links.extract(page, "http://x.gov.cn/b/index.html", "utf-8"))
     assert first == ["http://x.gov.cn/a/next.html", "http://x.gov.cn/top.html"]
     assert second == ["http://x.gov.cn/b/next.html", "http://x.gov.cn/top.html"]
+
+
+def test_new_links_gives_each_url_once_across_pages():
+    links = PageLinks()
+    menu = b'<a href="/zwgk/">zwgk</a> <a href="http://x.gov.cn/xwzx/">xwzx</a> <a href="next.html">next</a>'
+    first = list(links.new_links(menu + b'<a href="/a/1.html">1</a>', "http://x.gov.cn/a/index.html", "utf-8"))
+    second = list(links.new_links(
+        menu + b'<a href="/a/1.html#top">1 again</a> <a href="/a/2.html">2</a>', "http://x.gov.cn/b/index.html", "utf-8"
+    ))
+    assert first == [
+        "http://x.gov.cn/zwgk/", "http://x.gov.cn/xwzx/", "http://x.gov.cn/a/next.html", "http://x.gov.cn/a/1.html",
+    ]
+    # The menu is not repeated, the same article under another spelling is not
+    # either, and a relative link means something new on a page in another folder.
+    assert second == ["http://x.gov.cn/b/next.html", "http://x.gov.cn/a/2.html"]
+
+
+def test_new_links_keeps_origins_apart():
+    links = PageLinks()
+    assert list(links.new_links(b'<a href="/a.html">a</a>', "http://x.gov.cn/", "utf-8")) == ["http://x.gov.cn/a.html"]
+    assert list(links.new_links(b'<a href="/a.html">a</a>', "http://y.gov.cn/", "utf-8")) == ["http://y.gov.cn/a.html"]

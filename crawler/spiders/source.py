@@ -167,7 +167,7 @@ class SourceSpider(Spider):
 
         depth = response.meta.get("depth", 0)
         if response.status == 200 and is_html and depth < self.max_depth:
-            for url in self._links.extract(response.body, response.url, response.encoding):
+            for url in self._links.new_links(response.body, response.url, response.encoding):
                 request = self._request(url, depth=depth + 1)
                 if request is not None:
                     yield request

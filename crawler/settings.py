@@ -87,6 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "crawler.query_variants.QueryVariantMiddleware": 600,
 }
+EXTENSIONS = {
+    "crawler.gc_freeze.FreezeStartupObjects": 0,
+}
 ITEM_PIPELINES = {
     "crawler.capture.WarcCapturePipeline": 300,
 }

@@ -168,7 +168,7 @@ class SourceSpider(Spider):
         depth = response.meta.get("depth", 0)
         if response.status == 200 and is_html and depth < self.max_depth:
             for url in self._links.new_links(response.body, response.url, response.encoding):
-                request = self._request(url, depth=depth + 1)
+                request = self._request(url, depth=depth + 1, canonical=True)
                 if request is not None:
                     yield request
 
@@ -186,21 +186,24 @@ class SourceSpider(Spider):
         self.crawler.stats.inc_value("dangan/fetch_failed")
         log.warning("%s: could not fetch %s: %s", self.source.name, request.url, failure.getErrorMessage())
 
-    def _request(self, url: str, *, depth: int, revisit: bool = False) -> Request | None:
-        """A request for `url`, canonicalised, or None if off-domain or already requested."""
+    def _request(self, url: str, *, depth: int, revisit: bool = False, canonical: bool = False) -> Request | None:
+        """A request for `url`, canonicalised, or None if off-domain or already requested.
+
+        `canonical` says `url` is canonical already (PageLinks gives only such URLs).
+        """
         if url in self._requested or url in self._offsite:  # the common case on portals: a menu link seen before
             return None
-        canonical = canonicalize_url(url)
-        if not canonical.startswith(("http://", "https://")):
+        canonical_url = url if canonical else canonicalize_url(url)
+        if not canonical_url.startswith(("http://", "https://")):
             return None
-        if canonical in self._requested:
+        if canonical_url in self._requested:
             return None
-        if not host_allowed(canonical, self.allowed_domains):
+        if not host_allowed(canonical_url, self.allowed_domains):
             self._offsite.add(url)
             return None
-        self._requested.add(canonical)
+        self._requested.add(canonical_url)
         return Request(
-            canonical,
+            canonical_url,
             callback=self.parse,
             errback=self.fetch_failed,
             meta={"dangan_revisit": revisit},

@@ -44,14 +44,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.process import ProcessedPage, process_capture
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from storage.errors import DanganError, ExtractionError, StoreError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc import read_response
+
+if TYPE_CHECKING:
+    from pipeline.process import ProcessedPage
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +140,11 @@ def process_job(job: ProcessJob) -> ProcessedPage:
     exception from a parser deep inside extraction is still a page that failed,
     and its type and message are what the capture's error should say.
     """
+    # Imported here, not at the top: the process that hands out jobs (a
+    # crawl's reactor) never extracts, and the extraction stack (trafilatura,
+    # lxml) is already loaded in each worker by the forkserver's preload.
+    from pipeline.process import process_capture
+
     try:
         if job.body is not None:
             body = job.body
@@ -215,7 +223,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.process", "storage.versions"])
+        context.set_forkserver_preload(["pipeline.process", "pipeline.workers", "storage.versions"])
         return context
     return multiprocessing.get_context("spawn")
 

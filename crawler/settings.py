@@ -40,6 +40,9 @@ DANGAN_PROCESS_QUEUE_PER_WORKER = 8
 DANGAN_RETRY_BACKOFF_BASE = 2.0
 #: Longest wait before one retry, in seconds.
 DANGAN_RETRY_BACKOFF_MAX = 120.0
+#: Container allocations between two young-generation garbage collections in a
+#: crawl (CPython's default is 700); see crawler/gc_tuning.py.
+DANGAN_GC_THRESHOLD = 10_000
 #: Results are recorded as soon as a worker finishes; this is the longest wait, in
 #: seconds, if a wake-up is ever missed, and the pace of draining at the end.
 DANGAN_PROCESS_POLL_INTERVAL = 0.1
@@ -88,7 +91,7 @@ SPIDER_MIDDLEWARES = {
     "crawler.query_variants.QueryVariantMiddleware": 600,
 }
 EXTENSIONS = {
-    "crawler.gc_freeze.FreezeStartupObjects": 0,
+    "crawler.gc_tuning.GcTuning": 0,
 }
 ITEM_PIPELINES = {
     "crawler.capture.WarcCapturePipeline": 300,

@@ -62,6 +62,12 @@ log = logging.getLogger(__name__)
 #: worker busy while results travel back, few enough that bodies do not pile up.
 DEFAULT_QUEUE_PER_WORKER = 4
 
+#: How much lower than their parent's the workers' scheduling priority is.
+#: Extraction is batch work; the crawl's reactor is what keeps pages coming.
+#: When every core is busy, a reactor waiting for CPU behind extraction lets
+#: fetching stall and the workers then starve, so the workers yield to it.
+WORKER_NICENESS = 5
+
 
 @dataclass(frozen=True)
 class ProcessJob:
@@ -125,6 +131,8 @@ class _WorkerStore:
 
 def _start_worker(db_url: str) -> None:
     """Executor initializer: open this worker's own connection to the store."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     db = open_database(db_url)
     _WorkerStore.versions = VersionStore(db)
     _WorkerStore.captures = CaptureLog(db)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from pipeline.process import find_canonical_href, is_decode_fallback, process_capture
-from pipeline.workers import ProcessingPool, ProcessJob
+from pipeline.workers import WORKER_NICENESS, ProcessingPool, ProcessJob, _start_worker
 from storage.captures import CaptureLog
 from storage.errors import ExtractionError
 from storage.models import Capture, Document, Version
@@ -100,3 +102,20 @@ def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
         failed = session.get(Capture, bad)
         assert failed.processed_at is not None and "empty.html" in failed.process_error
     assert CaptureLog(db).unprocessed(source="gov") == []
+
+
+def _niceness_of_a_started_worker(db_url: str, answer) -> None:
+    _start_worker(db_url)
+    answer.put(os.nice(0))
+
+
+def test_workers_run_at_a_lower_priority_than_the_crawl(sqlite_url: str) -> None:
+    if not hasattr(os, "nice"):
+        pytest.skip("this platform has no process niceness")
+    context = multiprocessing.get_context("spawn")
+    answer = context.Queue()
+    worker = context.Process(target=_niceness_of_a_started_worker, args=(sqlite_url, answer))
+    worker.start()
+    niceness = answer.get(timeout=60)
+    worker.join(timeout=60)
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)

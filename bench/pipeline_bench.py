@@ -1,6 +1,6 @@
 """Benchmark: the whole pipeline against bare trafilatura on the same pages.
 
-Run:  .venv/bin/python -m bench.pipeline_bench [--articles 2000] [--rounds 3]
+Run:  .venv/bin/python -m bench.pipeline_bench [--articles 2000] [--rounds 5]
 
 1. Builds a synthetic portal of N article pages (bench/synthetic_site.py) and
    serves it on 127.0.0.1 from its own process.
@@ -126,7 +126,7 @@ def run_bare(pool, pages: list[bytes], workers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     rounds: list[dict] = []

@@ -93,10 +93,14 @@ def _parse_settings(pairs: list[str]) -> dict[str, str]:
 def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the library does.")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
-    )
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    # The level goes on the handler too: Scrapy sets its own loggers to DEBUG
+    # when a crawl starts, and records from a logger set lower than the root
+    # reach the root's handler all the same (its "Scrapy started" and
+    # versions lines were printed over the progress display).
+    for handler in logging.root.handlers:
+        handler.setLevel(level)
 
 
 @app.command()

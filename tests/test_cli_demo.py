@@ -29,6 +29,9 @@ def demo_store(tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 new documents" in done.stdout, done.stdout
     assert str(data_dir) in done.stdout
+    # Without --verbose nothing but warnings is logged: Scrapy's start-up lines
+    # would otherwise be printed over the progress display.
+    assert "INFO" not in done.stderr, done.stderr
     return data_dir
 
 

@@ -157,7 +157,7 @@ class VersionStore:
                 document.status = "gone"
                 document.gone_at = seen
                 log.info("%s is gone (seen %s)", url, seen.isoformat())
-            latest = _latest_version(session, document.id)
+            latest = session.connection().execute(_LATEST_VERSION, {"document_id": document.id}).first()
             original = document.duplicate_of.url if document.duplicate_of is not None else None
             session.commit()
             return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
@@ -208,8 +208,9 @@ class VersionStore:
             if capture.version_id is not None and not reprocessed:
                 return _already_recorded(sql, capture.document_id, capture.version_id)
 
-        document = sql.execute(_DOCUMENT_BY_URL_FOR_UPDATE if _locks_rows(sql) else _DOCUMENT_BY_URL,
-                               {"url": page.url}).first()
+        # FOR UPDATE locks the row on PostgreSQL; SQLite renders none (BEGIN
+        # IMMEDIATE already holds its write lock).
+        document = sql.execute(_DOCUMENT_BY_URL, {"url": page.url}).first()
         if document is None:
             document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
             outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
@@ -223,7 +224,10 @@ class VersionStore:
                 "capture_id": page.capture_id, "processed_at": self._clock(),
                 "document_id_": document_id, "version_id_": version_id,
             })
-        return RecordResult(outcome, document_id, version_number, _url_of(sql, original_id))
+        original_url = _url_of(sql, original_id)
+        if outcome is Outcome.DUPLICATE:
+            log.info("%s repeats the text of %s", page.url, original_url)
+        return RecordResult(outcome, document_id, version_number, original_url)
 
     def _new_document(
         self, sql: Connection, page: PageRecord, seen: datetime
@@ -236,8 +240,6 @@ class VersionStore:
             "last_seen": seen, "gone_at": None, "duplicate_of_id": original_id,
         }).scalar_one()
         version_id = _new_version(sql, document_id, page, seen, 1, "new")
-        if original_id is not None:
-            log.info("%s repeats the text of %s", page.url, _url_of(sql, original_id))
         return document_id, version_id, 1, original_id
 
     def _known_document(
@@ -303,17 +305,6 @@ def _url_of(sql: Connection, document_id: int | None) -> str | None:
     return sql.execute(_DOCUMENT_URL, {"id": document_id}).scalar()
 
 
-def _locks_rows(sql: Connection) -> bool:
-    # SQLite has no row locks (BEGIN IMMEDIATE already holds the database's write lock).
-    return sql.dialect.name != "sqlite"
-
-
-def _latest_version(session: Session, document_id: int) -> Version | None:
-    return session.scalar(
-        select(Version).where(Version.document_id == document_id).order_by(Version.number.desc()).limit(1)
-    )
-
-
 def _already_recorded(sql: Connection, document_id: int | None, version_id: int) -> RecordResult:
     """The result of a capture recorded before: reported as UNCHANGED, nothing written."""
     number = sql.execute(select(_versions.c.number).where(_versions.c.id == version_id)).scalar()
@@ -339,8 +330,7 @@ _CAPTURE_PROCESSED = (
 _DOCUMENT_BY_URL = select(
     _documents.c.id, _documents.c.status, _documents.c.gone_at, _documents.c.last_seen,
     _documents.c.duplicate_of_id,
-).where(_documents.c.url == bindparam("url"))
-_DOCUMENT_BY_URL_FOR_UPDATE = _DOCUMENT_BY_URL.with_for_update()
+).where(_documents.c.url == bindparam("url")).with_for_update()
 _DOCUMENT_URL = select(_documents.c.url).where(_documents.c.id == bindparam("id"))
 _FIRST_DOCUMENT_WITH_TEXT = (
     select(_versions.c.document_id)

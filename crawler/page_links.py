@@ -83,9 +83,10 @@ class PageLinks:
             hrefs = [raw for raw in hrefs if raw not in done]
         seen: set[str] = set()
         for raw in hrefs:
-            if only_new and raw.lstrip(b"\"'").startswith(_ORIGIN_WIDE):
+            href = _unquoted(raw).strip()
+            if only_new and href.startswith(_ORIGIN_WIDE):
                 done.add(raw)
-            url = self._resolve(_unquoted(raw).strip(), base, origin, encoding)
+            url = self._resolve(href, base, origin, encoding)
             if url is None or url in seen:
                 continue
             seen.add(url)
@@ -95,20 +96,15 @@ class PageLinks:
                 self._returned.add(url)
             yield url
 
-    def _resolve(self, raw: bytes, base: str, origin: str, encoding: str) -> str | None:
+    def _resolve(self, href: bytes, base: str, origin: str, encoding: str) -> str | None:
         # A root-relative or absolute href means the same thing on every page of
         # the site, so it is remembered per origin, not per page.
-        if raw.startswith((b"http://", b"https://", b"//")):
-            key = ("", raw)
-        elif raw.startswith(b"/"):
-            key = (origin, raw)
-        else:
-            key = (base, raw)
+        key = (origin if href.startswith(_ORIGIN_WIDE) else base, href)
         try:
             return self._resolved[key]
         except KeyError:
             pass
-        resolved = self._canonical(_decode(raw, encoding).strip(), base)
+        resolved = self._canonical(_decode(href, encoding).strip(), base)
         if len(self._resolved) >= CACHE_LIMIT:
             self._resolved.clear()
             self._done.clear()  # `_returned` still keeps new_links from repeating a URL

@@ -119,6 +119,11 @@ def crawl(
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
+    from pipeline.workers import start_worker_server
+
+    # Before Scrapy is imported: the workers' server then loads the extraction
+    # stack on the second core while this one is still starting the crawl.
+    start_worker_server()
     from dangan.crawl_display import crawl_with_progress
     from pipeline.sources import find_source, load_sources
 

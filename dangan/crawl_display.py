@@ -31,9 +31,6 @@ def summary_line(summary) -> str:
 
 def crawl_with_progress(sources: list[Source], *, db_url: str, data_dir: Path, console: Console, settings: dict | None = None):
     """Run `crawler.run.run_crawls` with a live progress line per source; print the summaries."""
-    from pipeline.workers import start_worker_server
-
-    start_worker_server()
     from crawler.run import run_crawls
 
     progress = Progress(

@@ -37,7 +37,8 @@ from sqlalchemy import func, select
 
 from bench.synthetic_site import build_site
 from dangan.static_site import StaticSite
-from storage.database import default_database_url, open_database
+from core.settings import database_url
+from storage.database import open_database
 from storage.models import Capture, Version
 
 RESULTS = Path(__file__).parent / "results" / "pipeline.json"
@@ -97,7 +98,7 @@ def run_pipeline(site_url: str, workdir: Path) -> dict:
     output = child.stdout.read() if child.stdout else ""
     if child.returncode != 0:
         raise SystemExit(f"dangan crawl failed ({child.returncode}):\n{output}")
-    db = open_database(default_database_url(data_dir))
+    db = open_database(database_url(None, data_dir))
     with db.session() as session:
         versions = session.scalar(select(func.count()).select_from(Version))
         captures = session.scalar(select(func.count()).select_from(Capture))

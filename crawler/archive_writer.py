@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
 from storage.captures import CaptureLog
-from storage.errors import DanganError, StoreError
+from core.errors import DanganError, StoreError
 from storage.warc import WarcWriter
 
 log = logging.getLogger(__name__)

@@ -30,14 +30,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler import settings as defaults
+from core import settings as defaults
 from crawler.archive_writer import ArchiveWriter
 from crawler.items import FetchedPage
-from pipeline.urls import canonicalize_url
+from core.urls import canonicalize_url
 from pipeline.workers import JobResult, ProcessingPool, ProcessJob
 from storage.captures import CaptureLog
-from storage.database import Database, default_database_url, open_database
-from storage.errors import DanganError
+from storage.database import Database, open_database
+from core.errors import DanganError
 from storage.recovery import recover_orphans
 from storage.times import utc_now
 from storage.versions import VersionStore
@@ -48,9 +48,9 @@ log = logging.getLogger(__name__)
 GONE_STATUSES = (404, 410)
 
 
-def database_url(settings) -> str:
+def database_url_of(settings) -> str:
     """``DANGAN_DB``, or the SQLite file inside ``DANGAN_DATA_DIR``."""
-    return settings.get("DANGAN_DB") or default_database_url(data_dir_of(settings))
+    return defaults.database_url(settings.get("DANGAN_DB"), data_dir_of(settings))
 
 
 def data_dir_of(settings) -> Path:
@@ -75,7 +75,7 @@ class WarcCapturePipeline:
     Settings: ``DANGAN_DATA_DIR``, ``DANGAN_DB``, ``DANGAN_PROCESS_WORKERS``,
     ``DANGAN_PROCESS_QUEUE_PER_WORKER``, ``DANGAN_PROCESS_POLL_INTERVAL``
     (defaults in `crawler.settings`). The spider must carry a ``source``
-    (`pipeline.sources.Source`); without one the pipeline switches itself off
+    (`core.sources.Source`); without one the pipeline switches itself off
     at open time with an error, as nothing could be filed.
     """
 
@@ -84,7 +84,7 @@ class WarcCapturePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.data_dir = data_dir_of(settings)
-        self.db_url = database_url(settings)
+        self.db_url = database_url_of(settings)
         self.workers = settings.getint("DANGAN_PROCESS_WORKERS", 0) or None
         self.queue_per_worker = settings.getint(
             "DANGAN_PROCESS_QUEUE_PER_WORKER", defaults.DANGAN_PROCESS_QUEUE_PER_WORKER

@@ -31,7 +31,7 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler import settings as defaults
+from core import settings as defaults
 
 log = logging.getLogger(__name__)
 

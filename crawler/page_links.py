@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.urls import canonicalize_url
+from core.urls import canonicalize_url
 
 # <a ... href=...> and <area ... href=...>; the value with its quotes, if any.
 _HREF = re.compile(rb"""<(?:a|area)\b[^>]*?\shref\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)

@@ -20,8 +20,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler import settings as defaults
-from pipeline.urls import canonicalize_url, query_variant_key
+from core import settings as defaults
+from core.urls import canonicalize_url, query_variant_key
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler import settings as defaults
+from core import settings as defaults
 
 log = logging.getLogger(__name__)
 

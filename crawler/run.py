@@ -28,8 +28,8 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.spiders.source import SourceSpider
-from pipeline.sources import Source
-from storage.errors import DanganError
+from core.sources import Source
+from core.errors import DanganError
 
 log = logging.getLogger(__name__)
 

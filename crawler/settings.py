@@ -1,9 +1,8 @@
-"""Scrapy settings for dangan, and the one home of every ``DANGAN_*`` default.
+"""Scrapy settings for dangan: Scrapy's own, and every ``DANGAN_*`` setting from `core.settings`.
 
 `scrapy crawl source -a name=NAME` loads this module through ``scrapy.cfg``;
-`crawler.run.run_crawls` loads it explicitly. Components read their own
-settings with a fallback to the constant defined here, so a crawler built with
-bare ``Settings()`` behaves like one built from this module.
+`crawler.run.run_crawls` loads it explicitly. The ``DANGAN_*`` values are
+defined once, in `core.settings`, which the command line reads too.
 
 Override any of these per run: ``scrapy crawl source -a name=NAME -s DANGAN_DATA_DIR=/srv/dangan``.
 
@@ -17,39 +16,26 @@ BOT_NAME = "dangan"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# --- dangan's own settings (documented with their defaults) ------------------
+# --- dangan's own settings: their values and documentation live in core.settings ---
 
-#: Folder for WARC files and, unless DANGAN_DB says otherwise, the SQLite archive.
-DANGAN_DATA_DIR = "dangan-data"
-#: Database URL; None means ``sqlite:///<DANGAN_DATA_DIR>/dangan.db``.
-DANGAN_DB = None
-#: Sources file read by ``scrapy crawl source -a name=NAME`` (``-a config=PATH`` overrides).
-DANGAN_SOURCES_FILE = "sources.toml"
-#: Link depth followed from the start URLs when a source sets no max_depth.
-DANGAN_MAX_DEPTH = 5
-#: Pages fetched per crawl when a source sets no max_pages.
-DANGAN_MAX_PAGES = 2000
-#: Distinct query strings followed per URL path when a source sets no
-#: max_query_variants; stops calendar and search-result traps.
-DANGAN_MAX_QUERY_VARIANTS = 50
-#: Worker processes that decode and extract; None means os.cpu_count().
-DANGAN_PROCESS_WORKERS = None
-#: Captures waiting for or in processing, per worker, before the crawl waits.
-DANGAN_PROCESS_QUEUE_PER_WORKER = 8
-#: Seconds before the first retry of a 5xx or timeout; doubled for each further retry.
-DANGAN_RETRY_BACKOFF_BASE = 2.0
-#: Longest wait before one retry, in seconds.
-DANGAN_RETRY_BACKOFF_MAX = 120.0
-#: Container allocations between two young-generation garbage collections in a
-#: crawl (CPython's default is 700); see crawler/gc_tuning.py.
-DANGAN_GC_THRESHOLD = 10_000
-#: Results are recorded as soon as a worker finishes; this is the longest wait, in
-#: seconds, if a wake-up is ever missed, and the pace of draining at the end.
-DANGAN_PROCESS_POLL_INTERVAL = 0.1
+from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case name of this module
+    DANGAN_DATA_DIR,
+    DANGAN_DB,
+    DANGAN_GC_THRESHOLD,
+    DANGAN_MAX_DEPTH,
+    DANGAN_MAX_PAGES,
+    DANGAN_MAX_QUERY_VARIANTS,
+    DANGAN_PROCESS_POLL_INTERVAL,
+    DANGAN_PROCESS_QUEUE_PER_WORKER,
+    DANGAN_PROCESS_WORKERS,
+    DANGAN_RETRY_BACKOFF_BASE,
+    DANGAN_RETRY_BACKOFF_MAX,
+    DANGAN_SOURCES_FILE,
+    USER_AGENT,
+)
 
 # --- politeness ---------------------------------------------------------------
 
-USER_AGENT = "dangan/0.1 (+https://github.com/dangan-archive/dangan)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 # Bounded per host: a small county server should never see more than this at once.

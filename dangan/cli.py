@@ -20,7 +20,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from storage.errors import DanganError
+from core import settings as defaults
+from core.errors import DanganError
 
 app = typer.Typer(
     add_completion=False,
@@ -46,8 +47,8 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", envvar="DANGAN_SOURCES_FILE", help="The sources file (TOML)."),
 ]
 
-DEFAULT_DATA_DIR = Path("dangan-data")
-DEFAULT_SOURCES_FILE = Path("sources.toml")
+DEFAULT_DATA_DIR = Path(defaults.DANGAN_DATA_DIR)
+DEFAULT_SOURCES_FILE = Path(defaults.DANGAN_SOURCES_FILE)
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -55,16 +56,10 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _database_url(db: str | None, data_dir: Path) -> str:
-    from storage.database import default_database_url
-
-    return db or default_database_url(data_dir)
-
-
 def _open_store(db: str | None, data_dir: Path):
-    from storage.database import open_database
+    from storage.store import Store
 
-    return open_database(_database_url(db, data_dir))
+    return Store.open(db, data_dir)
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -125,7 +120,7 @@ def crawl(
     # stack on the second core while this one is still starting the crawl.
     start_worker_server()
     from dangan.crawl_display import crawl_with_progress
-    from pipeline.sources import find_source, load_sources
+    from core.sources import find_source, load_sources
 
     try:
         sources = load_sources(config)
@@ -137,7 +132,7 @@ def crawl(
             raise typer.BadParameter("name at least one source, or pass --all")
         settings = _parse_settings(overrides or [])
         summaries = crawl_with_progress(
-            chosen, db_url=_database_url(db, data_dir), data_dir=data_dir, console=console, settings=settings
+            chosen, db_url=defaults.database_url(db, data_dir), data_dir=data_dir, console=console, settings=settings
         )
     except DanganError as error:
         raise _fail(error)
@@ -161,7 +156,7 @@ def extract(
         try:
             result = read_and_extract(item)
         except DanganError as error:
-            err_console.print(f"[bold red]error:[/] {escape(item)}: {escape(str(error))}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
             failed = True
             continue
         if jsonl:
@@ -191,7 +186,7 @@ def reprocess(
     from dangan.crawl_display import reprocess_with_progress
 
     try:
-        reprocess_with_progress(_open_store(db, data_dir), data_dir=data_dir, source=source, console=console)
+        reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
     except DanganError as error:
         raise _fail(error)
 
@@ -209,11 +204,9 @@ def export(
 
     Example: dangan export --source xiangtan-gov --since 2026-11-01 -o notices.jsonl
     """
-    from storage.versions import VersionStore
-
     since_time = _parse_since(since)
     try:
-        store = VersionStore(_open_store(db, data_dir))
+        store = _open_store(db, data_dir).versions
         stream = open(output, "w", encoding="utf-8") if output else sys.stdout
         count = 0
         try:
@@ -239,10 +232,8 @@ def history(
 
     Example: dangan history http://www.example.gov.cn/art/2022/3/25/art_1.html
     """
-    from storage.versions import VersionStore
-
     try:
-        versions = VersionStore(_open_store(db, data_dir)).history(url)
+        versions = _open_store(db, data_dir).versions.history(url)
     except DanganError as error:
         raise _fail(error)
     # Plain aligned lines, not a table: dates and hashes must never be cut or
@@ -269,10 +260,8 @@ def show(
 
     Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --version 1
     """
-    from storage.versions import VersionStore
-
     try:
-        detail = VersionStore(_open_store(db, data_dir)).version(url, version)
+        detail = _open_store(db, data_dir).versions.version(url, version)
     except DanganError as error:
         raise _fail(error)
     sys.stdout.write(detail.text + "\n")
@@ -290,12 +279,10 @@ def diff(
 
     Example: dangan diff http://www.example.gov.cn/art/2022/3/25/art_1.html 1 2
     """
-    from storage.versions import VersionStore
-
     if (a is None) != (b is None):
         raise _fail(DanganError("give two version numbers, or none for the last two"))
     try:
-        text = VersionStore(_open_store(db, data_dir)).diff(url, a, b)
+        text = _open_store(db, data_dir).versions.diff(url, a, b)
     except DanganError as error:
         raise _fail(error)
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
@@ -309,7 +296,7 @@ def sources_list(config: ConfigOption = DEFAULT_SOURCES_FILE) -> None:
     """
     from rich.table import Table
 
-    from pipeline.sources import load_sources
+    from core.sources import load_sources
 
     try:
         sources = load_sources(config)

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pipeline.sources import Source
+from core.sources import Source
 
 
 def _counts_line(stats: dict[str, int]) -> str:
@@ -62,7 +62,7 @@ def crawl_with_progress(sources: list[Source], *, db_url: str, data_dir: Path, c
     return summaries
 
 
-def reprocess_with_progress(db, *, data_dir: Path, source: str | None, console: Console):
+def reprocess_with_progress(store, *, source: str | None, console: Console):
     """Run `pipeline.reprocess.reprocess_captures` with a progress bar; print the summary."""
     from pipeline.reprocess import reprocess_captures
 
@@ -73,8 +73,7 @@ def reprocess_with_progress(db, *, data_dir: Path, source: str | None, console: 
     task = progress.add_task("reprocess", total=None)
     with progress:
         summary = reprocess_captures(
-            db,
-            data_dir,
+            store,
             source=source,
             on_start=lambda total: progress.update(task, total=total),
             on_result=lambda _result: progress.advance(task),

@@ -16,9 +16,9 @@ from rich.console import Console
 
 from dangan.crawl_display import crawl_with_progress
 from dangan.static_site import StaticSite
-from pipeline.sources import load_sources
-from storage.database import default_database_url
-from storage.errors import DanganError
+from core.sources import load_sources
+from core.settings import database_url
+from core.errors import DemoFolderInUse
 
 DEMO_SITE = Path(__file__).parent / "demo_site"
 DEMO_MARKER = ".dangan-demo"
@@ -33,10 +33,6 @@ article_urls = ['/content/\\d+\\.html$']
 max_pages = 200
 schedule = "0 */6 * * *"
 """
-
-
-class DemoFolderInUse(DanganError):
-    """The demo was pointed at a folder that holds something other than an earlier demo."""
 
 
 def _fresh_folder(data_dir: Path) -> None:
@@ -58,7 +54,7 @@ def run_demo(data_dir: Path, *, console: Console) -> None:
         sources_file = data_dir / "sources.toml"
         sources_file.write_text(SOURCES_TEMPLATE.format(base_url=site.base_url), encoding="utf-8")
         sources = load_sources(sources_file)
-        db_url = default_database_url(data_dir)
+        db_url = database_url(None, data_dir)
         console.print(f"Serving the demo site at {site.base_url}/ and crawling it…")
         # The demo site is ours and local: no need to be slow and polite with it.
         settings = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}

@@ -14,14 +14,10 @@ from crawler.settings import USER_AGENT
 from pipeline.decode import decode_html
 from pipeline.extract import extract_article
 from pipeline.normalize import normalize_text
-from storage.errors import DanganError
+from core.errors import PageInputError
 
 FETCH_TIMEOUT_SECONDS = 30
 MAX_PAGE_BYTES = 20 * 1024 * 1024
-
-
-class PageInputError(DanganError):
-    """A file could not be read, or a URL could not be fetched."""
 
 
 def read_page(item: str) -> tuple[bytes, str | None, str | None]:
@@ -34,19 +30,19 @@ def read_page(item: str) -> tuple[bytes, str | None, str | None]:
                 content_type = response.headers.get("Content-Type")
                 final_url = response.geturl()
         except urllib.error.HTTPError as error:
-            raise PageInputError(f"the server answered {error.code} {error.reason}") from error
+            raise PageInputError(item, f"the server answered {error.code} {error.reason}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise PageInputError(f"could not fetch it: {getattr(error, 'reason', error)}") from error
+            raise PageInputError(item, f"could not fetch it: {getattr(error, 'reason', error)}") from error
         if len(raw) > MAX_PAGE_BYTES:
-            raise PageInputError(f"the page is larger than {MAX_PAGE_BYTES} bytes; save it and pass the file")
+            raise PageInputError(item, f"the page is larger than {MAX_PAGE_BYTES} bytes; save it and pass the file")
         return raw, content_type, final_url
     path = Path(item)
     try:
         return path.read_bytes(), None, None
     except FileNotFoundError:
-        raise PageInputError("no such file") from None
+        raise PageInputError(item, "no such file") from None
     except OSError as error:
-        raise PageInputError(f"could not read the file: {error.strerror}") from error
+        raise PageInputError(item, f"could not read the file: {error.strerror}") from error
 
 
 def read_and_extract(item: str) -> dict:

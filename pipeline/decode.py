@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from storage.errors import DecodeError
+from core.errors import DecodeError
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
         raw = bytes(raw)
     if not isinstance(raw, bytes):
         raise DecodeError(
+            None,
             f"decode_html needs the raw response body as bytes, got {type(raw).__name__}; "
             "pass response.body, not response.text"
         )

@@ -26,8 +26,8 @@ from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
 from pipeline.normalize import normalize_text
-from pipeline.urls import canonical_link, canonicalize_url
-from storage.errors import DecodeError, ExtractionError
+from core.urls import canonical_link, canonicalize_url
+from core.errors import ExtractionError, PageError
 
 # rel=canonical lives in <head>; looking further only costs time on long pages.
 CANONICAL_WINDOW = 16_384
@@ -79,25 +79,24 @@ def process_capture(
     `url` is the URL the page was fetched from. `canonical_url`, when given,
     is used as the document URL as is; when None it is found from the page's
     ``<link rel="canonical">`` (same registered domain only, see
-    `pipeline.urls.canonical_link`) or the fetched URL.
+    `core.urls.canonical_link`) or the fetched URL.
 
     Raises DecodeError or ExtractionError naming the URL, so a failure logged
     or stored against a capture says which page it was.
     """
     try:
         decoded = decode_html(body, content_type)
-    except DecodeError as exc:
-        raise DecodeError(f"{url}: {exc}") from exc
-    document_url = canonical_url or document_url_of(decoded.text, url)
-    try:
+        document_url = canonical_url or document_url_of(decoded.text, url)
         article = extract_article(decoded.text, url=document_url)
-    except ExtractionError as exc:
-        raise ExtractionError(f"{url}: {exc}") from exc
+    except PageError as exc:
+        # The stages name no URL or another one; the page is known by the URL it was fetched from.
+        raise type(exc)(url, exc.reason) from exc
     text = normalize_text(article.text)
     if not text.strip():
         raise ExtractionError(
-            f"{url}: the page holds no article text after normalising. If this URL is not an "
-            "article, narrow the source's article_urls patterns so it is only followed."
+            url,
+            "the page holds no article text after normalising. If this URL is not an "
+            "article, narrow the source's article_urls patterns so it is only followed.",
         )
     return ProcessedPage(
         url=document_url,

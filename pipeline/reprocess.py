@@ -12,11 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.workers import JobResult, ProcessingPool, ProcessJob
-from storage.captures import CaptureLog
-from storage.database import Database
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +30,7 @@ class ReprocessSummary:
 
 
 def reprocess_captures(
-    db: Database,
-    data_dir: Path,
+    store: Store,
     *,
     source: str | None = None,
     workers: int | None = None,
@@ -45,16 +42,16 @@ def reprocess_captures(
     `on_start(total)` is called once the captures are chosen, `on_result` after
     each one is recorded, so a caller can draw progress.
 
-    >>> reprocess_captures(open_database(url), Path("dangan-data"), source="xiangtan-gov")  # doctest: +SKIP
+    >>> reprocess_captures(Store.open(None, "dangan-data"), source="xiangtan-gov")  # doctest: +SKIP
     ReprocessSummary(captures=412, new_documents=0, new_versions=37, unchanged=375, duplicates=0, errors=0)
     """
-    captures = CaptureLog(db).for_reprocess(source)
+    captures = store.captures.for_reprocess(source)
     if on_start is not None:
         on_start(len(captures))
     log.info("reprocessing %d captures%s", len(captures), f" of {source}" if source else "")
-    with ProcessingPool(db, workers=workers, on_result=on_result) as pool:
+    with ProcessingPool(store.db, workers=workers, on_result=on_result) as pool:
         for capture in captures:
-            pool.submit(ProcessJob.from_warc(capture, data_dir, reprocessed=True))
+            pool.submit(ProcessJob.from_warc(capture, store.data_dir, reprocessed=True))
         pool.drain()
         counts = pool.counts
     return ReprocessSummary(

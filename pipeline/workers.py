@@ -46,9 +46,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core import settings as defaults
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from storage.errors import DanganError, ExtractionError, StoreError
+from core.errors import DanganError, ExtractionError, PageError, StoreError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc import read_response
@@ -57,10 +58,6 @@ if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
 
 log = logging.getLogger(__name__)
-
-#: Jobs allowed in flight per worker before `submit` waits: enough to keep every
-#: worker busy while results travel back, few enough that bodies do not pile up.
-DEFAULT_QUEUE_PER_WORKER = 4
 
 #: How much lower than their parent's the workers' scheduling priority is.
 #: Extraction is batch work; the crawl's reactor is what keeps pages coming.
@@ -158,13 +155,13 @@ def process_job(job: ProcessJob) -> ProcessedPage:
             body = job.body
         else:
             if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
-                raise ExtractionError(f"{job.url}: the job carries neither a body nor a WARC location")
+                raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
             body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
         return process_capture(body, job.content_type, job.url)
     except DanganError:
         raise
     except Exception as exc:  # noqa: BLE001 - see the docstring
-        raise ExtractionError(f"{job.url}: {type(exc).__name__}: {exc}") from None
+        raise ExtractionError(job.url, f"{type(exc).__name__}: {exc}") from None
 
 
 def run_job(job: ProcessJob) -> JobResult:
@@ -181,7 +178,7 @@ def run_job(job: ProcessJob) -> JobResult:
         page = process_job(job)
         stored = versions.record(_page_record(job, page), reprocessed=job.reprocessed)
     except DanganError as exc:
-        error = str(exc) if job.url in str(exc) else f"{job.url}: {exc}"
+        error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
         return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error)
     return JobResult(
@@ -271,7 +268,7 @@ class ProcessingPool:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.workers = workers or default_workers()
-        self.max_in_flight = self.workers * (queue_per_worker or DEFAULT_QUEUE_PER_WORKER)
+        self.max_in_flight = self.workers * (queue_per_worker or defaults.DANGAN_PROCESS_QUEUE_PER_WORKER)
         self.on_result = on_result
         # Called from the executor's own thread as each job finishes, so an
         # event loop can collect at once instead of polling; it must only

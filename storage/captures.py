@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
-from storage.errors import StoreError
+from core.errors import StoreError
 from storage.models import Capture, CrawlRun
 from storage.times import as_stored
 from storage.warc import WarcLocation

@@ -7,7 +7,7 @@ the schema, not ``create_all``), and sets up every SQLite connection so that a
 crawler and a processing run can share one file.
 
 Example:
-    >>> db = open_database(default_database_url(Path("dangan-data")))
+    >>> db = open_database("sqlite:///dangan-data/dangan.db")
     >>> with db.session() as session:
     ...     session.scalar(select(func.count(Document.id)))
     >>> db.dispose()
@@ -26,14 +26,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import StoreError
+from core.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DATA_DIR = Path("dangan-data")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest revision in ``storage/migrations/versions``. A database already
 #: there is opened without loading Alembic, which costs most of a second and
@@ -51,16 +50,6 @@ _MIGRATION_LOCK_KEY = 0x64616E67  # "dang"
 
 # Execution option that asks for BEGIN IMMEDIATE on SQLite (see `_setup_sqlite`).
 _IMMEDIATE = "dangan_sqlite_immediate"
-
-
-def default_database_url(data_dir: Path) -> str:
-    """The SQLite URL of the archive kept inside `data_dir`.
-
-    Example:
-        >>> default_database_url(Path("dangan-data"))
-        'sqlite:///dangan-data/dangan.db'
-    """
-    return f"sqlite:///{Path(data_dir) / 'dangan.db'}"
 
 
 def redacted(url: str | URL) -> str:

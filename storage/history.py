@@ -25,7 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.database import Database
-from storage.errors import DocumentNotFound, VersionNotFound
+from core.errors import DocumentNotFound, VersionNotFound
 from storage.models import Capture, Document, Version
 from storage.times import as_stored
 

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.errors import WarcIntegrityError
+from core.errors import WarcIntegrityError
 from storage.models import Capture
 from storage.warc import SOURCE_HEADER, WARC_DIR, lock_file
 from storage.warc_records import RawRecord, iter_members, parse_record

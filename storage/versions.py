@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from storage import history
 from storage.database import Database
-from storage.errors import ExtractionError, StoreError
+from core.errors import ExtractionError, StoreError
 from storage.history import VersionDetail, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
@@ -115,8 +115,9 @@ class VersionStore:
             if page.capture_id is not None:
                 self._mark_capture_failed(page.capture_id, NO_TEXT_ERROR)
             raise ExtractionError(
-                f"{page.url}: {NO_TEXT_ERROR}; no version was stored. Check the extraction "
-                "rules for this site (dangan extract URL shows what was found)."
+                page.url,
+                f"{NO_TEXT_ERROR}; no version was stored. Check the extraction "
+                "rules for this site (dangan extract URL shows what was found).",
             )
         for attempt in range(1, _ATTEMPTS + 1):
             with self.db.session(write=True) as session:

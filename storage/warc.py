@@ -40,7 +40,7 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from storage.errors import StoreError, WarcIntegrityError
+from core.errors import StoreError, WarcIntegrityError
 from storage.times import as_utc
 from storage.warc_records import sha256_base32, verify_capture
 

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from warcio.timeutils import iso_date_to_datetime
 
-from storage.errors import WarcIntegrityError
+from core.errors import WarcIntegrityError
 
 _CHUNK = 1 << 20
 _GZIP_WBITS = 16 + zlib.MAX_WBITS

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from storage.database import Database, default_database_url, open_database
+from core.settings import database_url
+from storage.database import Database, open_database
 
 PG_URL_VARIABLE = "DANGAN_TEST_PG_URL"
 PG_SKIP_REASON = (
@@ -49,7 +50,7 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return default_database_url(tmp_path / "db")
+    return database_url(None, tmp_path / "db")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dangan.cli import app
-from storage.database import default_database_url, open_database
+from core.settings import database_url
+from storage.database import open_database
 from storage.versions import VersionStore
 
 DEMO_SITE = Path(__file__).parent.parent / "dangan" / "demo_site"
@@ -80,7 +81,7 @@ def test_demo_archives_every_article_once_with_clean_text(demo_store):
 
 
 def test_demo_records_which_encoding_was_used_and_why(demo_store):
-    db = open_database(default_database_url(demo_store))
+    db = open_database(database_url(None, demo_store))
     store = VersionStore(db)
     urls = {row["url"].split("/", 3)[3]: row["url"] for row in _export(demo_store)}
     expected = {

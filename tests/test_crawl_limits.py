@@ -13,7 +13,7 @@ from crawler.budget import PageBudget
 from crawler.query_variants import QueryVariantLimit
 from crawler.retry import BACKOFF_META_KEY, BackoffRetryMiddleware, backoff_delay
 from crawler.spiders.source import SourceSpider, host_allowed
-from pipeline.sources import Source
+from core.sources import Source
 
 
 def test_query_variant_limit_allows_the_first_n_query_strings_per_path() -> None:

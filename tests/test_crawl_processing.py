@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pipeline.process import find_canonical_href, is_decode_fallback, process_capture
 from pipeline.workers import WORKER_NICENESS, ProcessingPool, ProcessJob, _start_worker
 from storage.captures import CaptureLog
-from storage.errors import ExtractionError
+from core.errors import ExtractionError
 from storage.models import Capture, Document, Version
 from storage.versions import Outcome
 from storage.warc import WarcWriter

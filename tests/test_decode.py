@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.decode import Decoded, decode_html
-from storage.errors import DecodeError
+from core.errors import DecodeError
 
 # 镕 (朱镕基), 喆 and 堃 are in GBK but not GB2312: the usual reason a strict gb2312 decode fails.
 GBK_ONLY = "国务院总理朱镕基会见张喆、王堃等代表，听取关于疫情防控工作的汇报。"

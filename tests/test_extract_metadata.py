@@ -9,8 +9,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from pipeline.dates import parse_date, pick_published
-from pipeline.page_metadata import PageMetadata, read_metadata
+from pipeline.extract.dates import parse_date, pick_published
+from pipeline.extract.page_metadata import PageMetadata, read_metadata
 
 PARA = "为深入贯彻落实党中央决策部署，切实做好当前各项工作，现将有关事项通知如下，请各单位认真抓好落实。"
 

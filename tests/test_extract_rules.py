@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
-from pipeline.page_metadata import parse_date, strip_site_suffix
-from storage.errors import ExtractionError
+from pipeline.extract.page_metadata import parse_date, strip_site_suffix
+from core.errors import ExtractionError
 
 PARA = "为深入贯彻落实党中央决策部署，切实做好当前各项工作，现将有关事项通知如下，请各单位认真抓好落实，确保取得实效。"
 
@@ -324,7 +324,7 @@ def test_wechat_paragraph_sections_add_up_to_the_article():
 
 
 def test_short_signature_lines_trafilatura_drops_are_put_back_in_order():
-    from pipeline.line_merge import merge_lines
+    from pipeline.extract.line_merge import merge_lines
 
     block = "各单位：\n" + PARA + "\n附件：报名表\n某某市教育局\n2023年5月4日"
     assert merge_lines(PARA, block) == block
@@ -355,7 +355,7 @@ def test_editor_credit_in_brackets_is_a_field_not_text():
 
 
 def test_share_prompts_loading_placeholders_and_follow_pleas_are_chrome():
-    from pipeline.boilerplate_lines import is_boilerplate_line
+    from pipeline.extract.boilerplate_lines import is_boilerplate_line
 
     for line in ("朋友圈", "点击右上角微信好友", "调查问题加载中，请稍候。", "若长时间无响应，请刷新本页面",
                  "（更多内容请继续关注 某某网 www.example.com）", "新华网黑龙江频道 记者 伊琳 李清芬"):
@@ -387,7 +387,7 @@ def test_a_paragraph_printed_twice_is_kept_once():
 
 
 def test_text_breadcrumbs_pager_remnants_and_spaced_notice_headings_go():
-    from pipeline.boilerplate_lines import clean_lines
+    from pipeline.extract.boilerplate_lines import clean_lines
 
     body = "\n".join(f"第{n}段，{PARA}" for n in "一二三")
     text = clean_lines(
@@ -405,7 +405,7 @@ def _body(html: str):
 
 
 def test_an_inline_wrapper_around_the_layout_is_not_one_run_of_prose():
-    from pipeline.main_block import densest_block
+    from pipeline.extract.main_block import densest_block
 
     # Old portals wrap whole layouts in <font>; its text must be credited to
     # the cells inside it, not to <body> as one long run.
@@ -432,7 +432,7 @@ def test_a_table_the_last_line_announces_belongs_to_the_article():
     assert "附：招生专业及考试科目" in text
     assert "03专业" in text and text.index("附：") < text.index("03专业")
     # Prose that merely ends in a colon and is followed by a link table stays alone.
-    from pipeline.main_block import densest_block
+    from pipeline.extract.main_block import densest_block
 
     body = _body(
         f"<html><body><div><div class='art'><p>{PARA}</p><p>{PARA}联系方式如下：</p></div>"
@@ -502,7 +502,7 @@ def test_mobile_feed_of_cut_short_summaries_is_not_the_article():
 
 
 def test_stamp_lines_and_app_prompts_go_but_a_signature_date_stays():
-    from pipeline.boilerplate_lines import clean_lines
+    from pipeline.extract.boilerplate_lines import clean_lines
 
     body = f"第一段，{PARA}\n第二段，{PARA}"
     text = clean_lines(f"打开APP\n{body}\n江城教育 2024-07-05 10:20\nApp内查看\n写评论...\n某某市教育局 2023年5月4日")
@@ -519,7 +519,7 @@ def test_a_one_sentence_notice_outweighs_the_footer():
         "<p>网站标识码：4303000099，湘ICP备05001234号，湘公网安备43030202000123号</p>"
         "<p>版权所有：某市人民政府，建议使用1366×768分辨率浏览本站，谢谢。</p></div></body></html>"
     )
-    from pipeline.main_block import densest_block
+    from pipeline.extract.main_block import densest_block
 
     assert densest_block(_body(html)).get("class") == "txt"
     assert extract_article(html).text.splitlines() == [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.sources import ALLOWED_KEYS, Source, find_source, load_sources
-from storage.errors import SourceConfigError, UnknownSourceError
+from core.sources import ALLOWED_KEYS, Source, find_source, load_sources
+from core.errors import SourceConfigError, UnknownSourceError
 
 GOOD = """\
 # Two sites

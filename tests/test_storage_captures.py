@@ -8,7 +8,7 @@ import pytest
 
 from storage.captures import CaptureLog
 from storage.database import Database
-from storage.errors import StoreError
+from core.errors import StoreError
 from storage.warc import WarcLocation
 
 T0 = datetime(2024, 5, 1, 8, 0)

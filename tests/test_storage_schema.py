@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from core.errors import StoreError
+from core.settings import database_url
 from storage.database import (
-    DEFAULT_DATA_DIR,
     SCHEMA_REVISION,
     Database,
-    default_database_url,
     migration_config,
     open_database,
 )
-from storage.errors import StoreError
+from storage.store import Store
 from storage.models import Base
 
 
@@ -51,13 +52,16 @@ def test_opening_twice_keeps_the_data(db_url: str) -> None:
     second.dispose()
 
 
-def test_default_url_is_a_file_in_the_data_folder() -> None:
-    assert default_database_url(Path("somewhere")) == "sqlite:///somewhere/dangan.db"
-    assert DEFAULT_DATA_DIR == Path("dangan-data")
+def test_a_store_opened_without_a_url_is_a_sqlite_file_in_the_data_folder(tmp_path: Path) -> None:
+    with Store.open(None, tmp_path / "data") as store:
+        run_id = store.captures.start_run("gov", datetime(2026, 11, 1))
+    assert (tmp_path / "data" / "dangan.db").is_file()
+    with Store.open(f"sqlite:///{tmp_path / 'data' / 'dangan.db'}", tmp_path / "elsewhere") as store:
+        assert store.captures.run(run_id).source == "gov"
 
 
 def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: Path) -> None:
-    db = open_database(default_database_url(tmp_path / "new" / "folder"))
+    db = open_database(database_url(None, tmp_path / "new" / "folder"))
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -89,7 +93,7 @@ def test_unwritable_sqlite_folder_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="Cannot create the folder"):
-        open_database(default_database_url(blocker / "inside"))
+        open_database(database_url(None, blocker / "inside"))
 
 
 def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from storage.captures import CaptureLog
 from storage.database import Database
-from storage.errors import DocumentNotFound, ExtractionError, VersionNotFound
+from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
 from storage.warc import WarcLocation
 

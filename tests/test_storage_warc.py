@@ -15,7 +15,7 @@ import pytest
 
 from storage.captures import CaptureLog
 from storage.database import Database
-from storage.errors import WarcIntegrityError
+from core.errors import WarcIntegrityError
 from storage.recovery import find_orphan_records, recover_orphans
 from storage.warc import WarcLocation, WarcWriter, read_response, verify_capture
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.urls import TRACKING_PARAMS, canonical_link, canonicalize_url, query_variant_key
+from core.urls import TRACKING_PARAMS, canonical_link, canonicalize_url, query_variant_key
 
 PAGE = "http://www.example.gov.cn/zwgk/tzgg/202403/t20240305_1.html"
 

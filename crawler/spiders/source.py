@@ -33,14 +33,14 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import settings as defaults
-from crawler.capture import database_url
+from core import settings as defaults
+from crawler.capture import database_url_of
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
-from pipeline.sources import Source, find_source, load_sources
-from pipeline.urls import canonicalize_url
+from core.sources import Source, find_source, load_sources
+from core.urls import canonicalize_url
 from storage.database import open_database
-from storage.errors import SourceConfigError
+from core.errors import SourceConfigError
 from storage.times import utc_now
 from storage.versions import VersionStore
 
@@ -115,7 +115,7 @@ class SourceSpider(Spider):
         max_pages = source.max_pages or settings.getint("DANGAN_MAX_PAGES", defaults.DANGAN_MAX_PAGES)
         spider = super().from_crawler(
             crawler, *args, source=source, max_depth=max_depth, max_pages=max_pages,
-            db_url=database_url(settings), **kwargs,
+            db_url=database_url_of(settings), **kwargs,
         )
         return spider
 

@@ -87,7 +87,7 @@ _RUN_CRAWLS = """
 import json, logging, sys
 from pathlib import Path
 from crawler.run import run_crawls
-from pipeline.sources import find_source, load_sources
+from core.sources import find_source, load_sources
 
 args = json.loads(sys.argv[1])
 logging.basicConfig(level=logging.INFO, stream=sys.stderr)

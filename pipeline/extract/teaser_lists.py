@@ -18,7 +18,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.main_block import TEASER_END, TextLengths
+from pipeline.extract.main_block import TEASER_END, TextLengths
 
 # A time stamp as cards print it: a date, a month-day with a clock, "3小时前".
 _STAMP = re.compile(

@@ -3,7 +3,7 @@
 Trafilatura, tuned for precision, drops short single-line paragraphs that it
 cannot tell from chrome: a signature (中共某某委员会), a date (2020年2月3日), an
 附件 line, a WeChat paragraph wrapped in <section><span>. The densest block,
-found by `pipeline.main_block`, keeps them but knows less about chrome.
+found by `pipeline.extract.main_block`, keeps them but knows less about chrome.
 
 `merge_lines` keeps trafilatura's lines and puts back, in page order, the
 block's lines it lost, but only when trafilatura's answer lies within that

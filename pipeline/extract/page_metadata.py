@@ -7,8 +7,8 @@ article:published_time), an information-disclosure table (索引号 / 发布机�
 ("来源：人民日报 作者：张三 发布时间：2022-03-25 09:12"), an unlabelled source
 link beside the date, reporter credits, and WeChat's meta slots (the account
 in #js_name, the author in the first meta text). `read_metadata(tree)`
-collects all of these; `pipeline.bylines` reads the labelled values and
-names, `pipeline.dates` the dates.
+collects all of these; `pipeline.extract.bylines` reads the labelled values and
+names, `pipeline.extract.dates` the dates.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from itertools import chain
 
 from lxml.html import HtmlElement
 
-from pipeline.bylines import (
+from pipeline.extract.bylines import (
     LabelNodes,
     Prose,
     closing_credit,
@@ -38,7 +38,7 @@ from pipeline.bylines import (
     reporters,
     slash_writer,
 )
-from pipeline.dates import has_date, parse_date, pick_published
+from pipeline.extract.dates import has_date, parse_date, pick_published
 
 __all__ = ["PageMetadata", "parse_date", "read_metadata", "strip_site_suffix"]
 

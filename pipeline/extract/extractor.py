@@ -4,15 +4,15 @@ The stages, in order:
 
 1. parse the decoded HTML with lxml;
 2. read the metadata (title, date, origin, author, editor, 发文字号) from the
-   whole page, before anything is removed (`pipeline.page_metadata`);
+   whole page, before anything is removed (`pipeline.extract.page_metadata`);
 3. prune the chrome: navigation, breadcrumbs, print bars, related lists,
-   feeds of teaser cards (`pipeline.teaser_lists`), the replies after a
+   feeds of teaser cards (`pipeline.extract.teaser_lists`), the replies after a
    thread's first post, footers, hidden text, ruby annotations
-   (`pipeline.page_chrome`);
+   (`pipeline.extract.page_chrome`);
 4. hand the pruned tree to trafilatura, and compare its answer with the
-   densest block of prose on the page (`pipeline.main_block`); when
+   densest block of prose on the page (`pipeline.extract.main_block`); when
    trafilatura returns far less, the dense block wins;
-5. drop the boilerplate lines left over (`pipeline.boilerplate_lines`).
+5. drop the boilerplate lines left over (`pipeline.extract.boilerplate_lines`).
 
 `extract_article` is a pure function of its input: safe in worker processes.
 """
@@ -28,13 +28,13 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from pipeline.article import Article
-from pipeline.boilerplate_lines import clean_lines
-from pipeline.line_merge import merge_lines
-from pipeline.main_block import block_text
-from pipeline.page_chrome import prune_chrome
-from pipeline.page_metadata import read_metadata
-from storage.errors import ExtractionError
+from core.article import Article
+from pipeline.extract.boilerplate_lines import clean_lines
+from pipeline.extract.line_merge import merge_lines
+from pipeline.extract.main_block import block_text
+from pipeline.extract.page_chrome import prune_chrome
+from pipeline.extract.page_metadata import read_metadata
+from core.errors import ExtractionError
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +71,15 @@ def _parse(html: str, url: str | None) -> lxml.html.HtmlElement:
     # lxml refuses str input that still carries an encoding declaration.
     source = _XML_DECLARATION.sub("", html, count=1)
     if not source.strip():
-        raise ExtractionError(f"{url or 'page'}: the HTML is empty; check the fetch and the decoding")
+        raise ExtractionError(url, "the HTML is empty; check the fetch and the decoding")
     try:
         root = etree.fromstring(source, _html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(
-            f"{url or 'page'}: lxml could not parse the HTML ({exc}); check that it was decoded from the right charset"
+            url, f"lxml could not parse the HTML ({exc}); check that it was decoded from the right charset"
         ) from exc
     if root is None:
-        raise ExtractionError(f"{url or 'page'}: lxml found no document in the HTML; check the fetch and the decoding")
+        raise ExtractionError(url, "lxml found no document in the HTML; check the fetch and the decoding")
     return root
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from storage.errors import SourceConfigError, UnknownSourceError
+from core.errors import SourceConfigError, UnknownSourceError
+from core.settings import DANGAN_SOURCES_FILE
 
-DEFAULT_SOURCES_FILE = Path("sources.toml")
 
 EXAMPLE_SOURCE = """\
 [[sources]]
@@ -77,7 +77,7 @@ class Source:
         return any(pattern.search(target) for pattern in self.article_urls)
 
 
-def load_sources(path: str | Path = DEFAULT_SOURCES_FILE) -> list[Source]:
+def load_sources(path: str | Path = DANGAN_SOURCES_FILE) -> list[Source]:
     """Read and check a sources file; every problem found is reported in one `SourceConfigError`.
 
     Each problem names the file, the line where one can be placed, the

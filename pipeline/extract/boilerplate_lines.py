@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.script_variants import both_scripts
+from pipeline.extract.script_variants import both_scripts
 
 _CHROME_LINE = re.compile(
     both_scripts(

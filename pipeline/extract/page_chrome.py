@@ -22,14 +22,14 @@ from __future__ import annotations
 import logging
 import re
 
-from pipeline.script_variants import both_scripts
+from pipeline.extract.script_variants import both_scripts
 from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.main_block import TextLengths, densest_block, posts_alike
-from pipeline.teaser_lists import teaser_lists
+from pipeline.extract.main_block import TextLengths, densest_block, posts_alike
+from pipeline.extract.teaser_lists import teaser_lists
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.boilerplate_lines import FOOTER_LINE
+from pipeline.extract.boilerplate_lines import FOOTER_LINE
 
 _CONTAINERS = frozenset("div td article section main form body center".split())
 _BLOCKS = frozenset(

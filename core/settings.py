@@ -1,0 +1,64 @@
+"""The one home of every ``DANGAN_*`` default, read by the crawl and the command line alike.
+
+`crawler.settings` (the Scrapy settings module) takes these names as they
+are; the command line's options default to them; the processing pool and the
+store read them here. A component that reads a setting falls back to the
+constant here, so a crawler built with a bare ``Settings()`` behaves like one
+built from `crawler.settings`. Nothing else in dangan writes a default down.
+
+Override any of them per run: ``dangan crawl NAME --set DANGAN_MAX_PAGES=100``,
+``scrapy crawl source -a name=NAME -s DANGAN_DATA_DIR=/srv/dangan``, or, for
+``DANGAN_DATA_DIR``, ``DANGAN_DB`` and ``DANGAN_SOURCES_FILE``, the
+environment variables of the same names.
+
+Example:
+    >>> database_url(None, "dangan-data")
+    'sqlite:///dangan-data/dangan.db'
+    >>> database_url("postgresql+psycopg://archive@db/dangan", "dangan-data")
+    'postgresql+psycopg://archive@db/dangan'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Folder for WARC files and, unless DANGAN_DB says otherwise, the SQLite archive.
+DANGAN_DATA_DIR = "dangan-data"
+#: Database URL; None means ``sqlite:///<DANGAN_DATA_DIR>/dangan.db`` (see `database_url`).
+DANGAN_DB = None
+#: The sources file (``-a config=PATH`` or ``--config PATH`` overrides).
+DANGAN_SOURCES_FILE = "sources.toml"
+#: Link depth followed from the start URLs when a source sets no max_depth.
+DANGAN_MAX_DEPTH = 5
+#: Pages fetched per crawl when a source sets no max_pages.
+DANGAN_MAX_PAGES = 2000
+#: Distinct query strings followed per URL path when a source sets no
+#: max_query_variants; stops calendar and search-result traps.
+DANGAN_MAX_QUERY_VARIANTS = 50
+#: Worker processes that decode and extract; None means one per core.
+DANGAN_PROCESS_WORKERS = None
+#: Captures waiting for or in processing, per worker, before the crawl (or a
+#: reprocess run) waits: enough to keep every worker busy while results travel
+#: back, few enough that bodies do not pile up in memory.
+DANGAN_PROCESS_QUEUE_PER_WORKER = 8
+#: Results are recorded as soon as a worker finishes; this is the longest wait, in
+#: seconds, if a wake-up is ever missed, and the pace of draining at the end.
+DANGAN_PROCESS_POLL_INTERVAL = 0.1
+#: Seconds before the first retry of a 5xx or timeout; doubled for each further retry.
+DANGAN_RETRY_BACKOFF_BASE = 2.0
+#: Longest wait before one retry, in seconds.
+DANGAN_RETRY_BACKOFF_MAX = 120.0
+#: Container allocations between two young-generation garbage collections in a
+#: crawl (CPython's default is 700); see crawler/gc_tuning.py.
+DANGAN_GC_THRESHOLD = 10_000
+
+#: How dangan names itself to web servers, in a crawl and in ``dangan extract URL``.
+USER_AGENT = "dangan/0.1 (+https://github.com/dangan-archive/dangan)"
+
+#: The SQLite file inside the data folder when DANGAN_DB is not set.
+SQLITE_FILE_NAME = "dangan.db"
+
+
+def database_url(db: str | None, data_dir: str | Path) -> str:
+    """The store's URL: `db` when given, else the SQLite file inside `data_dir`."""
+    return db or f"sqlite:///{Path(data_dir) / SQLITE_FILE_NAME}"

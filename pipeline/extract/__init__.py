@@ -1,0 +1,13 @@
+"""Extraction: decoded HTML in, `Article` out, and nothing else.
+
+`extract_article(html, url)` is the whole stage (`pipeline.extract.extractor`);
+the modules beside it are its rules for Chinese pages: metadata
+(`page_metadata`, `dates`, `bylines`), chrome to prune (`page_chrome`,
+`teaser_lists`, `script_variants`), the densest prose block (`main_block`,
+`line_merge`) and leftover boilerplate lines (`boilerplate_lines`). Pure
+functions over strings and lxml trees: no Scrapy, no database.
+"""
+
+from pipeline.extract.extractor import EXTRACTOR_VERSION, extract_article
+
+__all__ = ["EXTRACTOR_VERSION", "extract_article"]

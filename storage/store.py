@@ -1,0 +1,65 @@
+"""The archive as one object: the database, the WARC folder, and the logs kept over them.
+
+`Store.open(db, data_dir)` is the one place dangan opens its store. The
+crawl, the processing workers, ``dangan reprocess``, the reading commands and
+(later) the scheduler and a read API all go through it, so how the URL is
+worked out, how the schema is brought up to date and where the WARC files
+lie are decided here once.
+
+Example:
+    >>> with Store.open(None, tmp_path / "data") as store:
+    ...     run_id = store.captures.start_run("gov", utc_now())
+    ...     store.versions.live_urls("gov")
+    []
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.settings import database_url
+from storage.captures import CaptureLog
+from storage.database import Database, open_database
+from storage.versions import VersionStore
+from storage.warc import CapturedResponse, WarcWriter, read_response
+
+
+class Store:
+    """A migrated database and its data folder, with the capture log and the version store over them."""
+
+    def __init__(self, db: Database, data_dir: Path) -> None:
+        self.db = db
+        self.data_dir = Path(data_dir)
+        self.captures = CaptureLog(db)
+        self.versions = VersionStore(db)
+
+    @classmethod
+    def open(cls, db: str | None, data_dir: str | Path) -> "Store":
+        """Open (creating and migrating if need be) the store at `db`, or the SQLite file in `data_dir`."""
+        return cls(open_database(database_url(db, data_dir)), Path(data_dir))
+
+    @property
+    def url(self) -> str:
+        """The database URL (it may hold a password: use `storage.database.redacted` to show it)."""
+        return self.db.url
+
+    def warc_writer(self, source: str | None = None) -> WarcWriter:
+        """A writer appending to a new WARC file in this store's data folder."""
+        return WarcWriter(self.data_dir, source=source)
+
+    def read_response(self, warc_file: str, offset: int) -> CapturedResponse:
+        """The response stored at `offset` of `warc_file` (a path relative to the data folder)."""
+        return read_response(self.data_dir, warc_file, offset)
+
+    def close(self) -> None:
+        """Close the database's pooled connections."""
+        self.db.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.db!r}, {str(self.data_dir)!r})"

@@ -7,11 +7,19 @@ with its counts. Processing then asks for the captures it has not handled yet
 capture of every document (`for_reprocess`).
 
 Example:
+    >>> fetched_at = datetime(2026, 11, 2, 8, 30)
+    >>> with WarcWriter(data_dir) as warc:
+    ...     location = warc.write_response("http://www.gov.cn/a.htm", 200, "OK",
+    ...         [("Content-Type", "text/html")], "<p>通知</p>".encode(), fetched_at)
     >>> log = CaptureLog(db)
-    >>> run = log.start_run("gov", utc_now())
-    >>> capture_id = log.add(run_id=run, source="gov", url=url, status_code=200,
+    >>> run = log.start_run("gov", fetched_at)
+    >>> capture_id = log.add(run_id=run, source="gov", url="http://www.gov.cn/a.htm", status_code=200,
     ...     content_type="text/html", fetched_at=fetched_at, location=location)
-    >>> log.finish_run(run, utc_now(), "finished", {"pages_fetched": 1})
+    >>> [capture.url for capture in log.unprocessed(source="gov")]
+    ['http://www.gov.cn/a.htm']
+    >>> log.finish_run(run, datetime(2026, 11, 2, 8, 31), "finished", {"pages_fetched": 1})
+    >>> log.run(run).status, log.run(run).pages_fetched
+    ('finished', 1)
 """
 
 from __future__ import annotations
@@ -26,13 +34,13 @@ from storage.database import Database
 from core.errors import StoreError
 from storage.models import Capture, CrawlRun
 from storage.times import as_stored
-from storage.warc import WarcLocation
+from storage.warc import WarcLocation, WarcWriter  # noqa: F401 - WarcWriter: the example
 
 log = logging.getLogger(__name__)
 
 # The counts a run keeps, by the names `finish_run` accepts.
 RUN_COUNTS = ("pages_fetched", "new_documents", "new_versions", "unchanged", "duplicates", "errors")
-RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+RUN_STATUSES = ("running", "finished", "interrupted")
 
 
 class CaptureLog:

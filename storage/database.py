@@ -7,9 +7,12 @@ the schema, not ``create_all``), and sets up every SQLite connection so that a
 crawler and a processing run can share one file.
 
 Example:
-    >>> db = open_database("sqlite:///dangan-data/dangan.db")
+    >>> from sqlalchemy import func, select
+    >>> from storage.models import Document
+    >>> db = open_database("sqlite:///archive/dangan.db")
     >>> with db.session() as session:
     ...     session.scalar(select(func.count(Document.id)))
+    0
     >>> db.dispose()
 """
 
@@ -87,8 +90,9 @@ class Database:
         """A session that is closed on leaving the block; commit it yourself.
 
         Example:
-            >>> with db.session() as session:
-            ...     session.add(CrawlRun(source="gov", started_at=utc_now()))
+            >>> from storage.models import CrawlRun
+            >>> with db.session(write=True) as session:
+            ...     session.add(CrawlRun(source="gov", started_at=datetime(2026, 11, 2)))
             ...     session.commit()
         """
         factory = self._write_sessions if write else self._sessions
@@ -180,7 +184,7 @@ def _migrate(engine: Engine, is_sqlite: bool) -> None:
     from alembic import command
 
     # Two processes may open a new database at once (a crawl and `dangan
-    # process`): take the write lock first so the second waits and then
+    # reprocess`, or the workers of one crawl): take the write lock first so the second waits and then
     # finds the schema already there, rather than creating it twice.
     with engine.execution_options(**{_IMMEDIATE: True}).begin() as connection:
         if not is_sqlite and connection.dialect.name == "postgresql":

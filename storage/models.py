@@ -43,8 +43,9 @@ class CrawlRun(Base):
     source: Mapped[str] = mapped_column(String(200), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    # running, finished, failed; a run left "running" by a killed process is
-    # marked "interrupted" by the next crawl of the same source.
+    # running, finished or interrupted (Ctrl-C, a kill signal); a run left
+    # "running" by a killed process is marked "interrupted" by the next crawl
+    # of the same source. See storage.captures.RUN_STATUSES.
     status: Mapped[str] = mapped_column(String(20), default="running")
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     new_documents: Mapped[int] = mapped_column(Integer, default=0)

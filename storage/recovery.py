@@ -14,10 +14,17 @@ Files a live writer still holds (its lock is taken) are skipped, so recovery
 may run while a crawl is going on. Writers never append to an old file, so a
 repaired file is never written into again.
 
-Example:
-    >>> report = recover_orphans(Path("dangan-data"), db.session)
-    >>> report.orphans_added, report.bytes_cut
-    ([41, 42], 1873)
+Example: a crawl killed after writing a record but before its row.
+
+    >>> from storage.warc import WarcWriter
+    >>> with WarcWriter(data_dir) as warc:
+    ...     _ = warc.write_response("http://www.gov.cn/a.htm", 200, "OK",
+    ...         [("Content-Type", "text/html")], b"<p>notice</p>", datetime(2026, 11, 2))
+    >>> report = recover_orphans(data_dir, db.session)
+    >>> len(report.orphans_added), report.bytes_cut
+    (1, 0)
+    >>> recover_orphans(data_dir, db.session).orphans_added
+    []
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ worked out, how the schema is brought up to date and where the WARC files
 lie are decided here once.
 
 Example:
-    >>> with Store.open(None, tmp_path / "data") as store:
-    ...     run_id = store.captures.start_run("gov", utc_now())
+    >>> with Store.open(None, "archive") as store:
+    ...     run_id = store.captures.start_run("gov", datetime(2026, 11, 2))
     ...     store.versions.live_urls("gov")
     []
+    >>> store.url
+    'sqlite:///archive/dangan.db'
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ one it did not create; a file a killed process left behind is repaired by
 `storage.recovery`, not written over.
 
 Example:
+    >>> body = "<p>关于做好冬季工作的通知</p>".encode()
     >>> writer = WarcWriter(Path("dangan-data"))
     >>> where = writer.write_response("http://www.gov.cn/a.htm", 200, "OK",
-    ...     [("Content-Type", "text/html; charset=utf-8")], body, fetched_at, source="gov")
+    ...     [("Content-Type", "text/html; charset=utf-8")], body, datetime(2026, 11, 2), source="gov")
     >>> writer.close()
     >>> read_response(Path("dangan-data"), where.warc_file, where.offset).body == body
     True
@@ -234,7 +235,6 @@ class WarcWriter:
         self._builder: _RecordBuilder | None = None
         self._relative_name = ""
         self._serial = 0
-        self.files_written: list[str] = []
 
     @property
     def current_file(self) -> str | None:
@@ -349,7 +349,6 @@ class WarcWriter:
         self._builder.write_record(self._builder.create_warcinfo_record(name, info))
         self._sync()
         _fsync_folder(folder)
-        self.files_written.append(self._relative_name)
         log.info("Writing WARC file %s", folder / name)
 
     def _sync(self) -> None:
@@ -414,7 +413,10 @@ def read_response(data_dir: Path, warc_file: str, offset: int) -> CapturedRespon
                 raise WarcIntegrityError(f"{where}: the record there is a {record.rec_type!r}, not a response.")
             body = record.raw_stream.read()
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            raise WarcIntegrityError(f"{where}: the record cannot be read ({exc}); run `dangan verify`.") from exc
+            raise WarcIntegrityError(
+                f"{where}: the record cannot be read ({exc}); the file is damaged there. "
+                "Restore it from a backup of the data folder."
+            ) from exc
     statusline = record.http_headers.statusline
     code, _, reason = statusline.partition(" ")
     return CapturedResponse(

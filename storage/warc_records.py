@@ -151,8 +151,15 @@ def verify_capture(
     match. Returns None when the record is sound.
 
     Example:
-        >>> verify_capture(Path("dangan-data"), c.warc_file, c.warc_offset,
-        ...                c.warc_length, c.payload_sha256)
+        >>> from storage.warc import WarcWriter
+        >>> with WarcWriter(data_dir) as warc:
+        ...     where = warc.write_response("http://www.gov.cn/a.htm", 200, "OK",
+        ...         [("Content-Type", "text/html")], b"<p>notice</p>", datetime(2026, 11, 2))
+        >>> verify_capture(data_dir, where.warc_file, where.offset, where.length, where.payload_sha256)
+        >>> verify_capture(data_dir, where.warc_file, where.offset, where.length, "0" * 64)
+        Traceback (most recent call last):
+        ...
+        core.errors.WarcIntegrityError: ...
     """
     where = f"{warc_file} at offset {offset}"
     path = Path(data_dir) / warc_file

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from dangan.cli import app
+from pipeline.extract import EXTRACTOR_VERSION
 from pipeline.fingerprint import text_sha256
 from storage.database import open_database
 from storage.models import Document, Version
@@ -94,7 +95,10 @@ def test_recrawl_history_diff_export_and_reprocess(test_site, db_url, tmp_path):
     reprocessed = cli("reprocess", *store).stdout
     assert "1 new versions" in reprocessed and "0 errors" in reprocessed
     history = cli("history", *store, corrected).output
-    assert "reprocess" in history
+    # Each version says which rules made it: the stale one the old rules, the new one today's.
+    reprocess_line = next(line for line in history.splitlines() if " reprocess " in line)
+    assert reprocess_line.split()[-2] == EXTRACTOR_VERSION != "zh-0"
+    assert any(line.split()[-2:-1] == ["zh-0"] for line in history.splitlines())
     assert cli("show", *store, corrected).stdout.rstrip("\n") == today_text
     again = cli("reprocess", *store).stdout
     assert "0 new versions" in again

@@ -27,7 +27,6 @@ from pipeline.extract.bylines import (
     Prose,
     closing_credit,
     first_labelled,
-    fold,
     label_finder,
     labelled_values,
     line_text,
@@ -296,7 +295,7 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
     slots.sort(key=lambda el: any(other is not el and other in el.iterdescendants() for other in slots))
     for el in slots:
         text = line_text(el)
-        if _ANY_LABEL.search(fold(text)) or len(text) > 60:
+        if _ANY_LABEL.search(text) or len(text) > 60:
             continue
         text = re.sub(r"(?:19|20)\d{2}\s*[年/.\-][\d\s月/.\-日:：时分]*", " ", text)
         value = _clean(text).strip("()（）[]【】:： ·⋅•|｜")

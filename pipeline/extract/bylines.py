@@ -108,7 +108,7 @@ def line_text(el: HtmlElement, limit: int = 2000) -> str:
     return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
 
 
-def owner(node: str) -> HtmlElement | None:
+def element_of_text(node: str) -> HtmlElement | None:
     """The element whose line holds text node `node` (its parent for a tail)."""
     el = node.getparent()
     if el is not None and node.is_tail:
@@ -169,7 +169,7 @@ class Prose:
 
     def linked(self, node: str) -> bool:
         """Whether text node `node` is link text."""
-        el = owner(node)
+        el = element_of_text(node)
         below: list[HtmlElement] = []  # elements on the way up, which share the answer
         known = None
         while el is not None:
@@ -204,7 +204,7 @@ def labelled_values(nodes: LabelNodes, label: str) -> Iterator[str]:
     for node, folded_node in zip(nodes.nodes, nodes.folded):
         if label not in folded_node:
             continue
-        el = owner(node)
+        el = element_of_text(node)
         if el is None:
             continue
         line, folded_line = nodes.head(el)
@@ -248,8 +248,8 @@ def first_labelled(nodes: LabelNodes, labels: tuple[str, ...]) -> str | None:
     return None
 
 
-def person(value: str | None) -> str | None:
-    """Keep a byline value only if it reads like names, not a sentence, count or time."""
+def person_name(value: str | None) -> str | None:
+    """`value` if it reads like names, not a sentence, count or time: for labelled slots."""
     if not value or len(value) > 30 or _NOT_A_NAME.search(value) or value in _NOT_PEOPLE:
         return None
     return value
@@ -318,12 +318,12 @@ def slash_writer(text: str) -> str | None:
 _POSTER = re.compile(r"(?:[贴帖文]|^|\s)由\s*([^\s，。,:：@]{2,12}?)\s*(?:于\s*(?:19|20)\d{2}|张贴|发表于|发布于)")
 
 
-def poster(line: str) -> str | None:
+def poster_name(line: str) -> str | None:
     """The poster named in a forum or blog signature line."""
     match = _POSTER.search(line)
     if not match or _ORG_ENDING.search(match.group(1)):
         return None
-    return person(match.group(1))
+    return person_name(match.group(1))
 
 
 def closing_credit(text: str, own_line: bool) -> str | None:

@@ -548,3 +548,15 @@ def test_headline_in_a_cms_tit_cell_stays_out_of_an_old_table_pages_text():
         "检查组重点查看了防汛物资储备、值班值守和应急预案落实情况，现场交办问题十二个。",
         "县水利局要求各责任单位于4月15日前完成整改，确保安全度汛。",
     ]
+
+
+def test_traditional_contact_footer_and_hong_kong_view_count_are_dropped():
+    html = (
+        "<html><body><div class='main'>"
+        + "".join(f"<p>第{n}段，鄉公所將於本月辦理茶產業文化活動，歡迎鄉親及遊客踴躍參加，詳情請洽鄉公所。</p>" for n in "一二三四")
+        + "<p>閲讀次數：1024</p>"
+        "<p>聯繫我們：電話 02-1234-5678，地址：某某鄉中正路1號，歡迎來電洽詢各項活動。</p></div></body></html>"
+    )
+    text = extract_article(html).text
+    assert [line[:3] for line in text.splitlines()] == ["第一段", "第二段", "第三段", "第四段"]
+    assert "閲讀" not in text and "聯繫我們" not in text

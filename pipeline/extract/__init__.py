@@ -3,9 +3,10 @@
 `extract_article(html, url)` is the whole stage (`pipeline.extract.extractor`);
 the modules beside it are its rules for Chinese pages: metadata
 (`page_metadata`, `dates`, `bylines`), chrome to prune (`page_chrome`,
-`teaser_lists`, `script_variants`), the densest prose block (`main_block`,
-`line_merge`) and leftover boilerplate lines (`boilerplate_lines`). Pure
-functions over strings and lxml trees: no Scrapy, no database.
+`teaser_lists`), the densest prose block (`main_block`, `line_merge`) and
+leftover boilerplate lines (`boilerplate_lines`). All are written in
+simplified characters; `script_variants` lets them read traditional text.
+Pure functions over strings and lxml trees: no Scrapy, no database.
 """
 
 from pipeline.extract.extractor import EXTRACTOR_VERSION, extract_article

@@ -69,7 +69,7 @@ _REPORTER_LINE = re.compile(
     both_scripts(r"^(?:[\u4e00-\u9fff]{2,12}\s*)?(?:本报|本台|本刊)?记者(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}$")
 )
 # A reprint notice: "转载时务请注明出处" / "轉載請註明來源".
-_REPRINT = re.compile(both_scripts(r"(?:转载|轉載|转发).{0,12}(?:注明|註明|标明|標明)(?:出处|出處|来源|作者)"))
+_REPRINT = re.compile(both_scripts(r"(?:转载|转发).{0,12}(?:注明|标明)(?:出处|来源|作者)"))
 # A paragraph this long met again verbatim is a photo caption repeated under
 # each picture or a block the layout printed twice, not the author's text.
 _MIN_REPEAT_CHARS = 20

@@ -7,10 +7,11 @@ or as credits at the end ("责任编辑：李四"). Reporters are named without 
 colon ("本报记者 王小明", "（记者 胡晓蓉）"), and some articles end with the
 writers' names in brackets ("……新春佳节。（常书香 马丹阳）").
 
-Labels are matched in simplified and traditional script alike: `fold` maps
-the traditional characters our labels use onto simplified ones, one for one,
-so an offset found in the folded text is the same offset in the original,
-and values are always read from the original text, never converted.
+Labels are matched in simplified and traditional script alike: the text is
+folded to simplified script (`pipeline.extract.script_variants`), one
+character for one, so an offset found in the folded text is the same offset
+in the original, and values are always read from the original text, never
+converted.
 """
 
 from __future__ import annotations
@@ -21,14 +22,7 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
-_TRADITIONAL = (
-    "來来 編编 輯辑 責责 發发 佈布 時时 間间 記记 審审 對对 構构 機机 關关 號号 點点 擊击 "
-    "數数 瀏浏 覽览 閱阅 讀读 訪访 問问 體体 報报 訊讯 攝摄 員员 網网 實实 際际 "
-    "聲声 稱称 類类 從从 絡络 該该 與与 區区 縣县 鄉乡 處处 長长 圖图 稿稿 ·· "
-)
-_FOLD = str.maketrans({pair[0]: pair[1] for pair in _TRADITIONAL.split() if pair[0] != pair[1]})
-_WIDEN = {pair[1]: f"[{pair[1]}{pair[0]}]" for pair in _TRADITIONAL.split() if pair[0] != pair[1]}
-_SPELLINGS = {pair[1]: pair[1] + pair[0] for pair in _TRADITIONAL.split() if pair[0] != pair[1]}
+from pipeline.extract.script_variants import both_scripts, fold_to_simplified, script_forms
 
 # Elements that start a new line when a browser renders them.
 _BLOCKS = frozenset(
@@ -67,16 +61,6 @@ _NOT_PEOPLE = frozenset(
 )
 
 
-def fold(text: str) -> str:
-    """`text` with the traditional characters of our labels in simplified form, same length."""
-    return text.translate(_FOLD)
-
-
-def widen(words: str) -> str:
-    """Regex source matching plain `words` in either script, for scanning text unfolded."""
-    return "".join(_WIDEN.get(ch, re.escape(ch) if ch != "|" else ch) for ch in words)
-
-
 def label_finder(words: Iterable[str]) -> re.Pattern[str]:
     """A pattern finding any of plain `words` in either script, for telling which lines hold one.
 
@@ -86,7 +70,9 @@ def label_finder(words: Iterable[str]) -> re.Pattern[str]:
     start a match instead of trying every branch at every position, which
     is about eight times faster over a page's text.
     """
-    branches = [re.escape(first) + widen(word[1:]) for word in words for first in _SPELLINGS.get(word[0], word[0])]
+    branches = [
+        re.escape(first) + both_scripts(re.escape(word[1:])) for word in words for first in script_forms(word[0])
+    ]
     return re.compile("|".join(branches))
 
 
@@ -122,7 +108,7 @@ def line_text(el: HtmlElement, limit: int = 2000) -> str:
     return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
 
 
-def owner(node: str) -> HtmlElement | None:
+def element_of_text(node: str) -> HtmlElement | None:
     """The element whose line holds text node `node` (its parent for a tail)."""
     el = node.getparent()
     if el is not None and node.is_tail:
@@ -139,7 +125,7 @@ class LabelNodes:
 
     def __init__(self, nodes: list) -> None:
         self.nodes = nodes
-        self.folded = [fold(node) for node in nodes]
+        self.folded = [fold_to_simplified(node) for node in nodes]
         self._lines: dict[HtmlElement, str] = {}
         self._heads: dict[HtmlElement, tuple[str, str]] = {}
 
@@ -155,7 +141,7 @@ class LabelNodes:
         head = self._heads.get(el)
         if head is None:
             raw = self.line(el)[:400]
-            head = self._heads[el] = (raw, fold(raw))
+            head = self._heads[el] = (raw, fold_to_simplified(raw))
         return head
 
 
@@ -183,7 +169,7 @@ class Prose:
 
     def linked(self, node: str) -> bool:
         """Whether text node `node` is link text."""
-        el = owner(node)
+        el = element_of_text(node)
         below: list[HtmlElement] = []  # elements on the way up, which share the answer
         known = None
         while el is not None:
@@ -218,7 +204,7 @@ def labelled_values(nodes: LabelNodes, label: str) -> Iterator[str]:
     for node, folded_node in zip(nodes.nodes, nodes.folded):
         if label not in folded_node:
             continue
-        el = owner(node)
+        el = element_of_text(node)
         if el is None:
             continue
         line, folded_line = nodes.head(el)
@@ -246,7 +232,7 @@ def labelled_values(nodes: LabelNodes, label: str) -> Iterator[str]:
 def cut_value(rest: str) -> str | None:
     """The value at the start of `rest`, ended by the next label, separator or date."""
     rest = rest.lstrip(_EDGES)
-    cut = _CUT.search(fold(rest))
+    cut = _CUT.search(fold_to_simplified(rest))
     value = rest[: cut.start()] if cut else rest
     value = value.strip(_EDGES)
     return value or None
@@ -262,8 +248,8 @@ def first_labelled(nodes: LabelNodes, labels: tuple[str, ...]) -> str | None:
     return None
 
 
-def person(value: str | None) -> str | None:
-    """Keep a byline value only if it reads like names, not a sentence, count or time."""
+def person_name(value: str | None) -> str | None:
+    """`value` if it reads like names, not a sentence, count or time: for labelled slots."""
     if not value or len(value) > 30 or _NOT_A_NAME.search(value) or value in _NOT_PEOPLE:
         return None
     return value
@@ -311,7 +297,7 @@ _WRITER_SLASH = re.compile(rf"(?<![\u4e00-\u9fff])文\s*[/／]\s*|({_NAME}(?:\s+
 
 def reporters(text: str) -> str | None:
     """Names after 记者 in a byline: "本报记者 张三 李四" or "（记者 胡晓蓉）"."""
-    folded = fold(text)
+    folded = fold_to_simplified(text)
     for match in _REPORTER.finditer(folded):
         names = _names_at_start(text[match.end():])
         if names:
@@ -332,12 +318,12 @@ def slash_writer(text: str) -> str | None:
 _POSTER = re.compile(r"(?:[贴帖文]|^|\s)由\s*([^\s，。,:：@]{2,12}?)\s*(?:于\s*(?:19|20)\d{2}|张贴|发表于|发布于)")
 
 
-def poster(line: str) -> str | None:
+def poster_name(line: str) -> str | None:
     """The poster named in a forum or blog signature line."""
     match = _POSTER.search(line)
     if not match or _ORG_ENDING.search(match.group(1)):
         return None
-    return person(match.group(1))
+    return person_name(match.group(1))
 
 
 def closing_credit(text: str, own_line: bool) -> str | None:

@@ -26,15 +26,14 @@ from pipeline.extract.bylines import (
     LabelNodes,
     Prose,
     closing_credit,
+    element_of_text,
     first_labelled,
-    fold,
     label_finder,
     labelled_values,
     line_text,
     named_person,
-    owner,
-    person,
-    poster,
+    person_name,
+    poster_name,
     reporters,
     slash_writer,
 )
@@ -276,9 +275,9 @@ def _wechat_author(tree: HtmlElement, metas: dict[str, str], marks: _Marks) -> s
         return None
     for el in tree.xpath(_WECHAT_AUTHOR):
         text = _clean("".join(el.itertext()))
-        if text and not has_date(text) and person(text):
+        if text and not has_date(text) and person_name(text):
             return text
-    return person(metas.get("author", "").strip()) if "js_content" in marks.ids else None
+    return person_name(metas.get("author", "").strip()) if "js_content" in marks.ids else None
 
 
 def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
@@ -296,7 +295,7 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
     slots.sort(key=lambda el: any(other is not el and other in el.iterdescendants() for other in slots))
     for el in slots:
         text = line_text(el)
-        if _ANY_LABEL.search(fold(text)) or len(text) > 60:
+        if _ANY_LABEL.search(text) or len(text) > 60:
             continue
         text = re.sub(r"(?:19|20)\d{2}\s*[年/.\-][\d\s月/.\-日:：时分]*", " ", text)
         value = _clean(text).strip("()（）[]【】:： ·⋅•|｜")
@@ -306,7 +305,7 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
 
 
 def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: LabelNodes, prose: Prose) -> str | None:
-    labelled = person(first_labelled(nodes, _AUTHOR_LABELS))
+    labelled = person_name(first_labelled(nodes, _AUTHOR_LABELS))
     if labelled:
         return labelled
     wechat = _wechat_author(tree, metas, marks)
@@ -325,9 +324,9 @@ def _author(tree: HtmlElement, metas: dict[str, str], marks: _Marks, nodes: Labe
         if names:
             return names
     for node in prose.where(lambda node: "由" in node):
-        el = owner(node)
+        el = element_of_text(node)
         line = nodes.line(el) if el is not None else node
-        names = poster(line) if len(line) <= 80 else None
+        names = poster_name(line) if len(line) <= 80 else None
         if names:
             return names
     from_meta = named_person(metas.get("author"))
@@ -386,6 +385,6 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         published=_published(tree, metas, nodes, prose),
         origin=origin,
         author=_author(tree, metas, marks, nodes, prose),
-        editor=person(first_labelled(nodes, _EDITOR_LABELS)),
+        editor=person_name(first_labelled(nodes, _EDITOR_LABELS)),
         doc_number=_doc_number(nodes, short),
     )

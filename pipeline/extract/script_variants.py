@@ -1,23 +1,74 @@
-"""Let one boilerplate pattern match both simplified and traditional script.
+"""Let rules written in simplified characters read text in either script.
 
-Rules are written once, in simplified characters; `both_scripts` widens each
-character that differs in traditional script into a class of the two, so
-版权所有 also matches 版權所有 and 责任编辑 matches 責任編輯. Text itself is
-never converted.
+Rules are written once, in simplified characters. Which traditional
+characters stand for each simplified one comes from OpenCC's own
+conversion tables, not from a list kept here: 系 is 係 or 繫, 阅 is 閱 or
+the Hong Kong 閲, 发 is 發 or 髮. Two ways of using that:
+
+- `both_scripts` widens each simplified character of a regex into a class
+  of all its forms, so 联系我们 also matches 聯繫我們 and 聯係我們, and
+  the text is scanned as written;
+- `fold_to_simplified` maps each traditional character of a text onto its
+  simplified form, one character for one, so an offset found in the folded
+  text is the same offset in the original.
+
+Both read one table, so a widened rule matches exactly the texts whose
+folded form the plain rule matches.
 """
 
 from __future__ import annotations
 
-# Only the characters our chrome and byline rules use.
-_PAIRS = (
-    "权權 责責 声聲 术術 当當 页頁 关關 闭閉 阅閱 读讀 编編 辑輯 来來 发發 布佈 览覽 数數 击擊 "
-    "网網 载載 转轉 属屬 页頁 扫掃 维維 码碼 钮鈕 条條 篇篇 荐薦 热熱 门門 论論 评評 体體 "
-    "号號 单單 办辦 联聯 系係 们們 导導 图圖 务務 备備 证證 识識 时時 间間 访訪 问問 录錄 项項 "
-    "与與 欢歡 点點 标標 区區 复復 浏瀏 审審 对對 机機 户戶 纠糾 错錯 顶頂 开開 详詳 细細 闻聞 报報 "
-    "链鏈 议議 记記 现現 态態 动動 实實 预預 视視 频頻 统統 计計 载載 应應 该該 称稱 处處 侵侵 "
-    "节節 构構 体體 个個 区區 产產 众眾 务務 让讓 请請 这這 稍稍 候候 无無 响響 刷刷 亲親 觉覺 击擊"
-)
-_TABLE = {pair[0]: f"[{pair}]" for pair in _PAIRS.split() if pair[0] != pair[1]}
+from functools import cache
+
+import opencc
+
+# t2s is the mainland convention; hk2s adds Hong Kong's own forms that t2s
+# leaves alone (衞, 衹, 枱). tw2s is left out: beyond t2s it only respells
+# characters simplified text itself uses (著 to 着, 么 to 幺).
+_TO_SIMPLIFIED = ("t2s.json", "hk2s.json")
+# CJK Unified Ideographs and Extension A, where OpenCC's traditional forms lie.
+_IDEOGRAPHS = range(0x3400, 0xA000)
+
+
+@cache
+def _simplified_forms() -> dict[str, str]:
+    """Each traditional character OpenCC converts, mapped to its simplified form."""
+    chars = [chr(code) for code in _IDEOGRAPHS]
+    # One character a line: OpenCC converts whole phrases where it knows
+    # them, and no phrase spans a newline, so each character is read alone.
+    lines = "\n".join(chars)
+    forms: dict[str, str] = {}
+    for config in _TO_SIMPLIFIED:
+        converted = opencc.OpenCC(config).convert(lines).split("\n")
+        for char, simplified in zip(chars, converted, strict=True):
+            # Only one-for-one conversions: folding must keep every offset.
+            if simplified != char and len(simplified) == 1:
+                forms.setdefault(char, simplified)
+    return forms
+
+
+@cache
+def _traditional_forms() -> dict[str, str]:
+    """Each simplified character mapped to its traditional forms, in code point order."""
+    forms: dict[str, str] = {}
+    for traditional, simplified in sorted(_simplified_forms().items()):
+        forms[simplified] = forms.get(simplified, "") + traditional
+    return forms
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    return str.maketrans(_simplified_forms())
+
+
+def script_forms(char: str) -> str:
+    """`char` followed by its traditional forms: "阅" gives "阅閱閲", "1" gives "1"."""
+    return char + _traditional_forms().get(char, "")
+
+
+def fold_to_simplified(text: str) -> str:
+    """`text` with each traditional character in its simplified form, same length."""
+    return text.translate(_fold_table())
 
 
 def both_scripts(pattern: str) -> str:
@@ -31,5 +82,6 @@ def both_scripts(pattern: str) -> str:
             in_class = True
         elif ch == "]" and not (out and out[-1] == "\\"):
             in_class = False
-        out.append(ch if in_class else _TABLE.get(ch, ch))
+        forms = script_forms(ch)
+        out.append(ch if in_class or len(forms) == 1 else f"[{forms}]")
     return "".join(out)

@@ -83,10 +83,6 @@ def _parse(html: str, url: str | None) -> lxml.html.HtmlElement:
     return root
 
 
-def _visible_len(text: str) -> int:
-    return len("".join(text.split()))
-
-
 def extract_article(html: str, url: str | None = None) -> Article:
     """Extract the article from decoded `html`.
 
@@ -103,9 +99,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
     # proxy per element for the whole extraction builds each one once.
     proxies = list(tree.iter())
     meta = read_metadata(tree)
-    page = prune_chrome(tree, meta.title)
+    densest = prune_chrome(tree, meta.title)
     # Trafilatura edits the tree it is given, so keep the dense block aside.
-    main = copy.deepcopy(page.main) if page.main is not None else None
+    main = copy.deepcopy(densest) if densest is not None else None
 
     try:
         extracted = trafilatura.extract(

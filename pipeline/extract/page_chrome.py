@@ -23,7 +23,6 @@ import logging
 import re
 
 from pipeline.extract.script_variants import both_scripts
-from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -124,14 +123,6 @@ _MAX_SHARE_OF_MAIN = 0.25
 _MAX_CHROME_CHARS = 300
 
 _BLOCK_TAGS = frozenset("div p td th tr li ul ol table section article dl dd dt h1 h2 h3 h4 h5 h6 span center font".split())
-
-
-@dataclass
-class PrunedPage:
-    """The pruned <body> and the densest prose block found in it (None if none)."""
-
-    body: HtmlElement
-    main: HtmlElement | None
 
 
 class _Guard:
@@ -404,8 +395,8 @@ def _unwrap_layout(body: HtmlElement, lengths: TextLengths) -> None:
                 el.tag = "div"
 
 
-def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
-    """Remove chrome from `tree` in place; return the body and its densest block.
+def prune_chrome(tree: HtmlElement, title: str | None = None) -> HtmlElement | None:
+    """Remove chrome from `tree` in place; return the densest prose block left (None if none).
 
     `title` is the article's title as read from the page's metadata: the
     headline element showing it is removed, and the densest block is sought
@@ -442,4 +433,4 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> PrunedPage:
     _drop_link_bars(body, guard)
     _drop_by_text(body, guard, texts)
     _unwrap_layout(body, lengths)
-    return PrunedPage(body=body, main=guard.main)
+    return guard.main

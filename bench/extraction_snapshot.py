@@ -61,9 +61,10 @@ def process_page(body: bytes, content_type: str | None, url: str) -> dict:
     is `pipeline.process.process_capture`, returning a `ProcessedPage` dataclass.
     It may raise a `storage.errors.DanganError` subclass; the caller records it.
     """
-    from pipeline.process import process_capture
+    from pipeline.process import process_capture, require_article_text
 
     page = process_capture(body, content_type, url)
+    require_article_text(page, url)  # as the crawl's worker does
     return dataclasses.asdict(page)
 
 

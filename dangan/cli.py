@@ -145,7 +145,7 @@ def extract(
     inputs: Annotated[list[str], typer.Argument(help="HTML files or http(s) URLs.")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per input.")] = False,
 ) -> None:
-    """Decode and extract pages without storing anything.
+    """Decode and extract pages as a crawl would, without storing anything.
 
     Example: dangan extract --jsonl page.html http://www.example.gov.cn/art/2022/3/25/art_1.html
     """
@@ -167,6 +167,12 @@ def extract(
                 console.print(f"[bold]{field}:[/] {result[field]}", highlight=False)
             console.print()
             console.print(result["text"], highlight=False, markup=False)
+        if not result["text"]:
+            # Shown all the same (its metadata may be what the user is checking), but a crawl would not store it.
+            err_console.print(
+                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl records this page as failed",
+                highlight=False, soft_wrap=True,
+            )
     if failed:
         raise typer.Exit(code=1)
 

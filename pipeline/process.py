@@ -2,8 +2,9 @@
 
 `process_capture` is the whole processing stage as a pure function over the
 bytes a server sent. It runs in worker processes (see `pipeline.workers`), both
-during a crawl and for ``dangan reprocess``, so it must give the same answer
-for the same bytes wherever it runs: it reads nothing but its arguments.
+during a crawl and for ``dangan reprocess``, and in ``dangan extract``, so it
+must give the same answer for the same bytes wherever it runs: it reads
+nothing but its arguments.
 
 The document URL is worked out here rather than in the spider. The page's own
 ``<link rel="canonical">`` is in the bytes we keep, so a reprocess run that has
@@ -44,13 +45,15 @@ class ProcessedPage:
     """What processing found in one capture, ready to be versioned.
 
     `url` is the document URL: the canonical link if the page names one on its
-    own registered domain, else the fetched URL canonicalised. `text` is normalised, and
+    own registered domain, else the fetched URL canonicalised; None for a page
+    read from a file with no URL. `text` is normalised (``""`` when the page
+    holds no article text), and
     `text_sha256` is its digest, the key versioning compares.
     `decode_fallback` is True when the encoding was detected or replaced rather
     than read from a declaration the bytes agreed with.
     """
 
-    url: str
+    url: str | None
     title: str | None
     published: str | None
     origin: str | None
@@ -71,33 +74,36 @@ class ProcessedPage:
 def process_capture(
     body: bytes,
     content_type: str | None,
-    url: str,
+    url: str | None,
     canonical_url: str | None = None,
 ) -> ProcessedPage:
-    """Decode, extract and normalise one captured response body.
+    """Decode, extract and normalise one page's bytes: the one processing path.
 
-    `url` is the URL the page was fetched from. `canonical_url`, when given,
-    is used as the document URL as is; when None it is found from the page's
-    ``<link rel="canonical">`` (same registered domain only, see
+    A crawl's workers, ``dangan reprocess`` and ``dangan extract`` all call
+    this, so what ``dangan extract`` shows for a page is what a crawl stores.
+
+    `content_type` is the Content-Type header (None when there was none, as
+    for a local file). `url` is the URL the page was fetched from, or None for
+    a file with no URL; the document URL is then None too. `canonical_url`,
+    when given, is used as the document URL as is; when None it is found from
+    the page's ``<link rel="canonical">`` (same registered domain only, see
     `core.urls.canonical_link`) or the fetched URL.
+
+    A page with no article text comes back with text ``""``: whether that is
+    a failure is the caller's call (a crawl's worker makes it one with
+    `require_article_text`; ``dangan extract`` shows the page's metadata).
 
     Raises DecodeError or ExtractionError naming the URL, so a failure logged
     or stored against a capture says which page it was.
     """
     try:
         decoded = decode_html(body, content_type)
-        document_url = canonical_url or document_url_of(decoded.text, url)
+        document_url = canonical_url or (document_url_of(decoded.text, url) if url else None)
         article = extract_article(decoded.text, url=document_url)
     except PageError as exc:
         # The stages name no URL or another one; the page is known by the URL it was fetched from.
         raise type(exc)(url, exc.reason) from exc
     text = normalize_text(article.text)
-    if not text.strip():
-        raise ExtractionError(
-            url,
-            "the page holds no article text after normalising. If this URL is not an "
-            "article, narrow the source's article_urls patterns so it is only followed.",
-        )
     return ProcessedPage(
         url=document_url,
         title=_clean(article.title),
@@ -113,6 +119,21 @@ def process_capture(
         extractor_version=EXTRACTOR_VERSION,
         decode_fallback=is_decode_fallback(decoded.reason),
     )
+
+
+def require_article_text(page: ProcessedPage, url: str) -> None:
+    """Raise ExtractionError naming `url` when `page` holds no article text.
+
+    A crawl versions articles only: a page it was told is an article but that
+    holds no text is a failure to count and look at, usually a listing page
+    the source's article_urls patterns let through.
+    """
+    if not page.text.strip():
+        raise ExtractionError(
+            url,
+            "the page holds no article text after normalising. If this URL is not an "
+            "article, narrow the source's article_urls patterns so it is only followed.",
+        )
 
 
 def document_url_of(html: str, page_url: str) -> str:

@@ -148,7 +148,7 @@ def process_job(job: ProcessJob) -> ProcessedPage:
     # Imported here, not at the top: the process that hands out jobs (a
     # crawl's reactor) never extracts, and the extraction stack (trafilatura,
     # lxml) is already loaded in each worker by the forkserver's preload.
-    from pipeline.process import process_capture
+    from pipeline.process import process_capture, require_article_text
 
     try:
         if job.body is not None:
@@ -157,7 +157,9 @@ def process_job(job: ProcessJob) -> ProcessedPage:
             if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
                 raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
             body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
-        return process_capture(body, job.content_type, job.url)
+        page = process_capture(body, job.content_type, job.url)
+        require_article_text(page, job.url)
+        return page
     except DanganError:
         raise
     except Exception as exc:  # noqa: BLE001 - see the docstring

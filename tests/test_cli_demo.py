@@ -114,6 +114,18 @@ def test_history_show_and_diff_read_the_demo_store(demo_store):
     assert unknown.exit_code == 1 and "error" in unknown.output
 
 
+def test_extract_on_the_saved_pages_shows_what_the_crawl_stored(demo_store):
+    rows = _by_path(_export(demo_store))
+    paths = sorted(rows)
+    result = runner.invoke(app, ["extract", "--jsonl", *(str(DEMO_SITE / path) for path in paths)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(paths) == 6
+    for path, record in zip(paths, records):
+        for field in ("title", "published", "origin", "author", "editor", "doc_number", "text"):
+            assert record[field] == rows[path][field], (path, field)
+
+
 def test_extract_prints_the_documented_jsonl_fields():
     page = DEMO_SITE / "zwgk" / "tzgg" / "content" / "1002.html"
     result = runner.invoke(app, ["extract", "--jsonl", str(page)])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pipeline.process import find_canonical_href, is_decode_fallback, process_capture
+from pipeline.process import find_canonical_href, is_decode_fallback, process_capture, require_article_text
 from pipeline.workers import WORKER_NICENESS, ProcessingPool, ProcessJob, _start_worker
 from storage.captures import CaptureLog
 from core.errors import ExtractionError
@@ -52,9 +52,11 @@ def test_a_given_canonical_url_is_used_as_is() -> None:
     assert page.url == HOST + "/doc/1"
 
 
-def test_a_page_without_article_text_fails_naming_the_url() -> None:
-    with pytest.raises(ExtractionError, match="empty.html"):
-        process_capture(b"<html><body></body></html>", "text/html", HOST + "/empty.html")
+def test_a_page_without_article_text_is_processed_but_fails_the_article_check() -> None:
+    page = process_capture(b"<html><body></body></html>", "text/html", HOST + "/empty.html")
+    assert page.text == ""
+    with pytest.raises(ExtractionError, match="empty.html: the page holds no article text"):
+        require_article_text(page, HOST + "/empty.html")
 
 
 def test_canonical_href_is_found_in_either_attribute_order() -> None:
@@ -100,7 +102,8 @@ def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
         assert session.scalars(select(Document.url)).all() == [HOST + A102.path]
         assert len(session.scalars(select(Version)).all()) == 2
         failed = session.get(Capture, bad)
-        assert failed.processed_at is not None and "empty.html" in failed.process_error
+        assert failed.processed_at is not None
+        assert failed.process_error.startswith(HOST + "/empty.html: the page holds no article text")
     assert CaptureLog(db).unprocessed(source="gov") == []
 
 

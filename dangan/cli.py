@@ -163,8 +163,9 @@ def extract(
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
             console.rule(result["title"] or item)
-            for field in ("path", "encoding", "published", "origin", "author", "editor", "doc_number"):
-                console.print(f"[bold]{field}:[/] {result[field]}", highlight=False)
+            for field, value in result.items():
+                if field not in ("title", "text"):  # the title heads the output, the text ends it
+                    console.print(f"[bold]{field}:[/] {value}", highlight=False)
             console.print()
             console.print(result["text"], highlight=False, markup=False)
         if not result["text"]:
@@ -270,7 +271,7 @@ def show(
         detail = _open_store(db, data_dir).versions.version(url, version)
     except DanganError as error:
         raise _fail(error)
-    sys.stdout.write(detail.text + "\n")
+    sys.stdout.write(detail.article.text + "\n")
 
 
 @app.command()

@@ -64,14 +64,4 @@ def read_and_extract(item: str) -> dict:
             raise
         # A local file has no URL for the error to name; the path given is what the user knows it by.
         raise type(error)(item, error.reason) from error
-    return {
-        "path": item,
-        "encoding": page.encoding,
-        "title": page.title,
-        "published": page.published,
-        "origin": page.origin,
-        "author": page.author,
-        "editor": page.editor,
-        "doc_number": page.doc_number,
-        "text": page.text,
-    }
+    return {"path": item, "encoding": page.encoding, **page.article.as_dict()}

@@ -21,12 +21,13 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
 from pipeline.normalize import normalize_text
+from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
 from core.errors import ExtractionError, PageError
 
@@ -46,21 +47,15 @@ class ProcessedPage:
 
     `url` is the document URL: the canonical link if the page names one on its
     own registered domain, else the fetched URL canonicalised; None for a page
-    read from a file with no URL. `text` is normalised (``""`` when the page
-    holds no article text), and
-    `text_sha256` is its digest, the key versioning compares.
-    `decode_fallback` is True when the encoding was detected or replaced rather
-    than read from a declaration the bytes agreed with.
+    read from a file with no URL. `article` is normalised: its text (``""``
+    when the page holds no article text) and every metadata field, which is
+    None rather than empty. `text_sha256` is the text's digest, the key
+    versioning compares. `decode_fallback` is True when the encoding was
+    detected or replaced rather than read from a declaration the bytes agreed with.
     """
 
     url: str | None
-    title: str | None
-    published: str | None
-    origin: str | None
-    author: str | None
-    editor: str | None
-    doc_number: str | None
-    text: str
+    article: Article
     text_sha256: str
     encoding: str
     encoding_reason: str
@@ -68,7 +63,16 @@ class ProcessedPage:
     decode_fallback: bool
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """One flat dict: ``url``, the article's fields, then the processing ones."""
+        return {
+            "url": self.url,
+            **self.article.as_dict(),
+            "text_sha256": self.text_sha256,
+            "encoding": self.encoding,
+            "encoding_reason": self.encoding_reason,
+            "extractor_version": self.extractor_version,
+            "decode_fallback": self.decode_fallback,
+        }
 
 
 def process_capture(
@@ -106,13 +110,7 @@ def process_capture(
     text = normalize_text(article.text)
     return ProcessedPage(
         url=document_url,
-        title=_clean(article.title),
-        published=article.published,
-        origin=_clean(article.origin),
-        author=_clean(article.author),
-        editor=_clean(article.editor),
-        doc_number=_clean(article.doc_number),
-        text=text,
+        article=Article(text=text, **{name: _clean(getattr(article, name)) for name in METADATA_FIELDS}),
         text_sha256=text_sha256(text),
         encoding=decoded.encoding,
         encoding_reason=decoded.reason,
@@ -128,7 +126,7 @@ def require_article_text(page: ProcessedPage, url: str) -> None:
     holds no text is a failure to count and look at, usually a listing page
     the source's article_urls patterns let through.
     """
-    if not page.text.strip():
+    if not page.article.text.strip():
         raise ExtractionError(
             url,
             "the page holds no article text after normalising. If this URL is not an "
@@ -179,7 +177,11 @@ def is_decode_fallback(reason: str) -> bool:
 
 
 def _clean(value: str | None) -> str | None:
-    """Metadata normalised like the text, and None rather than an empty string."""
+    """Metadata normalised like the text, and None rather than an empty string.
+
+    Applied to every metadata field alike; `published` is an ISO string the
+    extractor wrote, which normalising leaves as it is.
+    """
     if value is None:
         return None
     value = normalize_text(value).strip()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.article import ARTICLE_FIELDS
 from dangan.cli import app
 from core.settings import database_url
 from storage.database import open_database
@@ -122,7 +123,7 @@ def test_extract_on_the_saved_pages_shows_what_the_crawl_stored(demo_store):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == len(paths) == 6
     for path, record in zip(paths, records):
-        for field in ("title", "published", "origin", "author", "editor", "doc_number", "text"):
+        for field in ARTICLE_FIELDS:
             assert record[field] == rows[path][field], (path, field)
 
 

@@ -26,18 +26,18 @@ FETCHED = datetime(2024, 3, 20, 8, 0, 0)
 def test_gbk_declared_as_gb2312_is_decoded_extracted_and_normalised() -> None:
     page = process_capture(article_bytes(A102, 1), "text/html; charset=gb2312", HOST + A102.path)
     assert page.url == HOST + A102.path
-    assert page.title == A102.title
-    assert page.published == "2024-03-06"
+    assert page.article.title == A102.title
+    assert page.article.published == "2024-03-06"
     assert page.encoding == "gb18030" and not page.decode_fallback
-    assert "副市长王喆出席会议" in page.text  # 喆 is GBK, outside GB2312
-    assert "浏览次数" not in page.text and "热点推荐" not in page.text
+    assert "副市长王喆出席会议" in page.article.text  # 喆 is GBK, outside GB2312
+    assert "浏览次数" not in page.article.text and "热点推荐" not in page.article.text
     assert len(page.text_sha256) == 64
 
 
 def test_a_lying_iso_8859_1_header_does_not_win_over_gbk_bytes() -> None:
     page = process_capture(article_bytes(A105, 1), "text/html; charset=ISO-8859-1", HOST + A105.path)
     assert page.encoding == "gb18030"
-    assert A105.paragraphs[0] in page.text
+    assert A105.paragraphs[0] in page.article.text
 
 
 def test_the_document_url_is_the_canonical_link_and_drops_tracking_parameters() -> None:
@@ -54,7 +54,7 @@ def test_a_given_canonical_url_is_used_as_is() -> None:
 
 def test_a_page_without_article_text_is_processed_but_fails_the_article_check() -> None:
     page = process_capture(b"<html><body></body></html>", "text/html", HOST + "/empty.html")
-    assert page.text == ""
+    assert page.article.text == ""
     with pytest.raises(ExtractionError, match="empty.html: the page holds no article text"):
         require_article_text(page, HOST + "/empty.html")
 

@@ -66,17 +66,7 @@ def _extract_jsonl(pages: list[Crawled]) -> list[dict]:
 def _as_crawled(page: Crawled) -> dict:
     """The crawl's processing of `page`, in the shape of a `dangan extract --jsonl` record."""
     processed = process_capture(page.file.read_bytes(), page.content_type, page.url)
-    return {
-        "path": str(page.file),
-        "encoding": processed.encoding,
-        "title": processed.title,
-        "published": processed.published,
-        "origin": processed.origin,
-        "author": processed.author,
-        "editor": processed.editor,
-        "doc_number": processed.doc_number,
-        "text": processed.text,
-    }
+    return {"path": str(page.file), "encoding": processed.encoding, **processed.article.as_dict()}
 
 
 @pytest.mark.parametrize("pages", [_extraction_pages, _demo_pages], ids=["extraction_pages", "demo_site"])

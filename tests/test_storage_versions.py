@@ -9,6 +9,7 @@ import pytest
 
 from storage.captures import CaptureLog
 from storage.database import Database
+from core.article import Article
 from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
 from storage.warc import WarcLocation
@@ -25,9 +26,9 @@ TEXT = "国务院办公厅关于做好春节期间工作的通知\n各省、自�
 def page(url: str = URL, text: str = TEXT, *, seen_at: datetime = DAY1, title: str | None = "通知",
          capture_id: int | None = None, source: str = "gov") -> PageRecord:
     return PageRecord(
-        url=url, source=source, capture_id=capture_id, seen_at=seen_at, title=title,
-        published="2024-05-01", origin="国务院办公厅", author=None, editor="张三",
-        doc_number="国办发〔2024〕1号", text=text,
+        url=url, source=source, capture_id=capture_id, seen_at=seen_at,
+        article=Article(title=title, published="2024-05-01", origin="国务院办公厅", author=None, editor="张三",
+                        doc_number="国办发〔2024〕1号", text=text),
         text_sha256=hashlib.sha256(text.encode()).hexdigest(),
         encoding="utf-8", encoding_reason="http header", extractor_version="1",
     )
@@ -53,7 +54,8 @@ def test_first_sighting_makes_document_and_version_one(store: VersionStore, db: 
     assert (summary.number, summary.reason, summary.first_seen, summary.last_seen) == (1, "new", DAY1, DAY1)
     assert summary.capture_ids == (capture_id,)
     detail = store.version(URL)
-    assert (detail.text, detail.title, detail.doc_number, detail.origin, detail.status) == (
+    assert (detail.article.text, detail.article.title, detail.article.doc_number, detail.article.origin,
+            detail.status) == (
         TEXT, "通知", "国办发〔2024〕1号", "国务院办公厅", "live",
     )
     processed = CaptureLog(db).get(capture_id)
@@ -78,8 +80,8 @@ def test_changed_text_makes_version_two(store: VersionStore) -> None:
     result = store.record(page(text=TEXT + "\n特此通知。", seen_at=DAY2))
     assert (result.outcome, result.version_number) == (Outcome.NEW_VERSION, 2)
     assert [(v.number, v.reason) for v in store.history(URL)] == [(1, "new"), (2, "changed")]
-    assert store.version(URL).text.endswith("特此通知。")
-    assert store.version(URL, 1).text == TEXT
+    assert store.version(URL).article.text.endswith("特此通知。")
+    assert store.version(URL, 1).article.text == TEXT
 
 
 def test_changed_title_alone_makes_a_new_version(store: VersionStore) -> None:

@@ -268,7 +268,7 @@ def show(
     Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --version 1
     """
     try:
-        detail = _open_store(db, data_dir).versions.version(url, version)
+        detail = _open_store(db, data_dir).versions.show(url, version)
     except DanganError as error:
         raise _fail(error)
     sys.stdout.write(detail.article.text + "\n")

@@ -2,7 +2,7 @@
 
 Nothing is stored; this is the way to see what dangan makes of a page
 before adding its site to the sources file. Only the reading is done here:
-the bytes go through `pipeline.process.process_capture`, the function a
+the bytes go through `pipeline.process.process_page`, the function a
 crawl's workers run, so the output is what a crawl would store.
 """
 
@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from crawler.settings import USER_AGENT
-from pipeline.process import process_capture
+from pipeline.process import process_page
 from core.errors import PageError, PageInputError
 
 FETCH_TIMEOUT_SECONDS = 30
@@ -49,7 +49,7 @@ def read_and_extract(item: str) -> dict:
     """Read one file or URL and process it as a crawl would, into the `dangan extract --jsonl` record.
 
     The record is ``path`` (`item` as given), ``encoding``, then the article's
-    fields and its text, all as `pipeline.process.process_capture` leaves them
+    fields and its text, all as `pipeline.process.process_page` leaves them
     (normalised, so they are what a crawl of the page stores). A page with no
     article text gives ``text`` ``""``.
 
@@ -58,7 +58,7 @@ def read_and_extract(item: str) -> dict:
     """
     raw, content_type, url = read_page(item)
     try:
-        page = process_capture(raw, content_type, url)
+        page = process_page(raw, content_type, url)
     except PageError as error:
         if error.url:
             raise

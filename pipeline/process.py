@@ -1,6 +1,6 @@
 """One capture in, one clean page out: decode, find the document URL, extract, normalise.
 
-`process_capture` is the whole processing stage as a pure function over the
+`process_page` is the whole processing stage as a pure function over the
 bytes a server sent. It runs in worker processes (see `pipeline.workers`), both
 during a crawl and for ``dangan reprocess``, and in ``dangan extract``, so it
 must give the same answer for the same bytes wherever it runs: it reads
@@ -12,7 +12,7 @@ only the WARC record finds the same document the crawl found: one article is
 one document, however many URLs led to it.
 
 Example:
-    >>> page = process_capture(body, "text/html; charset=gb2312",
+    >>> page = process_page(body, "text/html; charset=gb2312",
     ...                        "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
     >>> page.url, page.encoding
     ('http://www.example.gov.cn/art/2024/3/5/art_1_1.html', 'gb18030')
@@ -75,7 +75,7 @@ class ProcessedPage:
         }
 
 
-def process_capture(
+def process_page(
     body: bytes,
     content_type: str | None,
     url: str | None,

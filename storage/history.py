@@ -123,7 +123,7 @@ def history(db: Database, url: str) -> list[VersionSummary]:
         ]
 
 
-def version(db: Database, url: str, number: int | None = None) -> VersionDetail:
+def show(db: Database, url: str, number: int | None = None) -> VersionDetail:
     """One version of `url` in full (the latest when `number` is None).
 
     Raises DocumentNotFound for an unknown URL, VersionNotFound naming the

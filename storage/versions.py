@@ -174,9 +174,9 @@ class VersionStore:
         """Every version of the document at `url`, oldest first."""
         return history.history(self.db, url)
 
-    def version(self, url: str, number: int | None = None) -> VersionDetail:
-        """One version of `url` in full; the latest when `number` is None."""
-        return history.version(self.db, url, number)
+    def show(self, url: str, number: int | None = None) -> VersionDetail:
+        """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
+        return history.show(self.db, url, number)
 
     def diff(self, url: str, a: int | None = None, b: int | None = None) -> str:
         """Unified diff between two versions of `url`; the last two by default."""

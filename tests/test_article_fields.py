@@ -57,7 +57,7 @@ def test_every_field_is_stored_shown_and_exported(db: Database) -> None:
         url=URL, source="gov", capture_id=None, seen_at=datetime(2024, 5, 1, 8, 0), article=article,
         text_sha256=hashlib.sha256(article.text.encode()).hexdigest(), extractor_version="1",
     ))
-    assert store.version(URL).article == article
+    assert store.show(URL).article == article
 
     [row] = list(store.export())
     # The export's keys and their order are documented in the README.

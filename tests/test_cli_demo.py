@@ -93,7 +93,7 @@ def test_demo_records_which_encoding_was_used_and_why(demo_store):
         "xwzx/content/1003.html": "utf-8",
     }
     for path, encoding in expected.items():
-        detail = store.version(urls[path])
+        detail = store.show(urls[path])
         assert detail.encoding == encoding, (path, detail.encoding, detail.encoding_reason)
         assert detail.encoding_reason
     db.dispose()

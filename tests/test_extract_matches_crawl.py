@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from core.errors import ExtractionError
 from dangan.cli import app
-from pipeline.process import process_capture, require_article_text
+from pipeline.process import process_page, require_article_text
 
 ROOT = Path(__file__).parent.parent
 EXTRACTION_PAGES = ROOT / "tests" / "extraction_pages"
@@ -65,7 +65,7 @@ def _extract_jsonl(pages: list[Crawled]) -> list[dict]:
 
 def _as_crawled(page: Crawled) -> dict:
     """The crawl's processing of `page`, in the shape of a `dangan extract --jsonl` record."""
-    processed = process_capture(page.file.read_bytes(), page.content_type, page.url)
+    processed = process_page(page.file.read_bytes(), page.content_type, page.url)
     return {"path": str(page.file), "encoding": processed.encoding, **processed.article.as_dict()}
 
 
@@ -87,4 +87,4 @@ def test_a_page_without_article_text_is_shown_by_extract_but_fails_in_a_crawl() 
         assert record["text"] == "" and record["title"], page.file
         assert f"{page.file}: no article text found" in result.stderr
         with pytest.raises(ExtractionError, match="no article text.*article_urls"):
-            require_article_text(process_capture(page.file.read_bytes(), page.content_type, page.url), page.url)
+            require_article_text(process_page(page.file.read_bytes(), page.content_type, page.url), page.url)

@@ -66,6 +66,13 @@ log = logging.getLogger(__name__)
 #: fetching stall and the workers then starve, so the workers yield to it.
 WORKER_NICENESS = 5
 
+#: Modules the forkserver imports once, so every worker forked from it starts
+#: with them loaded: the processing stack (`process_page`: decode, extraction,
+#: trafilatura, lxml), this module (`process_and_record`) and the store
+#: (`VersionStore`, SQLAlchemy). multiprocessing skips a name that does not
+#: import without a word, so a test checks each one.
+WORKER_PRELOAD = ("pipeline.process", "pipeline.workers", "storage.versions")
+
 
 @dataclass(frozen=True)
 class CaptureJob:
@@ -226,7 +233,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.process", "pipeline.workers", "storage.versions"])
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
 

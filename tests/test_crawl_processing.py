@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from datetime import datetime
@@ -11,11 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from pipeline.process import find_canonical_href, is_decode_fallback, process_page, require_article_text
-from pipeline.workers import WORKER_NICENESS, CaptureJob, WorkerPool, _start_worker
+from pipeline.workers import (
+    WORKER_NICENESS,
+    WORKER_PRELOAD,
+    CaptureJob,
+    WorkerPool,
+    _start_worker,
+    process_and_record,
+)
 from storage.captures import CaptureLog
 from core.errors import ExtractionError
 from storage.models import Capture, Document, Version
-from storage.versions import Outcome
+from storage.versions import Outcome, VersionStore
 from storage.warc import WarcWriter
 from tests.site.pages import A102, A105, A106, article_bytes
 
@@ -122,3 +130,11 @@ def test_workers_run_at_a_lower_priority_than_the_crawl(sqlite_url: str) -> None
     niceness = answer.get(timeout=60)
     worker.join(timeout=60)
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
+
+
+def test_the_worker_server_preloads_the_modules_workers_run() -> None:
+    # multiprocessing ignores a preload name that does not import, so a rename would go unnoticed.
+    for name in WORKER_PRELOAD:
+        importlib.import_module(name)
+    for used in (process_page, process_and_record, VersionStore):
+        assert used.__module__ in WORKER_PRELOAD, used

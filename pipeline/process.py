@@ -13,7 +13,7 @@ one document, however many URLs led to it.
 
 Example:
     >>> page = process_page(body, "text/html; charset=gb2312",
-    ...                        "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
+    ...                     "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
     >>> page.url, page.encoding
     ('http://www.example.gov.cn/art/2024/3/5/art_1_1.html', 'gb18030')
 """

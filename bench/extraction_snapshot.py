@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import subprocess
 import sys
@@ -58,13 +57,16 @@ def process_page(body: bytes, content_type: str | None, url: str) -> dict:
     """Run the crawl's processing function on one capture; return its fields as a dict.
 
     This is THE adapter for the processing function. In the pre-refactor code it
-    is `pipeline.process.process_capture`, returning a `ProcessedPage` dataclass.
-    It may raise a `storage.errors.DanganError` subclass; the caller records it.
+    was `pipeline.process.process_capture`; now it is `pipeline.process.process_page`
+    followed by `require_article_text` (what a crawl's worker runs), returning a
+    `ProcessedPage` whose `as_dict` gives the same flat fields the first snapshot had.
+    It may raise a `core.errors.DanganError` subclass; the caller records it.
     """
-    from pipeline.process import process_capture
+    from pipeline.process import process_page as process, require_article_text
 
-    page = process_capture(body, content_type, url)
-    return dataclasses.asdict(page)
+    page = process(body, content_type, url)
+    require_article_text(page, url)  # as the crawl's worker does
+    return page.as_dict()
 
 
 def extract_file(path: str) -> dict:

@@ -3,7 +3,7 @@
 `WarcCapturePipeline` is the item pipeline that ends the crawler's part of a
 page's life: the response is appended to a gzipped WARC file (fsynced), then
 its `Capture` row is committed. Only then is an article page submitted to a
-`ProcessingPool`, whose worker processes decode and extract it while the
+`WorkerPool`, whose worker processes decode and extract it while the
 reactor goes on downloading.
 
 Crash safety comes from that order. A process killed at any point leaves:
@@ -34,7 +34,7 @@ from core import settings as defaults
 from crawler.archive_writer import ArchiveWriter
 from crawler.items import FetchedPage
 from core.urls import canonicalize_url
-from pipeline.workers import JobResult, ProcessingPool, ProcessJob
+from pipeline.workers import CaptureJob, JobResult, WorkerPool
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from core.errors import DanganError
@@ -93,7 +93,7 @@ class WarcCapturePipeline:
             "DANGAN_PROCESS_POLL_INTERVAL", defaults.DANGAN_PROCESS_POLL_INTERVAL
         )
         self.db: Database | None = None
-        self.pool: ProcessingPool | None = None
+        self.pool: WorkerPool | None = None
         self.warc: WarcWriter | None = None
         self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
@@ -132,7 +132,7 @@ class WarcCapturePipeline:
         self._known_live = set(VersionStore(self.db).live_urls(source.name))
         self.warc = WarcWriter(self.data_dir, source=source.name)
         self.archive = ArchiveWriter(self.warc, captures, run_id=self.run_id, source=source.name)
-        self.pool = ProcessingPool(
+        self.pool = WorkerPool(
             self.db,
             workers=self.workers,
             queue_per_worker=self.queue_per_worker,
@@ -154,7 +154,7 @@ class WarcCapturePipeline:
 
         for capture in captures.unprocessed(source=source.name):
             if capture.status_code == 200 and source.is_article(capture.url):
-                await self._submit(ProcessJob.from_warc(capture, self.data_dir))
+                await self._submit(CaptureJob.from_warc(capture, self.data_dir))
                 self.stats.inc_value("dangan/resubmitted")
 
     # -- each response -------------------------------------------------------------
@@ -181,7 +181,7 @@ class WarcCapturePipeline:
             self._note_gone(item)
         elif item.is_article and item.status == 200:
             await self._submit(
-                ProcessJob(
+                CaptureJob(
                     capture_id=item.capture_id,
                     source=self.source.name,
                     url=item.url,
@@ -204,7 +204,7 @@ class WarcCapturePipeline:
             self.stats.inc_value("dangan/gone")
             log.info("%s: %s answered %d; marked gone", self.source.name, url, item.status)
 
-    async def _submit(self, job: ProcessJob) -> None:
+    async def _submit(self, job: CaptureJob) -> None:
         """Queue a job, waiting on the reactor (never blocking it) while the pool is full.
 
         Scrapy waits for this coroutine before taking more responses from the

@@ -145,7 +145,7 @@ def extract(
     inputs: Annotated[list[str], typer.Argument(help="HTML files or http(s) URLs.")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per input.")] = False,
 ) -> None:
-    """Decode and extract pages without storing anything.
+    """Decode and extract pages as a crawl would, without storing anything.
 
     Example: dangan extract --jsonl page.html http://www.example.gov.cn/art/2022/3/25/art_1.html
     """
@@ -163,10 +163,17 @@ def extract(
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
             console.rule(result["title"] or item)
-            for field in ("path", "encoding", "published", "origin", "author", "editor", "doc_number"):
-                console.print(f"[bold]{field}:[/] {result[field]}", highlight=False)
+            for field, value in result.items():
+                if field not in ("title", "text"):  # the title heads the output, the text ends it
+                    console.print(f"[bold]{field}:[/] {value}", highlight=False)
             console.print()
             console.print(result["text"], highlight=False, markup=False)
+        if not result["text"]:
+            # Shown all the same (its metadata may be what the user is checking), but a crawl would not store it.
+            err_console.print(
+                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl records this page as failed",
+                highlight=False, soft_wrap=True,
+            )
     if failed:
         raise typer.Exit(code=1)
 
@@ -261,10 +268,10 @@ def show(
     Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --version 1
     """
     try:
-        detail = _open_store(db, data_dir).versions.version(url, version)
+        detail = _open_store(db, data_dir).versions.show(url, version)
     except DanganError as error:
         raise _fail(error)
-    sys.stdout.write(detail.text + "\n")
+    sys.stdout.write(detail.article.text + "\n")
 
 
 @app.command()

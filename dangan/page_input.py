@@ -1,7 +1,9 @@
-"""Reading one page for `dangan extract`: a local file or a URL, then decode and extract.
+"""Reading one page for `dangan extract`: a local file or a URL, then the crawl's processing.
 
 Nothing is stored; this is the way to see what dangan makes of a page
-before adding its site to the sources file.
+before adding its site to the sources file. Only the reading is done here:
+the bytes go through `pipeline.process.process_page`, the function a
+crawl's workers run, so the output is what a crawl would store.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ import urllib.request
 from pathlib import Path
 
 from crawler.settings import USER_AGENT
-from pipeline.decode import decode_html
-from pipeline.extract import extract_article
-from pipeline.normalize import normalize_text
-from core.errors import PageInputError
+from pipeline.process import process_page
+from core.errors import PageError, PageInputError
 
 FETCH_TIMEOUT_SECONDS = 30
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -46,22 +46,22 @@ def read_page(item: str) -> tuple[bytes, str | None, str | None]:
 
 
 def read_and_extract(item: str) -> dict:
-    """Decode and extract one file or URL into the `dangan extract --jsonl` record.
+    """Read one file or URL and process it as a crawl would, into the `dangan extract --jsonl` record.
+
+    The record is ``path`` (`item` as given), ``encoding``, then the article's
+    fields and its text, all as `pipeline.process.process_page` leaves them
+    (normalised, so they are what a crawl of the page stores). A page with no
+    article text gives ``text`` ``""``.
 
     >>> read_and_extract("tests/extraction_pages/gov_notice_utf8.html")["encoding"]  # doctest: +SKIP
     'utf-8'
     """
     raw, content_type, url = read_page(item)
-    decoded = decode_html(raw, content_type)
-    article = extract_article(decoded.text, url)
-    return {
-        "path": item,
-        "encoding": decoded.encoding,
-        "title": article.title,
-        "published": article.published,
-        "origin": article.origin,
-        "author": article.author,
-        "editor": article.editor,
-        "doc_number": article.doc_number,
-        "text": normalize_text(article.text),
-    }
+    try:
+        page = process_page(raw, content_type, url)
+    except PageError as error:
+        if error.url:
+            raise
+        # A local file has no URL for the error to name; the path given is what the user knows it by.
+        raise type(error)(item, error.reason) from error
+    return {"path": item, "encoding": page.encoding, **page.article.as_dict()}

@@ -1,9 +1,10 @@
 """One capture in, one clean page out: decode, find the document URL, extract, normalise.
 
-`process_capture` is the whole processing stage as a pure function over the
+`process_page` is the whole processing stage as a pure function over the
 bytes a server sent. It runs in worker processes (see `pipeline.workers`), both
-during a crawl and for ``dangan reprocess``, so it must give the same answer
-for the same bytes wherever it runs: it reads nothing but its arguments.
+during a crawl and for ``dangan reprocess``, and in ``dangan extract``, so it
+must give the same answer for the same bytes wherever it runs: it reads
+nothing but its arguments.
 
 The document URL is worked out here rather than in the spider. The page's own
 ``<link rel="canonical">`` is in the bytes we keep, so a reprocess run that has
@@ -11,8 +12,8 @@ only the WARC record finds the same document the crawl found: one article is
 one document, however many URLs led to it.
 
 Example:
-    >>> page = process_capture(body, "text/html; charset=gb2312",
-    ...                        "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
+    >>> page = process_page(body, "text/html; charset=gb2312",
+    ...                     "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
     >>> page.url, page.encoding
     ('http://www.example.gov.cn/art/2024/3/5/art_1_1.html', 'gb18030')
 """
@@ -20,12 +21,13 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
 from pipeline.normalize import normalize_text
+from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
 from core.errors import ExtractionError, PageError
 
@@ -44,20 +46,16 @@ class ProcessedPage:
     """What processing found in one capture, ready to be versioned.
 
     `url` is the document URL: the canonical link if the page names one on its
-    own registered domain, else the fetched URL canonicalised. `text` is normalised, and
-    `text_sha256` is its digest, the key versioning compares.
-    `decode_fallback` is True when the encoding was detected or replaced rather
-    than read from a declaration the bytes agreed with.
+    own registered domain, else the fetched URL canonicalised; None for a page
+    read from a file with no URL. `article` is normalised: its text (``""``
+    when the page holds no article text) and every metadata field, which is
+    None rather than empty. `text_sha256` is the text's digest, the key
+    versioning compares. `decode_fallback` is True when the encoding was
+    detected or replaced rather than read from a declaration the bytes agreed with.
     """
 
-    url: str
-    title: str | None
-    published: str | None
-    origin: str | None
-    author: str | None
-    editor: str | None
-    doc_number: str | None
-    text: str
+    url: str | None
+    article: Article
     text_sha256: str
     encoding: str
     encoding_reason: str
@@ -65,54 +63,75 @@ class ProcessedPage:
     decode_fallback: bool
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """One flat dict: ``url``, the article's fields, then the processing ones."""
+        return {
+            "url": self.url,
+            **self.article.as_dict(),
+            "text_sha256": self.text_sha256,
+            "encoding": self.encoding,
+            "encoding_reason": self.encoding_reason,
+            "extractor_version": self.extractor_version,
+            "decode_fallback": self.decode_fallback,
+        }
 
 
-def process_capture(
+def process_page(
     body: bytes,
     content_type: str | None,
-    url: str,
+    url: str | None,
     canonical_url: str | None = None,
 ) -> ProcessedPage:
-    """Decode, extract and normalise one captured response body.
+    """Decode, extract and normalise one page's bytes: the one processing path.
 
-    `url` is the URL the page was fetched from. `canonical_url`, when given,
-    is used as the document URL as is; when None it is found from the page's
-    ``<link rel="canonical">`` (same registered domain only, see
+    A crawl's workers, ``dangan reprocess`` and ``dangan extract`` all call
+    this, so what ``dangan extract`` shows for a page is what a crawl stores.
+
+    `content_type` is the Content-Type header (None when there was none, as
+    for a local file). `url` is the URL the page was fetched from, or None for
+    a file with no URL; the document URL is then None too. `canonical_url`,
+    when given, is used as the document URL as is; when None it is found from
+    the page's ``<link rel="canonical">`` (same registered domain only, see
     `core.urls.canonical_link`) or the fetched URL.
+
+    A page with no article text comes back with text ``""``: whether that is
+    a failure is the caller's call (a crawl's worker makes it one with
+    `require_article_text`; ``dangan extract`` shows the page's metadata).
 
     Raises DecodeError or ExtractionError naming the URL, so a failure logged
     or stored against a capture says which page it was.
     """
     try:
         decoded = decode_html(body, content_type)
-        document_url = canonical_url or document_url_of(decoded.text, url)
+        document_url = canonical_url or (document_url_of(decoded.text, url) if url else None)
         article = extract_article(decoded.text, url=document_url)
     except PageError as exc:
         # The stages name no URL or another one; the page is known by the URL it was fetched from.
         raise type(exc)(url, exc.reason) from exc
     text = normalize_text(article.text)
-    if not text.strip():
-        raise ExtractionError(
-            url,
-            "the page holds no article text after normalising. If this URL is not an "
-            "article, narrow the source's article_urls patterns so it is only followed.",
-        )
     return ProcessedPage(
         url=document_url,
-        title=_clean(article.title),
-        published=article.published,
-        origin=_clean(article.origin),
-        author=_clean(article.author),
-        editor=_clean(article.editor),
-        doc_number=_clean(article.doc_number),
-        text=text,
+        article=Article(text=text, **{name: _clean(getattr(article, name)) for name in METADATA_FIELDS}),
         text_sha256=text_sha256(text),
         encoding=decoded.encoding,
         encoding_reason=decoded.reason,
         extractor_version=EXTRACTOR_VERSION,
         decode_fallback=is_decode_fallback(decoded.reason),
     )
+
+
+def require_article_text(page: ProcessedPage, url: str) -> None:
+    """Raise ExtractionError naming `url` when `page` holds no article text.
+
+    A crawl versions articles only: a page it was told is an article but that
+    holds no text is a failure to count and look at, usually a listing page
+    the source's article_urls patterns let through.
+    """
+    if not page.article.text.strip():
+        raise ExtractionError(
+            url,
+            "the page holds no article text after normalising. If this URL is not an "
+            "article, narrow the source's article_urls patterns so it is only followed.",
+        )
 
 
 def document_url_of(html: str, page_url: str) -> str:
@@ -158,7 +177,11 @@ def is_decode_fallback(reason: str) -> bool:
 
 
 def _clean(value: str | None) -> str | None:
-    """Metadata normalised like the text, and None rather than an empty string."""
+    """Metadata normalised like the text, and None rather than an empty string.
+
+    Applied to every metadata field alike; `published` is an ISO string the
+    extractor wrote, which normalising leaves as it is.
+    """
     if value is None:
         return None
     value = normalize_text(value).strip()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.workers import JobResult, ProcessingPool, ProcessJob
+from pipeline.workers import CaptureJob, JobResult, WorkerPool
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,9 @@ def reprocess_captures(
     if on_start is not None:
         on_start(len(captures))
     log.info("reprocessing %d captures%s", len(captures), f" of {source}" if source else "")
-    with ProcessingPool(store.db, workers=workers, on_result=on_result) as pool:
+    with WorkerPool(store.db, workers=workers, on_result=on_result) as pool:
         for capture in captures:
-            pool.submit(ProcessJob.from_warc(capture, store.data_dir, reprocessed=True))
+            pool.submit(CaptureJob.from_warc(capture, store.data_dir, reprocessed=True))
         pool.drain()
         counts = pool.counts
     return ReprocessSummary(

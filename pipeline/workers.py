@@ -1,4 +1,4 @@
-"""Run `process_capture` on every core; record the results from one process.
+"""Process captures on every core in a `WorkerPool`; each worker records what it processed.
 
 Extraction is CPU work (HTML parsing, trafilatura), measured in tens of
 milliseconds a page. A crawl's Twisted reactor must never wait for it, and a
@@ -6,10 +6,11 @@ reprocess run over a whole archive should use every core. So the work goes to
 a `ProcessPoolExecutor`, and only small, quick database writes happen in the
 process that owns the pool:
 
-- each worker gets a `ProcessJob` (the body, or where the body lies in a WARC
-  file), runs `process_capture`, and records the result itself with
-  `VersionStore.record` (or marks the capture failed), in one short
-  transaction, through its own database connection;
+- each worker gets a `CaptureJob` (the body, or where the body lies in a WARC
+  file) and runs `process_and_record` on it: `read_and_process` reads the
+  body and runs `pipeline.process.process_page`, then the result is recorded
+  with `VersionStore.record` (or the capture marked failed), in one short
+  transaction, through the worker's own database connection;
 - the parent only hands out jobs and tallies the `JobResult`s that come back.
 
 Recording in the workers keeps the crawl's reactor process, which is already
@@ -26,9 +27,9 @@ The pool is reactor-agnostic. A crawl calls `collect()` from a Twisted looping
 call; ``dangan reprocess`` just calls `submit` in a loop and `drain` at the end.
 
 Example:
-    >>> with ProcessingPool(db, workers=2, on_result=print) as pool:
+    >>> with WorkerPool(db, workers=2, on_result=print) as pool:
     ...     for capture in CaptureLog(db).unprocessed(source="xiangtan-gov"):
-    ...         pool.submit(ProcessJob.from_warc(capture, data_dir))
+    ...         pool.submit(CaptureJob.from_warc(capture, data_dir))
 """
 
 from __future__ import annotations
@@ -65,9 +66,16 @@ log = logging.getLogger(__name__)
 #: fetching stall and the workers then starve, so the workers yield to it.
 WORKER_NICENESS = 5
 
+#: Modules the forkserver imports once, so every worker forked from it starts
+#: with them loaded: the processing stack (`process_page`: decode, extraction,
+#: trafilatura, lxml), this module (`process_and_record`) and the store
+#: (`VersionStore`, SQLAlchemy). multiprocessing skips a name that does not
+#: import without a word, so a test checks each one.
+WORKER_PRELOAD = ("pipeline.process", "pipeline.workers", "storage.versions")
+
 
 @dataclass(frozen=True)
-class ProcessJob:
+class CaptureJob:
     """One capture to process: its body in memory, or where to read it from a WARC file.
 
     A crawl passes the body it just fetched. Resuming or reprocessing passes the
@@ -87,7 +95,7 @@ class ProcessJob:
     reprocessed: bool = False
 
     @classmethod
-    def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "ProcessJob":
+    def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "CaptureJob":
         """A job for a stored `Capture` row, read back from its WARC record by the worker."""
         return cls(
             capture_id=capture.id,
@@ -138,17 +146,18 @@ def _start_worker(db_url: str) -> None:
     gc.freeze()
 
 
-def process_job(job: ProcessJob) -> ProcessedPage:
-    """Decode and extract one job's page; runs in a worker process.
+def read_and_process(job: CaptureJob) -> ProcessedPage:
+    """Read one job's body (in the job, or from its WARC record) and process it; runs in a worker.
 
-    Any failure comes back as a DanganError naming the URL: an unexpected
+    A page with no article text is a failure here (`require_article_text`):
+    the job was submitted as an article. Any failure comes back as a DanganError naming the URL: an unexpected
     exception from a parser deep inside extraction is still a page that failed,
     and its type and message are what the capture's error should say.
     """
     # Imported here, not at the top: the process that hands out jobs (a
     # crawl's reactor) never extracts, and the extraction stack (trafilatura,
     # lxml) is already loaded in each worker by the forkserver's preload.
-    from pipeline.process import process_capture
+    from pipeline.process import process_page, require_article_text
 
     try:
         if job.body is not None:
@@ -157,15 +166,17 @@ def process_job(job: ProcessJob) -> ProcessedPage:
             if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
                 raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
             body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
-        return process_capture(body, job.content_type, job.url)
+        page = process_page(body, job.content_type, job.url)
+        require_article_text(page, job.url)
+        return page
     except DanganError:
         raise
     except Exception as exc:  # noqa: BLE001 - see the docstring
         raise ExtractionError(job.url, f"{type(exc).__name__}: {exc}") from None
 
 
-def run_job(job: ProcessJob) -> JobResult:
-    """Process one job and record what came of it; runs in a worker process.
+def process_and_record(job: CaptureJob) -> JobResult:
+    """Read and process one job's page and record what came of it; runs in a worker process.
 
     Returns the `JobResult` for the parent to count. Only a failure to reach
     the database at all escapes as an exception (the parent then marks the
@@ -173,9 +184,9 @@ def run_job(job: ProcessJob) -> JobResult:
     """
     versions, captures = _WorkerStore.versions, _WorkerStore.captures
     if versions is None or captures is None:
-        raise StoreError("the processing worker has no database; it must be started by ProcessingPool")
+        raise StoreError("the processing worker has no database; it must be started by WorkerPool")
     try:
-        page = process_job(job)
+        page = read_and_process(job)
         stored = versions.record(_page_record(job, page), reprocessed=job.reprocessed)
     except DanganError as exc:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
@@ -192,19 +203,13 @@ def run_job(job: ProcessJob) -> JobResult:
     )
 
 
-def _page_record(job: ProcessJob, page: ProcessedPage) -> PageRecord:
+def _page_record(job: CaptureJob, page: ProcessedPage) -> PageRecord:
     return PageRecord(
         url=page.url,
         source=job.source,
         capture_id=job.capture_id,
         seen_at=job.fetched_at,
-        title=page.title,
-        published=page.published,
-        origin=page.origin,
-        author=page.author,
-        editor=page.editor,
-        doc_number=page.doc_number,
-        text=page.text,
+        article=page.article,
         text_sha256=page.text_sha256,
         encoding=page.encoding,
         encoding_reason=page.encoding_reason,
@@ -228,7 +233,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.process", "pipeline.workers", "storage.versions"])
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
 
@@ -236,7 +241,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 def start_worker_server() -> None:
     """Start the process that workers are forked from now, rather than at the first job.
 
-    Optional: a `ProcessingPool` starts it when it first needs a worker. A
+    Optional: a `WorkerPool` starts it when it first needs a worker. A
     crawl calls this before importing Scrapy, so the server's imports
     (trafilatura, lxml, SQLAlchemy) run on a second core while the first is
     still starting the crawl, instead of delaying the first processed page.
@@ -248,7 +253,7 @@ def start_worker_server() -> None:
         forkserver.ensure_running()
 
 
-class ProcessingPool:
+class WorkerPool:
     """Worker processes that process and record captures; the parent hands out jobs and counts.
 
     `on_result(JobResult)` is called in the parent, from whichever call
@@ -280,7 +285,7 @@ class ProcessingPool:
         # The parent writes only when a worker died and cannot report its own job.
         self._captures = CaptureLog(db)
         # Each future with its job and the executor it went to (see _replace_broken_executor).
-        self._in_flight: dict[Future, tuple[ProcessJob, ProcessPoolExecutor]] = {}
+        self._in_flight: dict[Future, tuple[CaptureJob, ProcessPoolExecutor]] = {}
         self._executor = self._new_executor()
         self._closed = False
 
@@ -298,20 +303,20 @@ class ProcessingPool:
     def has_room(self) -> bool:
         return len(self._in_flight) < self.max_in_flight
 
-    def try_submit(self, job: ProcessJob) -> bool:
+    def try_submit(self, job: CaptureJob) -> bool:
         """Queue `job` if there is room and return True; return False, queueing nothing, if full.
 
         For callers that must not block (the crawl's reactor): they retry later.
         """
         if self._closed:
-            raise RuntimeError("ProcessingPool is closed")
+            raise RuntimeError("WorkerPool is closed")
         if not self.has_room:
             return False
         try:
-            future = self._executor.submit(run_job, job)
+            future = self._executor.submit(process_and_record, job)
         except BrokenProcessPool:
             self._replace_broken_executor()
-            future = self._executor.submit(run_job, job)
+            future = self._executor.submit(process_and_record, job)
         self._in_flight[future] = (job, self._executor)
         if self.on_done is not None:
             future.add_done_callback(self._notify_done)
@@ -321,7 +326,7 @@ class ProcessingPool:
         if self.on_done is not None:
             self.on_done()
 
-    def submit(self, job: ProcessJob) -> None:
+    def submit(self, job: CaptureJob) -> None:
         """Queue `job`, first recording finished results until there is room (blocks)."""
         while not self.try_submit(job):
             self.collect(timeout=None)
@@ -361,13 +366,13 @@ class ProcessingPool:
             self._closed = True
             self._executor.shutdown(wait=True)
 
-    def __enter__(self) -> "ProcessingPool":
+    def __enter__(self) -> "WorkerPool":
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def _record(self, job: ProcessJob, future: Future) -> bool:
+    def _record(self, job: CaptureJob, future: Future) -> bool:
         """Count one finished job (the worker has stored it); return True if the pool broke."""
         try:
             result: JobResult = future.result()
@@ -391,7 +396,7 @@ class ProcessingPool:
         self._emit(result)
         return False
 
-    def _fail(self, job: ProcessJob, error: str) -> None:
+    def _fail(self, job: CaptureJob, error: str) -> None:
         log.warning("processing failed for capture %s: %s", job.capture_id, error)
         self.counts["errors"] += 1
         try:

@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.database import Database
+from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
 from storage.models import Capture, Document, Version
 from storage.times import as_stored
@@ -48,18 +49,12 @@ class VersionSummary:
 
 @dataclass(frozen=True)
 class VersionDetail:
-    """One version in full, with the state of its document."""
+    """One version in full (its article: text and metadata), with the state of its document."""
 
     url: str
     source: str
     number: int
-    title: str | None
-    published: str | None
-    origin: str | None
-    author: str | None
-    editor: str | None
-    doc_number: str | None
-    text: str
+    article: Article
     text_sha256: str
     encoding: str | None
     encoding_reason: str | None
@@ -128,7 +123,7 @@ def history(db: Database, url: str) -> list[VersionSummary]:
         ]
 
 
-def version(db: Database, url: str, number: int | None = None) -> VersionDetail:
+def show(db: Database, url: str, number: int | None = None) -> VersionDetail:
     """One version of `url` in full (the latest when `number` is None).
 
     Raises DocumentNotFound for an unknown URL, VersionNotFound naming the
@@ -139,10 +134,8 @@ def version(db: Database, url: str, number: int | None = None) -> VersionDetail:
         chosen = _pick(session, document, number)
         original = document.duplicate_of.url if document.duplicate_of is not None else None
         return VersionDetail(
-            url=document.url, source=document.source, number=chosen.number, title=chosen.title,
-            published=chosen.published, origin=chosen.origin, author=chosen.author,
-            editor=chosen.editor, doc_number=chosen.doc_number, text=chosen.text,
-            text_sha256=chosen.text_sha256, encoding=chosen.encoding,
+            url=document.url, source=document.source, number=chosen.number,
+            article=Article.from_attributes(chosen), text_sha256=chosen.text_sha256, encoding=chosen.encoding,
             encoding_reason=chosen.encoding_reason, extractor_version=chosen.extractor_version,
             reason=chosen.reason, first_seen=chosen.first_seen, last_seen=chosen.last_seen,
             capture_id=chosen.capture_id, status=document.status, duplicate_of=original,
@@ -184,10 +177,11 @@ def export(
 ) -> Iterator[dict]:
     """Stream the archive as dicts, one per document (its latest version) or per version.
 
-    Fields: url, source, title, published, origin, author, editor, doc_number,
-    text, version, text_sha256, first_seen, last_seen (ISO strings; the
-    version's with `all_versions`, else the document's), status
-    ("live" or "gone") and duplicate_of (a URL or None). `since` keeps what was
+    Fields: url, source, the article's (`core.article.ARTICLE_FIELDS`: title,
+    published, origin, author, editor, doc_number, text), version,
+    text_sha256, first_seen, last_seen (ISO strings; the version's with
+    `all_versions`, else the document's), status ("live" or "gone") and
+    duplicate_of (a URL or None). `since` keeps what was
     seen (or went gone) at or after that time. Rows are read in batches, each
     in its own short transaction, so an export never holds the database.
 
@@ -228,13 +222,7 @@ def _export_row(document: Document, chosen: Version, original_url: str | None, p
     return {
         "url": document.url,
         "source": document.source,
-        "title": chosen.title,
-        "published": chosen.published,
-        "origin": chosen.origin,
-        "author": chosen.author,
-        "editor": chosen.editor,
-        "doc_number": chosen.doc_number,
-        "text": chosen.text,
+        **Article.from_attributes(chosen).as_dict(),
         "version": chosen.number,
         "text_sha256": chosen.text_sha256,
         # A version's own span when exporting every version; the document's

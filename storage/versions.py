@@ -12,7 +12,7 @@ The reading side (history, one version, diff, export) lives in
 Example:
     >>> store = VersionStore(db)
     >>> result = store.record(PageRecord(url="http://www.gov.cn/a.htm", source="gov",
-    ...     capture_id=7, seen_at=fetched_at, title="通知", text="全文……",
+    ...     capture_id=7, seen_at=fetched_at, article=Article(title="通知", text="全文……"),
     ...     text_sha256=sha, extractor_version="1"))
     >>> result.outcome, result.version_number
     (<Outcome.NEW_DOCUMENT: 'new_document'>, 1)
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from storage import history
 from storage.database import Database
+from core.article import Article
 from core.errors import ExtractionError, StoreError
 from storage.history import VersionDetail, VersionSummary
 from storage.models import Capture, Document, Version
@@ -50,24 +51,19 @@ _ATTEMPTS = 4
 class PageRecord:
     """One processed page, ready to be versioned.
 
-    `url` is the canonical URL; `text` the normalised article text and
-    `text_sha256` its hex digest (the pipeline's normaliser computes both);
-    `seen_at` is when the page was fetched.
+    `url` is the canonical URL; `article` the normalised article (its fields
+    become the version's columns of the same names) and `text_sha256` the hex
+    digest of its text (the pipeline's normaliser computes both); `seen_at`
+    is when the page was fetched.
     """
 
     url: str
     source: str
     capture_id: int | None
     seen_at: datetime
-    title: str | None
-    text: str
+    article: Article
     text_sha256: str
     extractor_version: str
-    published: str | None = None
-    origin: str | None = None
-    author: str | None = None
-    editor: str | None = None
-    doc_number: str | None = None
     encoding: str | None = None
     encoding_reason: str | None = None
 
@@ -111,7 +107,7 @@ class VersionStore:
         Raises ExtractionError when `page.text` is empty, after marking the
         capture failed with "no article text"; no version is made.
         """
-        if not page.text.strip():
+        if not page.article.text.strip():
             if page.capture_id is not None:
                 self._mark_capture_failed(page.capture_id, NO_TEXT_ERROR)
             raise ExtractionError(
@@ -178,9 +174,9 @@ class VersionStore:
         """Every version of the document at `url`, oldest first."""
         return history.history(self.db, url)
 
-    def version(self, url: str, number: int | None = None) -> VersionDetail:
-        """One version of `url` in full; the latest when `number` is None."""
-        return history.version(self.db, url, number)
+    def show(self, url: str, number: int | None = None) -> VersionDetail:
+        """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
+        return history.show(self.db, url, number)
 
     def diff(self, url: str, a: int | None = None, b: int | None = None) -> str:
         """Unified diff between two versions of `url`; the last two by default."""
@@ -255,7 +251,7 @@ class VersionStore:
             changes["last_seen"] = seen
         latest = sql.execute(_LATEST_VERSION, {"document_id": document.id}).first()
         original_id = document.duplicate_of_id
-        if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.title:
+        if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.article.title:
             if seen > latest.last_seen:
                 sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
             _update_document(sql, document.id, changes)
@@ -287,9 +283,8 @@ def _new_version(
 ) -> int:
     # A concurrent version N+1 fails here on uq_version_number, and is retried.
     return sql.execute(_INSERT_VERSION, {
-        "document_id": document_id, "number": number, "capture_id": page.capture_id, "title": page.title,
-        "published": page.published, "origin": page.origin, "author": page.author, "editor": page.editor,
-        "doc_number": page.doc_number, "text": page.text, "text_sha256": page.text_sha256,
+        "document_id": document_id, "number": number, "capture_id": page.capture_id,
+        **page.article.as_dict(), "text_sha256": page.text_sha256,
         "encoding": page.encoding, "encoding_reason": page.encoding_reason,
         "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
     }).scalar_one()

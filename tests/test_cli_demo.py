@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.article import ARTICLE_FIELDS
 from dangan.cli import app
 from core.settings import database_url
 from storage.database import open_database
@@ -92,7 +93,7 @@ def test_demo_records_which_encoding_was_used_and_why(demo_store):
         "xwzx/content/1003.html": "utf-8",
     }
     for path, encoding in expected.items():
-        detail = store.version(urls[path])
+        detail = store.show(urls[path])
         assert detail.encoding == encoding, (path, detail.encoding, detail.encoding_reason)
         assert detail.encoding_reason
     db.dispose()
@@ -112,6 +113,18 @@ def test_history_show_and_diff_read_the_demo_store(demo_store):
 
     unknown = runner.invoke(app, ["history", "--data-dir", str(demo_store), url + "?nope=1"])
     assert unknown.exit_code == 1 and "error" in unknown.output
+
+
+def test_extract_on_the_saved_pages_shows_what_the_crawl_stored(demo_store):
+    rows = _by_path(_export(demo_store))
+    paths = sorted(rows)
+    result = runner.invoke(app, ["extract", "--jsonl", *(str(DEMO_SITE / path) for path in paths)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(paths) == 6
+    for path, record in zip(paths, records):
+        for field in ARTICLE_FIELDS:
+            assert record[field] == rows[path][field], (path, field)
 
 
 def test_extract_prints_the_documented_jsonl_fields():

@@ -9,6 +9,7 @@ import pytest
 
 from storage.captures import CaptureLog
 from storage.database import Database
+from core.article import Article
 from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
 from storage.warc import WarcLocation
@@ -25,9 +26,9 @@ TEXT = "国务院办公厅关于做好春节期间工作的通知\n各省、自�
 def page(url: str = URL, text: str = TEXT, *, seen_at: datetime = DAY1, title: str | None = "通知",
          capture_id: int | None = None, source: str = "gov") -> PageRecord:
     return PageRecord(
-        url=url, source=source, capture_id=capture_id, seen_at=seen_at, title=title,
-        published="2024-05-01", origin="国务院办公厅", author=None, editor="张三",
-        doc_number="国办发〔2024〕1号", text=text,
+        url=url, source=source, capture_id=capture_id, seen_at=seen_at,
+        article=Article(title=title, published="2024-05-01", origin="国务院办公厅", author=None, editor="张三",
+                        doc_number="国办发〔2024〕1号", text=text),
         text_sha256=hashlib.sha256(text.encode()).hexdigest(),
         encoding="utf-8", encoding_reason="http header", extractor_version="1",
     )
@@ -52,8 +53,9 @@ def test_first_sighting_makes_document_and_version_one(store: VersionStore, db: 
     [summary] = store.history(URL)
     assert (summary.number, summary.reason, summary.first_seen, summary.last_seen) == (1, "new", DAY1, DAY1)
     assert summary.capture_ids == (capture_id,)
-    detail = store.version(URL)
-    assert (detail.text, detail.title, detail.doc_number, detail.origin, detail.status) == (
+    detail = store.show(URL)
+    assert (detail.article.text, detail.article.title, detail.article.doc_number, detail.article.origin,
+            detail.status) == (
         TEXT, "通知", "国办发〔2024〕1号", "国务院办公厅", "live",
     )
     processed = CaptureLog(db).get(capture_id)
@@ -78,8 +80,8 @@ def test_changed_text_makes_version_two(store: VersionStore) -> None:
     result = store.record(page(text=TEXT + "\n特此通知。", seen_at=DAY2))
     assert (result.outcome, result.version_number) == (Outcome.NEW_VERSION, 2)
     assert [(v.number, v.reason) for v in store.history(URL)] == [(1, "new"), (2, "changed")]
-    assert store.version(URL).text.endswith("特此通知。")
-    assert store.version(URL, 1).text == TEXT
+    assert store.show(URL).article.text.endswith("特此通知。")
+    assert store.show(URL, 1).article.text == TEXT
 
 
 def test_changed_title_alone_makes_a_new_version(store: VersionStore) -> None:
@@ -106,13 +108,13 @@ def test_gone_and_back(store: VersionStore, db: Database) -> None:
     store.record(page(seen_at=DAY1))
     gone = store.mark_gone(URL, "gov", capture(db, 2, DAY2, status=404), DAY2)
     assert (gone.outcome, gone.version_number) == (Outcome.GONE, 1)
-    assert store.version(URL).status == "gone"
+    assert store.show(URL).status == "gone"
     assert store.live_urls("gov") == []
     assert [row["status"] for row in store.export()] == ["gone"]
 
     back = store.record(page(seen_at=DAY3))
     assert back.outcome == Outcome.UNCHANGED
-    assert store.version(URL).status == "live"
+    assert store.show(URL).status == "live"
     assert store.live_urls("gov") == [URL]
 
 
@@ -120,7 +122,7 @@ def test_exact_copy_under_another_url_is_linked_as_duplicate(store: VersionStore
     store.record(page(URL, seen_at=DAY1))
     copy = store.record(page(OTHER, seen_at=DAY2, source="sh"))
     assert (copy.outcome, copy.version_number, copy.duplicate_of) == (Outcome.DUPLICATE, 1, URL)
-    assert store.version(OTHER).duplicate_of == URL
+    assert store.show(OTHER).duplicate_of == URL
     rows = {row["url"]: row for row in store.export()}
     assert rows[OTHER]["duplicate_of"] == URL and rows[URL]["duplicate_of"] is None
     again = store.record(page(OTHER, seen_at=DAY3, source="sh"))
@@ -150,10 +152,10 @@ def test_empty_text_marks_the_capture_failed_and_stores_nothing(store: VersionSt
 
 def test_history_version_and_diff_errors_name_what_exists(store: VersionStore) -> None:
     with pytest.raises(DocumentNotFound, match=URL):
-        store.version(URL)
+        store.show(URL)
     store.record(page())
     with pytest.raises(VersionNotFound, match="has no version 5; it has version\\(s\\) 1"):
-        store.version(URL, 5)
+        store.show(URL, 5)
     with pytest.raises(VersionNotFound, match="only version 1"):
         store.diff(URL)
 

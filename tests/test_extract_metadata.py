@@ -10,12 +10,13 @@ import lxml.html
 import pytest
 
 from pipeline.extract.dates import parse_date, pick_published
-from pipeline.extract.page_metadata import PageMetadata, read_metadata
+from core.article import ArticleFields
+from pipeline.extract.page_metadata import read_metadata
 
 PARA = "为深入贯彻落实党中央决策部署，切实做好当前各项工作，现将有关事项通知如下，请各单位认真抓好落实。"
 
 
-def meta(body: str, head: str = "") -> PageMetadata:
+def meta(body: str, head: str = "") -> ArticleFields:
     html = f"<html><head>{head}</head><body>{body}</body></html>"
     return read_metadata(lxml.html.document_fromstring(html))
 
@@ -195,7 +196,7 @@ def test_meta_author_naming_an_organisation_is_not_an_author():
 
 
 def test_missing_fields_are_none():
-    assert meta(f"<p>{PARA}</p>") == PageMetadata()
+    assert meta(f"<p>{PARA}</p>") == ArticleFields()
 
 
 def test_caption_credits_are_the_pictures_not_the_articles():

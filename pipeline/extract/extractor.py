@@ -28,7 +28,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from core.article import Article
+from core.article import METADATA_FIELDS, Article
 from pipeline.extract.boilerplate_lines import clean_lines
 from pipeline.extract.line_merge import merge_lines
 from pipeline.extract.main_block import block_text
@@ -122,12 +122,4 @@ def extract_article(html: str, url: str | None = None) -> Article:
         text = merge_lines(extracted, block_text(main), restore=main.tag not in ("body", "html"))
     del proxies
     text = clean_lines(text)
-    return Article(
-        title=meta.title,
-        text=text,
-        published=meta.published,
-        origin=meta.origin,
-        author=meta.author,
-        editor=meta.editor,
-        doc_number=meta.doc_number,
-    )
+    return Article(**{name: getattr(meta, name) for name in METADATA_FIELDS}, text=text)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from itertools import chain
 
 from lxml.html import HtmlElement
 
+from core.article import ArticleFields
 from pipeline.extract.bylines import (
     LabelNodes,
     Prose,
@@ -39,7 +39,7 @@ from pipeline.extract.bylines import (
 )
 from pipeline.extract.dates import has_date, parse_date, pick_published
 
-__all__ = ["PageMetadata", "parse_date", "read_metadata", "strip_site_suffix"]
+__all__ = ["parse_date", "read_metadata", "strip_site_suffix"]
 
 # Meta names that carry the publication time, most trusted first.
 _DATE_METAS = (
@@ -99,18 +99,6 @@ _TEXTS = "//body//text()[normalize-space()]"
 # through their attributes is the same set, in the same order, at half the
 # cost of testing every element's attributes.
 _HEADINGS = "//h1|//h2|//@class[contains(.,'title')]/..|//@id[contains(.,'title')]/.."
-
-
-@dataclass
-class PageMetadata:
-    """What the page says about its article, before the text is extracted."""
-
-    title: str | None = None
-    published: str | None = None
-    origin: str | None = None
-    author: str | None = None
-    editor: str | None = None
-    doc_number: str | None = None
 
 
 class _Marks:
@@ -365,8 +353,11 @@ def _doc_number(nodes: LabelNodes, short: list) -> str | None:
     return None
 
 
-def read_metadata(tree: HtmlElement) -> PageMetadata:
-    """Collect title, date, origin, author, editor and document number from `tree`."""
+def read_metadata(tree: HtmlElement) -> ArticleFields:
+    """What the page says about its article, read before the text is extracted.
+
+    Title, date, origin, author, editor and document number; a field not found is None.
+    """
     metas = _metas(tree)
     texts = [node for node in tree.xpath(_TEXTS) if node.getparent().tag not in ("script", "style")]
     short = [node for node in texts if len(node) < 200 or len(_clean(node)) < 200]
@@ -380,7 +371,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         or _source_slot(tree, marks)
         or next((metas[key] for key in _ORIGIN_METAS if metas.get(key)), None)
     )
-    return PageMetadata(
+    return ArticleFields(
         title=_title(tree, metas),
         published=_published(tree, metas, nodes, prose),
         origin=origin,

@@ -53,8 +53,11 @@ def read_and_extract(item: str) -> dict:
     (normalised, so they are what a crawl of the page stores). A page with no
     article text gives ``text`` ``""``.
 
-    >>> read_and_extract("tests/extraction_pages/gov_notice_utf8.html")["encoding"]  # doctest: +SKIP
-    'utf-8'
+    >>> html = "<title>通知</title><h1>通知</h1><p>来源：市 林业局</p><p>" + "全市冬季防火工作安排如下。" * 8 + "</p>"
+    >>> _ = Path("notice.html").write_bytes(html.encode("gbk"))
+    >>> record = read_and_extract("notice.html")
+    >>> record["encoding"], record["title"], record["origin"]
+    ('gb18030', '通知', '市林业局')
     """
     raw, content_type, url = read_page(item)
     try:

@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 class StaticSite:
     """A threaded HTTP server over one folder; use as a context manager.
 
-    >>> with StaticSite(Path("dangan/demo_site")) as site:  # doctest: +SKIP
-    ...     print(site.base_url)
-    http://127.0.0.1:40123
+    >>> import urllib.request
+    >>> Path("site").mkdir()
+    >>> _ = Path("site/index.html").write_text("<p>首页</p>", encoding="utf-8")
+    >>> with StaticSite(Path("site")) as site:
+    ...     urllib.request.urlopen(site.base_url + "/index.html").read().decode()
+    '<p>首页</p>'
     """
 
     def __init__(self, folder: Path, *, host: str = "127.0.0.1", port: int = 0, delay_seconds: float = 0.0) -> None:

@@ -12,10 +12,16 @@ only the WARC record finds the same document the crawl found: one article is
 one document, however many URLs led to it.
 
 Example:
+    >>> body = ("<html><head><title>关于做好冬季工作的通知</title></head><body>"
+    ...         "<h1>关于做好冬季工作的通知</h1><p>来源：市林业局　发布时间：2024-03-05</p>"
+    ...         "<div class='content'><p>各区县林业局：现将冬季森林防火工作有关事项通知如下，请认真贯彻落实，"
+    ...         "确保全市森林资源安全，严防森林火灾发生。</p></div></body></html>").encode("gbk")
     >>> page = process_page(body, "text/html; charset=gb2312",
     ...                     "http://www.example.gov.cn/art/2024/3/5/art_1_1.html?utm_source=wx")
     >>> page.url, page.encoding
     ('http://www.example.gov.cn/art/2024/3/5/art_1_1.html', 'gb18030')
+    >>> page.article.title, page.article.origin, page.article.published
+    ('关于做好冬季工作的通知', '市林业局', '2024-03-05')
 """
 
 from __future__ import annotations

@@ -5,13 +5,21 @@ because they change for other reasons: what a user wants to see, not how
 versions are decided. Every function takes the `Database` and a URL or filter
 and returns plain values, detached from any session.
 
-Example:
+Example, after a page was recorded on 1 May and changed on 3 May:
+    >>> from core.article import Article
+    >>> from storage.versions import PageRecord, VersionStore
+    >>> for day, text in ((1, "会议定于五月十日召开。"), (3, "会议改于五月十二日召开。")):
+    ...     _ = VersionStore(db).record(PageRecord(url="http://www.gov.cn/a.htm", source="gov",
+    ...         capture_id=None, seen_at=datetime(2024, 5, day), article=Article(title="通知", text=text),
+    ...         text_sha256=str(day) * 64, extractor_version="zh-4"))
     >>> [v.number for v in history(db, "http://www.gov.cn/a.htm")]
     [1, 2]
-    >>> print(diff(db, "http://www.gov.cn/a.htm"))
+    >>> print(diff(db, "http://www.gov.cn/a.htm"), end="")
     --- http://www.gov.cn/a.htm v1 (2024-05-01)
     +++ http://www.gov.cn/a.htm v2 (2024-05-03)
-    ...
+    @@ -1 +1 @@
+    -会议定于五月十日召开。
+    +会议改于五月十二日召开。
 """
 
 from __future__ import annotations
@@ -186,8 +194,10 @@ def export(
     in its own short transaction, so an export never holds the database.
 
     Example:
+        >>> import io, json
+        >>> out = io.StringIO()
         >>> for row in export(db, source="gov", since=datetime(2024, 5, 1)):
-        ...     out.write(json.dumps(row, ensure_ascii=False) + "\\n")
+        ...     _ = out.write(json.dumps(row, ensure_ascii=False) + "\\n")
     """
     cutoff = as_stored(since) if since is not None else None
     original = aliased(Document)

@@ -9,13 +9,19 @@ all of it or none of it, and recording the same capture again changes nothing.
 The reading side (history, one version, diff, export) lives in
 `storage.history`; `VersionStore` offers both under one name.
 
-Example:
+Example (a page recorded without a capture; a crawl passes the capture's id):
+    >>> from pipeline.fingerprint import text_sha256
+    >>> def page(text, seen_at):
+    ...     return PageRecord(url="http://www.gov.cn/a.htm", source="gov", capture_id=None,
+    ...         seen_at=seen_at, article=Article(title="通知", text=text),
+    ...         text_sha256=text_sha256(text), extractor_version="zh-4")
     >>> store = VersionStore(db)
-    >>> result = store.record(PageRecord(url="http://www.gov.cn/a.htm", source="gov",
-    ...     capture_id=7, seen_at=fetched_at, article=Article(title="通知", text="全文……"),
-    ...     text_sha256=sha, extractor_version="1"))
-    >>> result.outcome, result.version_number
-    (<Outcome.NEW_DOCUMENT: 'new_document'>, 1)
+    >>> store.record(page("全文。", datetime(2026, 11, 1))).outcome
+    <Outcome.NEW_DOCUMENT: 'new_document'>
+    >>> store.record(page("全文。", datetime(2026, 11, 2))).outcome
+    <Outcome.UNCHANGED: 'unchanged'>
+    >>> store.record(page("全文，已更正。", datetime(2026, 11, 3))).version_number
+    2
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ or through `crawler.run.run_crawls` (what ``dangan crawl`` calls).
 
 The spider starts at the source's start URLs and at every document the archive
 holds as live for this source (so a removed article is noticed: its 404 marks
-it gone); it reads those from the store `crawler.crawl_run.CrawlRun` opened. It follows links on the source's domains, canonicalised so that
-fragments and ``utm_*`` variants are one request, down to the source's
-max_depth. Every response, listing pages and error pages included, becomes a
-`FetchedPage` item for `crawler.capture.CapturePipeline`; pages whose URL matches the
-source's article_urls are marked as articles to be processed.
+it gone), read from the store `crawler.crawl_run.CrawlRun` opened. It follows
+links on the source's domains, canonicalised so that fragments and ``utm_*``
+variants are one request, down to the source's max_depth. Every response,
+listing pages and error pages included, becomes a `FetchedPage` item for
+`crawler.capture.CapturePipeline`; pages whose URL matches the source's
+article_urls are marked as articles to be processed.
 
 Bounds: max_pages (`crawler.budget.PageBudgetMiddleware` sends no more
 requests than that, and the spider closes when that many responses have

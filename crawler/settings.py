@@ -7,7 +7,7 @@ defined once, in `core.settings`, which the command line reads too.
 Override any of these per run: ``scrapy crawl source -a name=NAME -s DANGAN_DATA_DIR=/srv/dangan``.
 
 The defaults are polite on purpose: government web servers are often small,
-and a crawler that gets a site's IP range blocked archives nothing.
+and a crawler that gets a site's IP range blocked captures nothing.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ DEPTH_STATS_VERBOSE = False
 
 # Each response yields one item and a few requests. Scrapy 2.13+ starts
 # CONCURRENT_ITEMS asyncio tasks per response to handle them (100 by default),
-# which cost more reactor time than the archiving itself in the benchmark.
+# which cost more reactor time than capturing itself in the benchmark.
 CONCURRENT_ITEMS = 4
 
 # --- components ---------------------------------------------------------------
@@ -78,9 +78,13 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.gc_tuning.GcTuning": 0,
+    # Opens the store, recovers orphan WARC records, keeps the run record; the pipelines need it.
+    "crawler.crawl_run.CrawlRun": 0,
 }
+# In this order: a page is processed only once its capture is committed.
 ITEM_PIPELINES = {
-    "crawler.capture.WarcCapturePipeline": 300,
+    "crawler.capture.CapturePipeline": 300,
+    "crawler.processing.ProcessingPipeline": 400,
 }
 
 # Scrapy 2.11-2.12 warn without this; 2.13 and later ignore it (2.7 is their only fingerprinter).

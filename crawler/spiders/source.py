@@ -1,4 +1,4 @@
-"""The one spider: crawl a source from the sources file, archive everything it fetches.
+"""The one spider: crawl a source from the sources file, capture everything it fetches.
 
 Run it from the project root::
 
@@ -9,11 +9,12 @@ or through `crawler.run.run_crawls` (what ``dangan crawl`` calls).
 
 The spider starts at the source's start URLs and at every document the archive
 holds as live for this source (so a removed article is noticed: its 404 marks
-it gone). It follows links on the source's domains, canonicalised so that
-fragments and ``utm_*`` variants are one request, down to the source's
-max_depth. Every response, listing pages and error pages included, becomes a
-`FetchedPage` item for the capture pipeline; pages whose URL matches the
-source's article_urls are marked as articles to be processed.
+it gone), read from the store `crawler.crawl_run.CrawlRun` opened. It follows
+links on the source's domains, canonicalised so that fragments and ``utm_*``
+variants are one request, down to the source's max_depth. Every response,
+listing pages and error pages included, becomes a `FetchedPage` item for
+`crawler.capture.CapturePipeline`; pages whose URL matches the source's
+article_urls are marked as articles to be processed.
 
 Bounds: max_pages (`crawler.budget.PageBudgetMiddleware` sends no more
 requests than that, and the spider closes when that many responses have
@@ -34,15 +35,13 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from core import settings as defaults
-from crawler.capture import database_url_of
+from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
 from core.sources import Source, find_source, load_sources
 from core.urls import canonicalize_url
-from storage.database import open_database
 from core.errors import SourceConfigError
 from storage.times import utc_now
-from storage.versions import VersionStore
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +63,16 @@ class SourceSpider(Spider):
     """Crawl one `Source`; see the module docstring."""
 
     name = "source"
-    # Error pages reach `parse` so they are archived too (and a 404 can mark a
+    # Error pages reach `parse` so they are captured too (and a 404 can mark a
     # document gone). Retries of 5xx happen before this, in the retry middleware;
     # 3xx stay with the redirect middleware.
     handle_httpstatus_list = list(range(400, 600))
 
-    def __init__(self, source: Source, max_depth: int, max_pages: int, db_url: str | None = None, **kwargs) -> None:
+    def __init__(self, source: Source, max_depth: int, max_pages: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.max_depth = max_depth
         self.max_pages = max_pages
-        self.db_url = db_url
         self.allowed_domains = list(source.allowed_domains) or sorted(
             {urlsplit(url).hostname or "" for url in source.start_urls} - {""}
         )
@@ -113,11 +111,7 @@ class SourceSpider(Spider):
         if max_depth is None:
             max_depth = settings.getint("DANGAN_MAX_DEPTH", defaults.DANGAN_MAX_DEPTH)
         max_pages = source.max_pages or settings.getint("DANGAN_MAX_PAGES", defaults.DANGAN_MAX_PAGES)
-        spider = super().from_crawler(
-            crawler, *args, source=source, max_depth=max_depth, max_pages=max_pages,
-            db_url=database_url_of(settings), **kwargs,
-        )
-        return spider
+        return super().from_crawler(crawler, *args, source=source, max_depth=max_depth, max_pages=max_pages, **kwargs)
 
     # -- where to start ----------------------------------------------------------
 
@@ -139,20 +133,16 @@ class SourceSpider(Spider):
                 yield request
 
     def _live_document_urls(self) -> list[str]:
-        if self.db_url is None:
-            return []
-        db = open_database(self.db_url)
-        try:
-            urls = VersionStore(db).live_urls(self.source.name)
-        finally:
-            db.dispose()
+        # Scrapy asks for start requests only after the spider has opened, so the run has started.
+        store = CrawlRun.of(self.crawler, needed_by=type(self).__name__).store
+        urls = store.versions.live_urls(self.source.name)
         log.info("%s: revisiting %d known live documents", self.source.name, len(urls))
         return urls
 
     # -- each response -------------------------------------------------------------
 
     def parse(self, response: Response):
-        """Archive the response; follow its in-domain links while within bounds."""
+        """Capture the response; follow its in-domain links while within bounds."""
         self.pages_fetched += 1
         is_html = isinstance(response, TextResponse)
         yield FetchedPage(

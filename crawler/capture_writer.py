@@ -1,11 +1,11 @@
-"""Archiving fetched responses on a thread of their own, a group at a time.
+"""Capturing fetched responses on a thread of their own, a group at a time.
 
 Keeping a response safe costs a gzip compression, an fsync of the WARC file
 and a database commit (on SQLite, also a wait for the write lock while a
 processing worker records a version). Done on the reactor thread, page by
-page, those waits stopped downloading and made archiving the slowest part of
-a crawl. `ArchiveWriter` does them on one thread of its own: responses that
-arrive while it is busy are written together, with one fsync and one commit
+page, those waits stopped downloading and made capturing the slowest part of
+a crawl. `CaptureWriter` does them on one thread of its own: responses that
+arrive while it is busy are captured together, with one fsync and one commit
 for the group.
 
 The order that makes a crash harmless is kept for every group: all its WARC
@@ -31,7 +31,7 @@ from storage.warc import WarcWriter
 
 log = logging.getLogger(__name__)
 
-#: At most this many responses are archived with one fsync and one commit.
+#: At most this many responses are captured with one fsync and one commit.
 MAX_GROUP = 64
 
 
@@ -43,10 +43,10 @@ class _Pending:
     done: Deferred
 
 
-class ArchiveWriter:
-    """Writes `FetchedPage`s to WARC and the capture log from a background thread.
+class CaptureWriter:
+    """Captures `FetchedPage`s (WARC record, then capture row) from a background thread.
 
-    `archive(page, …)` returns a Deferred that fires on the reactor thread
+    `capture(page, …)` returns a Deferred that fires on the reactor thread
     with the new capture id once the response is on disk and recorded, or
     fails with a `DanganError` saying why it could not be kept.
     """
@@ -60,16 +60,21 @@ class ArchiveWriter:
         self.run_id = run_id
         self.source = source
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="dangan-archive-writer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="dangan-capture-writer", daemon=True)
         self._thread.start()
 
-    def archive(self, page: FetchedPage, *, reason: str, needs_processing: bool) -> Deferred:
+    def capture(self, page: FetchedPage, *, reason: str, needs_processing: bool) -> Deferred:
+        """Queue `page` to be captured; `reason` is the HTTP reason phrase for its WARC record.
+
+        `needs_processing` is stored on the capture row, so a page whose
+        processing never finished is found again by the next crawl.
+        """
         done: Deferred = Deferred()
         self._queue.put(_Pending(page, reason, needs_processing, done))
         return done
 
     def close(self) -> None:
-        """Write what is queued, then stop the thread (blocks until it has)."""
+        """Capture what is queued, then stop the thread (blocks until it has)."""
         self._queue.put(None)
         self._thread.join()
 
@@ -89,9 +94,9 @@ class ArchiveWriter:
                     stopping = True
                     break
                 group.append(following)
-            self._write_group(group)
+            self._capture_group(group)
 
-    def _write_group(self, group: list[_Pending]) -> None:
+    def _capture_group(self, group: list[_Pending]) -> None:
         written: list[tuple[_Pending, dict]] = []
         for pending in group:
             page = pending.page
@@ -125,5 +130,5 @@ class ArchiveWriter:
             self._reactor.callFromThread(pending.done.callback, capture_id)
 
     def _fail(self, pending: _Pending, error: Exception) -> None:
-        log.error("could not archive %s: %s", pending.page.url, error)
+        log.error("could not capture %s: %s", pending.page.url, error)
         self._reactor.callFromThread(pending.done.errback, Failure(error))

@@ -1,0 +1,183 @@
+"""One crawl's run: its store and its run record, from the spider's opening to its closing.
+
+`CrawlRun` is a Scrapy extension (``crawler.settings.EXTENSIONS``) and the one
+place in the crawler that opens the store. When the crawl starts it:
+
+1. opens the store, `storage.store.Store.open` over ``DANGAN_DB`` and
+   ``DANGAN_DATA_DIR``;
+2. gives a capture row to every WARC record a killed earlier crawl left
+   without one (`storage.recovery.recover_orphans`), so that such a record is
+   processed like any other capture;
+3. starts the run record (`CaptureLog.start_run`) and puts its id in the
+   stats as ``dangan/run_id``, with ``dangan/orphans_recovered``.
+
+When the spider closes, it finishes the run record with the crawl's counts
+(`run_counts`): "interrupted" if the crawl was stopped from outside (Scrapy's
+close reason "shutdown": Ctrl-C, SIGTERM), "finished" otherwise. Then it
+closes the store.
+
+The other components find it with ``CrawlRun.of(crawler)`` in their
+``from_crawler`` (Scrapy builds extensions before item pipelines), and read
+`store`, `source` and `run_id` from it. Without the extension enabled they
+fail at once, naming the setting to fix.
+
+When exactly the run starts: Scrapy opens the item pipelines *before* it sends
+``spider_opened``, and the capture pipeline needs the run id for its first
+capture row. So `start` is called by whichever comes first, in practice the
+pipelines' ``open_spider``, and later calls do nothing; ``spider_opened``
+starts it when no pipeline has. An error while starting (a database that
+cannot be reached) thus fails the crawl before anything is fetched, as it
+should; raised from a signal handler, Scrapy would only log it.
+
+Why the processing pool is not here: the pool must have recorded every result
+before the run's counts are final, and ``spider_closed`` handlers run side by
+side, so a pool drained there could not be made to finish before the run
+record does. `crawler.processing.ProcessingPipeline` owns the pool instead,
+and drains it when the item pipelines close, which Scrapy does before
+``spider_closed``. Re-submitting captures a killed crawl left unprocessed
+needs that pool, so it happens there too, after this extension's recovery has
+given the orphans their rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TypeVar
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from core import settings as defaults
+from core.errors import DanganError
+from core.sources import Source
+from storage.recovery import recover_orphans
+from storage.store import Store
+from storage.times import utc_now
+
+log = logging.getLogger(__name__)
+
+#: Scrapy's close reason for a crawl stopped from outside (Ctrl-C, SIGTERM, `Crawler.stop`).
+STOPPED_REASON = "shutdown"
+
+T = TypeVar("T")
+
+
+def run_counts(stats: dict) -> dict[str, int]:
+    """A crawl's Scrapy stats as the counts `CaptureLog.finish_run` keeps."""
+    return {
+        "pages_fetched": stats.get("dangan/captured", 0),
+        "new_documents": stats.get("dangan/new_document", 0),
+        "new_versions": stats.get("dangan/new_version", 0),
+        "unchanged": stats.get("dangan/unchanged", 0),
+        "duplicates": stats.get("dangan/duplicate", 0),
+        "errors": stats.get("dangan/errors", 0),
+    }
+
+
+class CrawlRun:
+    """Scrapy extension: opens the store, recovers orphans and keeps the run record of one crawl.
+
+    Settings: ``DANGAN_DB`` and ``DANGAN_DATA_DIR`` (defaults in `core.settings`).
+    The spider must carry a ``source`` (`core.sources.Source`).
+    """
+
+    def __init__(self, stats: StatsCollector, *, db: str | None, data_dir: Path) -> None:
+        self.stats = stats
+        self.db = db
+        self.data_dir = data_dir
+        self._store: Store | None = None
+        self._source: Source | None = None
+        self._run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlRun":
+        settings = crawler.settings
+        run = cls(
+            crawler.stats,
+            db=settings.get("DANGAN_DB", defaults.DANGAN_DB),
+            data_dir=Path(settings.get("DANGAN_DATA_DIR") or defaults.DANGAN_DATA_DIR),
+        )
+        crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
+        # Scrapy tells the close reason only with spider_closed, after the item pipelines have closed.
+        crawler.signals.connect(run.spider_closed, signal=signals.spider_closed)
+        return run
+
+    @classmethod
+    def of(cls, crawler: Crawler, *, needed_by: str) -> "CrawlRun":
+        """The crawler's `CrawlRun` extension; `needed_by` names the component asking, for the error."""
+        # What Crawler.get_extension does from Scrapy 2.12 on, written out for 2.11.
+        for extension in getattr(getattr(crawler, "extensions", None), "middlewares", ()):
+            if isinstance(extension, cls):
+                return extension
+        raise DanganError(
+            f"{needed_by} needs the {cls.__module__}.{cls.__name__} extension, which opens the store "
+            f"and keeps the run record: enable it in EXTENSIONS "
+            f"(crawler/settings.py has {{'{cls.__module__}.{cls.__name__}': 0}})."
+        )
+
+    # -- opening -----------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self._store is not None
+
+    def start(self, spider: Spider) -> None:
+        """Open the store, recover orphan WARC records and start the run record; once per crawl."""
+        if self._store is not None:
+            return
+        source = getattr(spider, "source", None)
+        if source is None:
+            raise DanganError(
+                f"Spider {spider.name!r} has no source to capture for; run `scrapy crawl source -a name=NAME`."
+            )
+        store = Store.open(self.db, self.data_dir)
+        try:
+            # Orphans get their rows before anything looks for unprocessed captures,
+            # so the processing pipeline re-submits them with the rest.
+            report = recover_orphans(store.data_dir, store.db.session)
+            run_id = store.captures.start_run(source.name, utc_now())
+        except BaseException:
+            store.close()
+            raise
+        self.stats.set_value("dangan/orphans_recovered", len(report.orphans_added))
+        self.stats.set_value("dangan/run_id", run_id)
+        self._store, self._source, self._run_id = store, source, run_id
+        log.info("%s: run %d started", source.name, run_id)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.start(spider)
+
+    @property
+    def store(self) -> Store:
+        """The store this crawl writes to (open from `start` until the spider closes)."""
+        return self._started(self._store)
+
+    @property
+    def source(self) -> Source:
+        return self._started(self._source)
+
+    @property
+    def run_id(self) -> int:
+        return self._started(self._run_id)
+
+    @staticmethod
+    def _started(value: T | None) -> T:
+        if value is None:
+            raise DanganError("The crawl run has not started: CrawlRun.start(spider) opens it when the spider opens.")
+        return value
+
+    # -- closing -----------------------------------------------------------------
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Finish the run record ("finished", or "interrupted" if stopped), then close the store."""
+        if self._store is None or self._run_id is None or self._source is None:
+            return
+        status = "interrupted" if reason == STOPPED_REASON else "finished"
+        counts = run_counts(self.stats.get_stats())
+        try:
+            self._store.captures.finish_run(self._run_id, utc_now(), status, counts)
+        finally:
+            self._store.close()
+        log.info("%s: run %d %s (%s): %s", self._source.name, self._run_id, status, reason, counts)

@@ -1,0 +1,189 @@
+"""Hand captured article pages to the processing pool, without ever blocking the reactor.
+
+`ProcessingPipeline` is the item pipeline after `crawler.capture.CapturePipeline`.
+It owns the crawl's `WorkerPool`, whose worker processes decode, extract
+and record each article while the reactor goes on downloading:
+
+- at open, it starts the pool and first re-submits this source's captures
+  that an earlier crawl left unprocessed (killed before their turn, or
+  recovered from orphan WARC records by `crawler.crawl_run.CrawlRun`, which
+  starts before it);
+- for each item with a committed capture row (``capture_id`` set) that needs
+  processing, it submits a job, waiting on the reactor while the pool is full;
+- at close, it drains the pool, so every result is counted before
+  `CrawlRun` finishes the run record on ``spider_closed`` (Scrapy closes item
+  pipelines first).
+
+Why the pool lives in an item pipeline: its lifetime has to fit between the
+run's start and the run's end, and the pipelines' open and close are the hooks
+Scrapy runs in that order; ``spider_closed`` handlers run side by side, so a
+drain there could race the run record. And submitting with back-pressure is a
+step of each item's way through the pipelines: Scrapy waits for it before
+taking more responses from the downloader, so a full pool slows the crawl
+instead of filling memory.
+
+Settings: ``DANGAN_PROCESS_WORKERS``, ``DANGAN_PROCESS_QUEUE_PER_WORKER`` and
+``DANGAN_PROCESS_POLL_INTERVAL`` (defaults in `core.settings`). Stats: one per
+outcome (``dangan/new_document``, ``dangan/new_version``, ``dangan/unchanged``,
+``dangan/duplicate``), ``dangan/errors``, ``dangan/decode_fallback``,
+``dangan/resubmitted`` and ``dangan/process_queue_full``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from core import settings as defaults
+from crawler.crawl_run import CrawlRun
+from crawler.items import FetchedPage
+from pipeline.workers import CaptureJob, JobResult, WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+class ProcessingPipeline:
+    """Item pipeline: submit captured article pages to worker processes; count what they record."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.run = CrawlRun.of(crawler, needed_by=type(self).__name__)
+        workers = settings.get("DANGAN_PROCESS_WORKERS", defaults.DANGAN_PROCESS_WORKERS)
+        self.workers: int | None = int(workers) if workers else None  # None: one per core
+        self.queue_per_worker = settings.getint(
+            "DANGAN_PROCESS_QUEUE_PER_WORKER", defaults.DANGAN_PROCESS_QUEUE_PER_WORKER
+        )
+        self.poll_interval = settings.getfloat(
+            "DANGAN_PROCESS_POLL_INTERVAL", defaults.DANGAN_PROCESS_POLL_INTERVAL
+        )
+        self.pool: WorkerPool | None = None
+        self._waiting_for_room: deque = deque()
+        self._poller = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ProcessingPipeline":
+        return cls(crawler)
+
+    # -- opening -----------------------------------------------------------------
+
+    async def open_spider(self, spider: Spider | None = None) -> None:
+        self.run.start(spider or self.crawler.spider)
+        store, source = self.run.store, self.run.source
+        self.pool = WorkerPool(
+            store.db,
+            workers=self.workers,
+            queue_per_worker=self.queue_per_worker,
+            on_result=self._on_result,
+            on_done=self._wake_from_worker_thread,
+        )
+        log.info("%s: %d processing workers", source.name, self.pool.workers)
+
+        # Workers record their own versions; the reactor only counts results,
+        # as each job finishes (on_done) and, should a wake-up be missed, on
+        # this poll.
+        from twisted.internet.task import LoopingCall
+
+        self._poller = LoopingCall(self._collect_finished)
+        self._poller.start(self.poll_interval, now=False)
+
+        for capture in store.captures.unprocessed(source=source.name):
+            if capture.status_code == 200 and source.is_article(capture.url):
+                await self._submit(CaptureJob.from_warc(capture, store.data_dir))
+                self.stats.inc_value("dangan/resubmitted")
+
+    # -- each captured page ----------------------------------------------------------
+
+    async def process_item(self, item, spider: Spider | None = None):
+        if not isinstance(item, FetchedPage):
+            return item
+        # No capture_id, no processing: a page is processed only once its capture row is committed.
+        if item.capture_id is not None and item.needs_processing:
+            await self._submit(
+                CaptureJob(
+                    capture_id=item.capture_id,
+                    source=self.run.source.name,
+                    url=item.url,
+                    content_type=item.content_type,
+                    fetched_at=item.fetched_at,
+                    body=item.body,
+                )
+            )
+        item.body = b""  # the pool has its copy; do not keep it alive in Scrapy's item chain
+        return item
+
+    async def _submit(self, job: CaptureJob) -> None:
+        """Queue a job, waiting on the reactor (never blocking it) while the pool is full.
+
+        Scrapy waits for this coroutine before taking more responses from the
+        downloader, so a full pool slows the crawl instead of filling memory.
+        """
+        assert self.pool is not None
+        while not self.pool.try_submit(job):
+            self.stats.inc_value("dangan/process_queue_full")
+            await self._room()
+
+    def _wake_from_worker_thread(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._collect_finished)
+
+    def _collect_finished(self) -> None:
+        """Count finished jobs now (on the reactor thread), and wake as many waiting submitters as there is room for.
+
+        Waking only that many, oldest first, matters: with dozens of responses
+        waiting, waking them all on every finished job had each of them retry,
+        fail and wait again, which cost the reactor more than the capturing.
+        """
+        if self.pool is None:
+            return
+        self.pool.collect()
+        room = self.pool.max_in_flight - self.pool.in_flight
+        while room > 0 and self._waiting_for_room:
+            waiter = self._waiting_for_room.popleft()
+            if not waiter.called:
+                waiter.callback(None)
+                room -= 1
+        if self.pool.in_flight == 0:
+            # Draining at close: nothing left to finish, so nobody should wait.
+            while self._waiting_for_room:
+                waiter = self._waiting_for_room.popleft()
+                if not waiter.called:
+                    waiter.callback(None)
+
+    async def _room(self) -> None:
+        """Wait until a finished job makes room (the poller wakes us too, if a wake-up was missed)."""
+        from twisted.internet import defer
+
+        waiter: defer.Deferred = defer.Deferred()
+        self._waiting_for_room.append(waiter)
+        await maybe_deferred_to_future(waiter)
+
+    def _on_result(self, result: JobResult) -> None:
+        if result.outcome is None:
+            self.stats.inc_value("dangan/errors")
+            return
+        self.stats.inc_value(f"dangan/{result.outcome.value}")
+        if result.decode_fallback:
+            self.stats.inc_value("dangan/decode_fallback")
+
+    # -- closing -----------------------------------------------------------------
+
+    async def close_spider(self, spider: Spider | None = None) -> None:
+        """Wait for every job to be recorded, then stop the workers."""
+        if self.pool is None:
+            return
+        # Drain without blocking the reactor: other crawls in this process go on meanwhile.
+        # The poller keeps running until then, so a missed wake-up cannot stall the drain.
+        while self.pool.in_flight:
+            self.pool.collect()
+            if self.pool.in_flight:
+                await self._room()
+        if self._poller is not None and self._poller.running:
+            self._poller.stop()
+        self.pool.close()

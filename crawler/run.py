@@ -9,11 +9,12 @@ after it stops, so a second call in the same process fails; run further
 crawls in a new process (a scheduler should start ``dangan crawl`` as a
 subprocess, and tests do the same).
 
-Example:
-    >>> summaries = run_crawls(load_sources(Path("sources.toml")),
-    ...                        db_url="sqlite:///dangan-data/dangan.db", data_dir=Path("dangan-data"))
-    >>> summaries[0].new_documents
-    9
+Example (not run as a doctest: it starts the reactor, which the test
+process must not; the crawl tests run `dangan crawl` in a subprocess instead)::
+
+    summaries = run_crawls(load_sources(Path("sources.toml")),
+                           db_url="sqlite:///dangan-data/dangan.db", data_dir=Path("dangan-data"))
+    print(summaries[0].new_documents)
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ class SourceConfigError(DanganError):
     """The sources file is missing, unreadable, or describes a source wrongly."""
 
 
+class CrawlSetupError(DanganError):
+    """The crawl's Scrapy components are set up wrongly: a missing extension, a spider with no source."""
+
+
 class UnknownSourceError(DanganError):
     """A source name was asked for that the sources file does not define."""
 

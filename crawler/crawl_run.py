@@ -50,7 +50,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from core import settings as defaults
-from core.errors import DanganError
+from core.errors import CrawlSetupError
 from core.sources import Source
 from storage.recovery import recover_orphans
 from storage.store import Store
@@ -111,7 +111,7 @@ class CrawlRun:
         for extension in getattr(getattr(crawler, "extensions", None), "middlewares", ()):
             if isinstance(extension, cls):
                 return extension
-        raise DanganError(
+        raise CrawlSetupError(
             f"{needed_by} needs the {cls.__module__}.{cls.__name__} extension, which opens the store "
             f"and keeps the run record: enable it in EXTENSIONS "
             f"(crawler/settings.py has {{'{cls.__module__}.{cls.__name__}': 0}})."
@@ -129,7 +129,7 @@ class CrawlRun:
             return
         source = getattr(spider, "source", None)
         if source is None:
-            raise DanganError(
+            raise CrawlSetupError(
                 f"Spider {spider.name!r} has no source to capture for; run `scrapy crawl source -a name=NAME`."
             )
         store = Store.open(self.db, self.data_dir)
@@ -165,7 +165,7 @@ class CrawlRun:
     @staticmethod
     def _started(value: T | None) -> T:
         if value is None:
-            raise DanganError("The crawl run has not started: CrawlRun.start(spider) opens it when the spider opens.")
+            raise CrawlSetupError("The crawl run has not started: CrawlRun.start(spider) opens it when the spider opens.")
         return value
 
     # -- closing -----------------------------------------------------------------

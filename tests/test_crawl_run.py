@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
-from core.errors import DanganError
+from core.errors import CrawlSetupError
 from core.sources import Source
 from crawler.capture import CapturePipeline
 from crawler.crawl_run import CrawlRun
@@ -99,7 +99,7 @@ def test_the_run_record_says_whether_the_crawl_finished_or_was_stopped(tmp_path:
 @pytest.mark.parametrize("pipeline", [CapturePipeline, ProcessingPipeline])
 def test_a_pipeline_enabled_without_the_crawl_run_extension_says_what_to_enable(pipeline) -> None:
     crawler = get_crawler(SourceSpider, WITHOUT_CRAWL_RUN)
-    with pytest.raises(DanganError, match=rf"{pipeline.__name__} needs the crawler\.crawl_run\.CrawlRun extension.*EXTENSIONS"):
+    with pytest.raises(CrawlSetupError, match=rf"{pipeline.__name__} needs the crawler\.crawl_run\.CrawlRun extension.*EXTENSIONS"):
         pipeline.from_crawler(crawler)
 
 

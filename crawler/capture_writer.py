@@ -25,7 +25,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
-from storage.captures import CaptureLog
+from storage.captures import CaptureLog, NewCapture
 from core.errors import DanganError, StoreError
 from storage.warc import WarcWriter
 
@@ -97,7 +97,7 @@ class CaptureWriter:
             self._capture_group(group)
 
     def _capture_group(self, group: list[_Pending]) -> None:
-        written: list[tuple[_Pending, dict]] = []
+        written: list[tuple[_Pending, NewCapture]] = []
         for pending in group:
             page = pending.page
             try:
@@ -107,7 +107,7 @@ class CaptureWriter:
             except DanganError as exc:
                 self._fail(pending, exc)
                 continue
-            written.append((pending, dict(
+            written.append((pending, NewCapture(
                 run_id=self.run_id, source=self.source, url=page.url, status_code=page.status,
                 content_type=page.content_type, fetched_at=page.fetched_at, location=location,
                 needs_processing=pending.needs_processing,
@@ -116,7 +116,7 @@ class CaptureWriter:
             return
         try:
             self.warc.sync()
-            ids = self.captures.add_many([row for _, row in written])
+            ids = self.captures.add_many([capture for _, capture in written])
         except DanganError as exc:
             for pending, _ in written:
                 self._fail(pending, exc)

@@ -13,8 +13,8 @@ Example:
     ...         [("Content-Type", "text/html")], "<p>通知</p>".encode(), fetched_at)
     >>> log = CaptureLog(db)
     >>> run = log.start_run("gov", fetched_at)
-    >>> capture_id = log.add(run_id=run, source="gov", url="http://www.gov.cn/a.htm", status_code=200,
-    ...     content_type="text/html", fetched_at=fetched_at, location=location)
+    >>> capture_id = log.add(NewCapture(run_id=run, source="gov", url="http://www.gov.cn/a.htm",
+    ...     status_code=200, content_type="text/html", fetched_at=fetched_at, location=location))
     >>> [capture.url for capture in log.unprocessed(source="gov")]
     ['http://www.gov.cn/a.htm']
     >>> log.finish_run(run, datetime(2026, 11, 2, 8, 31), "finished", {"pages_fetched": 1})
@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
@@ -41,6 +42,36 @@ log = logging.getLogger(__name__)
 # The counts a run keeps, by the names `finish_run` accepts.
 RUN_COUNTS = ("pages_fetched", "new_documents", "new_versions", "unchanged", "duplicates", "errors")
 RUN_STATUSES = ("running", "finished", "interrupted")
+
+
+@dataclass(frozen=True)
+class NewCapture:
+    """A fetched response whose WARC record is on disk, to be recorded as a `Capture` row.
+
+    A capture with nothing to extract (a listing page, robots.txt, an error
+    page) has `needs_processing=False`: it is marked processed at once, so
+    `CaptureLog.unprocessed()` only ever lists work that is still to do.
+    """
+
+    run_id: int | None
+    source: str
+    url: str
+    status_code: int
+    content_type: str | None
+    fetched_at: datetime
+    location: WarcLocation
+    needs_processing: bool = True
+
+    def row(self) -> dict:
+        """The column values of the new `Capture` row."""
+        location = self.location
+        return dict(
+            run_id=self.run_id, source=self.source, url=self.url, status_code=self.status_code,
+            content_type=self.content_type, fetched_at=as_stored(self.fetched_at),
+            warc_file=location.warc_file, warc_offset=location.offset, warc_length=location.length,
+            warc_record_id=location.record_id, payload_sha256=location.payload_sha256,
+            processed_at=None if self.needs_processing else as_stored(self.fetched_at),
+        )
 
 
 class CaptureLog:
@@ -93,36 +124,20 @@ class CaptureLog:
             raise StoreError(f"There is no crawl run {run_id}.")
         return run
 
-    def add(
-        self,
-        *,
-        run_id: int | None,
-        source: str,
-        url: str,
-        status_code: int,
-        content_type: str | None,
-        fetched_at: datetime,
-        location: WarcLocation,
-        needs_processing: bool = True,
-    ) -> int:
+    def add(self, capture: NewCapture) -> int:
         """Record a capture whose WARC record is already on disk; return its id.
-
-        A capture with nothing to extract (a listing page, robots.txt, an error
-        page) is added with `needs_processing=False`: it is marked processed at
-        once, so `unprocessed()` only ever lists work that is still to do.
 
         Adding the same location twice returns the first row's id, so a retry
         (or a recovery that got there first) does no harm.
         """
-        row = _capture_values(
-            run_id=run_id, source=source, url=url, status_code=status_code, content_type=content_type,
-            fetched_at=fetched_at, location=location, needs_processing=needs_processing,
-        )
+        location = capture.location
         # A plain INSERT, not the ORM unit of work: this runs once per fetched
         # page on the crawl's reactor thread, where every millisecond is a page.
         try:
             with self.db.engine.begin() as connection:
-                return connection.execute(insert(Capture).values(**row).returning(Capture.id)).scalar_one()
+                return connection.execute(
+                    insert(Capture).values(**capture.row()).returning(Capture.id)
+                ).scalar_one()
         except IntegrityError as exc:
             with self.db.session() as session:
                 existing = session.scalar(
@@ -133,21 +148,20 @@ class CaptureLog:
             if existing is not None and existing.warc_record_id == location.record_id:
                 return existing.id
             raise StoreError(
-                f"Cannot add the capture of {url} at {location.warc_file}:{location.offset}: "
+                f"Cannot add the capture of {capture.url} at {location.warc_file}:{location.offset}: "
                 f"{exc.orig}. Another row already claims this WARC record."
             ) from exc
 
-    def add_many(self, rows: list[dict]) -> list[int]:
+    def add_many(self, captures: list[NewCapture]) -> list[int]:
         """Record several captures in one transaction; return their ids in the same order.
 
-        Each row has the keyword arguments of `add`. Their WARC records must
-        all be on disk already. This is how a crawl records the responses that
+        Their WARC records must all be on disk already. This is how a crawl records the responses that
         arrived while the previous group was being written: one commit, and on
         SQLite one wait for the write lock, per group instead of per page.
         """
-        if not rows:
+        if not captures:
             return []
-        values = [_capture_values(**row) for row in rows]
+        values = [capture.row() for capture in captures]
         try:
             with self.db.engine.begin() as connection:
                 result = connection.execute(
@@ -156,7 +170,7 @@ class CaptureLog:
                 return list(result.scalars())
         except IntegrityError:
             # One of them is already known (a recovery got there first): add them one by one.
-            return [self.add(**row) for row in rows]
+            return [self.add(capture) for capture in captures]
 
     def get(self, capture_id: int) -> Capture:
         """One capture by id; StoreError if there is none."""
@@ -214,31 +228,3 @@ class CaptureLog:
             session.commit()
         if not changed:
             raise StoreError(f"There is no capture {capture_id} to mark failed.")
-
-
-def _capture_values(
-    *,
-    run_id: int | None,
-    source: str,
-    url: str,
-    status_code: int,
-    content_type: str | None,
-    fetched_at: datetime,
-    location: WarcLocation,
-    needs_processing: bool = True,
-) -> dict:
-    """The column values of one new `Capture` row."""
-    return dict(
-        run_id=run_id,
-        source=source,
-        url=url,
-        status_code=status_code,
-        content_type=content_type,
-        fetched_at=as_stored(fetched_at),
-        warc_file=location.warc_file,
-        warc_offset=location.offset,
-        warc_length=location.length,
-        warc_record_id=location.record_id,
-        payload_sha256=location.payload_sha256,
-        processed_at=None if needs_processing else as_stored(fetched_at),
-    )

@@ -20,7 +20,7 @@ from pipeline.workers import (
     _start_worker,
     process_and_record,
 )
-from storage.captures import CaptureLog
+from storage.captures import CaptureLog, NewCapture
 from core.errors import ExtractionError
 from storage.models import Capture, Document, Version
 from storage.versions import Outcome, VersionStore
@@ -82,10 +82,10 @@ def test_decode_fallback_is_judged_by_the_deciding_evidence_only() -> None:
 def _capture(db, data_dir: Path, url: str, body: bytes) -> int:
     with WarcWriter(data_dir, source="gov") as writer:
         location = writer.write_response(url, 200, "OK", [("Content-Type", "text/html")], body, FETCHED)
-    return CaptureLog(db).add(
+    return CaptureLog(db).add(NewCapture(
         run_id=None, source="gov", url=url, status_code=200, content_type="text/html",
         fetched_at=FETCHED, location=location,
-    )
+    ))
 
 
 def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:

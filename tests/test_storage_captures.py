@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from storage.captures import CaptureLog
+from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.errors import StoreError
 from storage.warc import WarcLocation
@@ -20,9 +20,9 @@ def location(offset: int) -> WarcLocation:
 
 def add(log: CaptureLog, offset: int, *, source: str = "gov", status: int = 200, minutes: int = 0,
         run_id: int | None = None) -> int:
-    return log.add(run_id=run_id, source=source, url=f"http://www.gov.cn/{offset}.htm", status_code=status,
+    return log.add(NewCapture(run_id=run_id, source=source, url=f"http://www.gov.cn/{offset}.htm", status_code=status,
                    content_type="text/html", fetched_at=T0 + timedelta(minutes=minutes),
-                   location=location(offset))
+                   location=location(offset)))
 
 
 def test_a_new_run_interrupts_the_running_one_of_its_source(db: Database) -> None:
@@ -61,8 +61,8 @@ def test_captures_read_back_and_adding_one_twice_is_harmless(db: Database) -> No
     )
     clash = WarcLocation("warc/a.warc.gz", 100, 10, "<urn:uuid:other>", "0" * 64)
     with pytest.raises(StoreError, match="already claims"):
-        log.add(run_id=None, source="gov", url="x", status_code=200, content_type=None, fetched_at=T0,
-                location=clash)
+        log.add(NewCapture(run_id=None, source="gov", url="x", status_code=200, content_type=None, fetched_at=T0,
+                location=clash))
 
 
 def test_unprocessed_oldest_first_and_failures_leave_the_queue(db: Database) -> None:
@@ -110,6 +110,6 @@ def test_a_capture_with_nothing_to_extract_is_never_listed_as_unprocessed(db, da
         listing = writer.write_response("http://x.gov.cn/list/", 200, "OK", [("Content-Type", "text/html")], b"<a>", fetched)
         article = writer.write_response("http://x.gov.cn/a/1.html", 200, "OK", [("Content-Type", "text/html")], b"<p>", fetched)
     common = dict(run_id=None, source="x", status_code=200, content_type="text/html", fetched_at=fetched)
-    log.add(url="http://x.gov.cn/list/", location=listing, needs_processing=False, **common)
-    article_id = log.add(url="http://x.gov.cn/a/1.html", location=article, **common)
+    log.add(NewCapture(url="http://x.gov.cn/list/", location=listing, needs_processing=False, **common))
+    article_id = log.add(NewCapture(url="http://x.gov.cn/a/1.html", location=article, **common))
     assert [capture.id for capture in log.unprocessed("x")] == [article_id]

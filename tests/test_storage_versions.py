@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from storage.captures import CaptureLog
+from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.article import Article
 from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
@@ -36,8 +36,8 @@ def page(url: str = URL, text: str = TEXT, *, seen_at: datetime = DAY1, title: s
 
 def capture(db: Database, offset: int, fetched_at: datetime = DAY1, url: str = URL, status: int = 200) -> int:
     location = WarcLocation("warc/test.warc.gz", offset, 100, f"<urn:uuid:{offset}>", "0" * 64)
-    return CaptureLog(db).add(run_id=None, source="gov", url=url, status_code=status,
-                              content_type="text/html", fetched_at=fetched_at, location=location)
+    return CaptureLog(db).add(NewCapture(run_id=None, source="gov", url=url, status_code=status,
+                              content_type="text/html", fetched_at=fetched_at, location=location))
 
 
 @pytest.fixture

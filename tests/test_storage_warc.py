@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.captures import CaptureLog
+from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.errors import WarcIntegrityError
 from storage.recovery import find_orphan_records, recover_orphans
@@ -202,10 +202,10 @@ def test_a_writer_never_appends_to_an_existing_file(data_dir: Path) -> None:
 
 
 def add_row(db: Database, location: WarcLocation, url: str = URL) -> int:
-    return CaptureLog(db).add(
+    return CaptureLog(db).add(NewCapture(
         run_id=None, source="gov", url=url, status_code=200, content_type="text/html; charset=utf-8",
         fetched_at=FETCHED, location=location,
-    )
+    ))
 
 
 def test_orphan_record_gets_its_capture_row(db: Database, data_dir: Path) -> None:

@@ -61,3 +61,22 @@ def test_ci_runs_the_readme_commands_as_written():
     for command in (install_and_run, run_tests):
         assert command in CI_SCRIPT, f".ci/run does not run the README's command as written: {command}"
     assert "--upgrade pip" not in CI_SCRIPT, "CI must use the pip a fresh venv brings, as a user does"
+
+
+def _settings_table() -> dict[str, str]:
+    section = README.split("\n## Settings", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| ([^|]*) \|", section, flags=re.M)
+    return {name: default.strip() for name, default in rows}
+
+
+def test_every_dangan_setting_is_in_the_readme_with_its_default():
+    from core import settings
+
+    table = _settings_table()
+    for name in (name for name in dir(settings) if name.startswith("DANGAN_")):
+        assert name in table, f"README's settings table lacks {name}"
+        value = getattr(settings, name)
+        if isinstance(value, (int, float)):
+            assert float(table[name].replace(",", "")) == value, f"{name}: README says {table[name]}, the code {value}"
+        elif isinstance(value, str):
+            assert table[name] == f"`{value}`", f"{name}: README says {table[name]}, the code {value!r}"

@@ -39,7 +39,7 @@ from core.errors import ExtractionError
 log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
-EXTRACTOR_VERSION = "zh-4"
+EXTRACTOR_VERSION = "zh-5"  # zh-5: traditional forms from OpenCC (聯繫我們, 閲讀次數 now caught)
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 

@@ -14,7 +14,7 @@ process that owns the pool:
 - the parent only hands out jobs and tallies the `JobResult`s that come back.
 
 Recording in the workers keeps the crawl's reactor process, which is already
-busy fetching and archiving, free of versioning work: on two cores the parent
+busy fetching and capturing, free of versioning work: on two cores the parent
 would otherwise be the bottleneck. Writers do not race each other: SQLite
 takes its write lock at BEGIN (`Database.session(write=True)`), and
 `VersionStore.record` retries when two writers create the same document.

@@ -1,6 +1,6 @@
 """The crawl side of the archive: crawl runs and the captures they make.
 
-`CaptureLog` records what the crawler did: a run starts, each archived
+`CaptureLog` records what the crawler did: a run starts, each captured
 response gets a `Capture` row pointing at its WARC record, the run finishes
 with its counts. Processing then asks for the captures it has not handled yet
 (`unprocessed`) or, after the extraction rules change, for the newest

@@ -1,4 +1,4 @@
-"""Writing and reading the WARC files every HTTP response is archived in.
+"""Writing and reading the WARC files every captured HTTP response is kept in.
 
 A `WarcWriter` appends one gzipped ``response`` record per fetched page to
 ``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>.warc.gz``. Each record is
@@ -90,7 +90,7 @@ class WarcLocation:
 
 @dataclass(frozen=True)
 class CapturedResponse:
-    """An archived HTTP response as `read_response` gives it back; `fetched_at` is naive UTC."""
+    """A captured HTTP response as `read_response` gives it back; `fetched_at` is naive UTC."""
 
     url: str
     status: int
@@ -258,7 +258,7 @@ class WarcWriter:
         `body` is the entity body as Scrapy gives it (already decompressed);
         `fetched_at` becomes WARC-Date. Raises StoreError if the disk write fails.
         With ``sync=False`` the record is written but not yet fsynced: a caller
-        archiving a group of responses calls `sync()` once after the last one,
+        capturing a group of responses calls `sync()` once after the last one,
         and must not record any of their locations before that.
         """
         record_source = source if source is not None else self.source

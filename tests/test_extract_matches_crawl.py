@@ -1,9 +1,12 @@
 """`dangan extract` on a saved page shows exactly what a crawl of that page stores.
 
 Both go through one processing function; these tests hold that true over
-every page we keep: the hand-made extraction pages and the demo site. The
-crawl side is run with what a crawl would have (the server's Content-Type
-header and the page's URL), the command side with the saved file alone.
+every page we keep, the sets `bench.extraction_snapshot` collects: the
+hand-made extraction pages, the crawl-test site, the demo site, the
+benchmark's synthetic site and (when ../shared is beside the repository)
+the real corpus. The crawl side is run with what a crawl would have (the
+server's Content-Type header and the page's URL), the command side with the
+saved file alone.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from typing import NamedTuple
 import pytest
 from typer.testing import CliRunner
 
+from bench.extraction_snapshot import collect_pages, corpus_pages, default_corpus
 from core.errors import ExtractionError
 from dangan.cli import app
 from pipeline.process import process_page, require_article_text
 
 ROOT = Path(__file__).parent.parent
-EXTRACTION_PAGES = ROOT / "tests" / "extraction_pages"
 DEMO_SITE = ROOT / "dangan" / "demo_site"
 # The demo pages' real URLs are on a random local port; any fixed host does.
 DEMO_HOST = "http://www.qingxi.gov.cn/"
@@ -36,14 +39,6 @@ class Crawled(NamedTuple):
     file: Path
     content_type: str | None
     url: str
-
-
-def _extraction_pages() -> list[Crawled]:
-    pages = []
-    for html in sorted(EXTRACTION_PAGES.glob("*.html")):
-        spec = json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
-        pages.append(Crawled(html, spec["content_type"], spec["url"]))
-    return pages
 
 
 def _demo_pages() -> list[Crawled]:
@@ -69,12 +64,26 @@ def _as_crawled(page: Crawled) -> dict:
     return {"path": str(page.file), "encoding": processed.encoding, **processed.article.as_dict()}
 
 
-@pytest.mark.parametrize("pages", [_extraction_pages, _demo_pages], ids=["extraction_pages", "demo_site"])
-def test_extract_on_the_file_equals_what_the_crawl_processes(pages) -> None:
-    pages = pages()
+def _held_pages(set_name: str, workdir: Path) -> list[Crawled]:
+    """Every page of one set the snapshot benchmark holds, as a crawl would have received it."""
+    if set_name == "real_corpus":
+        corpus = default_corpus()
+        if corpus is None:
+            pytest.skip("the real corpus (../shared/corpus/real) is not beside the repository")
+        pages = list(corpus_pages(corpus))
+    else:
+        pages = [page for page in collect_pages(workdir, None) if page.page_id.startswith(set_name + "/")]
+    return [Crawled(page.file, page.content_type, page.url) for page in pages]
+
+
+@pytest.mark.parametrize(
+    "set_name", ["extraction_pages", "crawl_site", "demo_site", "synthetic_site", "real_corpus"]
+)
+def test_extract_on_the_file_equals_what_the_crawl_processes(set_name, tmp_path) -> None:
+    pages = _held_pages(set_name, tmp_path)
     assert len(pages) >= 9
-    for page, record in zip(pages, _extract_jsonl(pages)):
-        assert record == _as_crawled(page), page.file.name
+    for page, record in zip(pages, _extract_jsonl(pages), strict=True):
+        assert record == _as_crawled(page), page.file
 
 
 def test_a_page_without_article_text_is_shown_by_extract_but_fails_in_a_crawl() -> None:

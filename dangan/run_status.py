@@ -46,6 +46,7 @@ class SourceStatus:
     in_words: str | None
     next_run: datetime | None  # aware; None without a schedule
     last_run: CrawlRun | None
+    running: CrawlRun | None = None  # a crawl going on now, when a later skip is the last run
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values; times in ISO form, UTC."""
@@ -55,6 +56,7 @@ class SourceStatus:
             "schedule_in_words": self.in_words,
             "next_run": _iso(self.next_run),
             "last_run": run_as_dict(self.last_run) if self.last_run is not None else None,
+            "running": run_as_dict(self.running) if self.running is not None else None,
         }
 
 
@@ -66,16 +68,19 @@ def source_status(
     `timezone` is the zone the schedules are read in (None: the machine's
     local time, as cron and the scheduler use).
     """
-    return [
-        SourceStatus(
+    statuses = []
+    for source in sources:
+        last = runs.last_run(source.name)
+        running = runs.running_run(source.name) if last is not None and last.outcome != "running" else None
+        statuses.append(SourceStatus(
             source=source.name,
             schedule=source.schedule,
             in_words=describe_schedule(source.schedule) if source.schedule else None,
             next_run=next_run(source.schedule, now, timezone) if source.schedule else None,
-            last_run=runs.last_run(source.name),
-        )
-        for source in sources
-    ]
+            last_run=last,
+            running=running,
+        ))
+    return statuses
 
 
 def runs_lines(runs: list[CrawlRun]) -> list[str]:
@@ -127,6 +132,8 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
         lines.append(f"  last run:  {run.id}, {run.trigger}, started {_shown(run.started_at)} UTC{ended}: {run.outcome}")
         if run.reason:
             lines.append(f"  reason:    {run.reason}")
+        if status.running is not None:
+            lines.append(f"  running:   {status.running.id}, started {_shown(status.running.started_at)} UTC")
         if run.outcome != "skipped":
             lines.append(
                 f"  counts:    {run.pages_fetched} fetched, {run.not_modified} not modified, {run.new_documents} new, "

@@ -140,9 +140,29 @@ class RunLog:
             return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
 
     def last_run(self, source: str) -> CrawlRun | None:
-        """The newest run of `source` (running, finished or skipped), or None if it never ran."""
+        """The newest run of `source` (running, finished or skipped), or None if it never ran.
+
+        Not the way to ask whether a crawl is going on: once a skip is
+        recorded, the skip is the newest run. Ask `running_run`.
+        """
         found = self.runs(source=source, limit=1)
         return found[0] if found else None
+
+    def running_run(self, source: str) -> CrawlRun | None:
+        """The run of `source` marked "running", or None.
+
+        A crawl killed with ``kill -9`` leaves its run marked running until
+        the next `start_run` of the source, so a scheduler should also check
+        that the crawl's process is alive.
+        """
+        query = (
+            select(CrawlRun)
+            .where(CrawlRun.source == source, CrawlRun.outcome == "running")
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+        with self.db.session() as session:
+            return session.scalar(query)
 
 
 def run_as_dict(run: CrawlRun) -> dict[str, Any]:

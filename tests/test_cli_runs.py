@@ -89,4 +89,15 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
     assert upcoming > before and local.strftime("%A") == "Monday" and local.hour in (0, 6, 12, 18)
     assert (first["last_run"]["id"], first["last_run"]["outcome"]) == (4, "skipped")
     assert second == {"source": "never-crawled", "schedule": None, "schedule_in_words": None,
-                      "next_run": None, "last_run": None}
+                      "next_run": None, "last_run": None, "running": None}
+
+
+def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str], tmp_path: Path) -> None:
+    sources = write_sources(tmp_path / "sources.toml", "http://127.0.0.1:1")
+    with Store.open(None, store_args[1]) as store:
+        running = store.captures.start_run("xiangtan-test", T0 + timedelta(days=1), trigger="schedule")
+        store.captures.record_skipped("xiangtan-test", T0 + timedelta(days=1, hours=6), "schedule",
+                                      f"run {running} is still running")
+    text = invoke("status", *store_args, "--config", str(sources))
+    assert f": skipped\n  reason:    run {running} is still running\n" in text
+    assert f"  running:   {running}, started 2026-12-01 08:00:00 UTC" in text

@@ -56,6 +56,9 @@ def test_a_skipped_run_is_recorded_with_its_reason_and_leaves_the_running_one_al
     assert run.started_at == run.finished_at == T0 + timedelta(hours=6)
     assert log.run(running).outcome == "running"
     assert log.last_run("gov").id == skipped
+    # The skip is the newest run; the crawl still going on is asked for separately.
+    assert log.running_run("gov").id == running
+    assert log.running_run("sh") is None
 
 
 def test_runs_lists_newest_first_filtered_and_limited(db: Database) -> None:

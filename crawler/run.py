@@ -125,6 +125,8 @@ def run_crawls(
     process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))
     logging.root.setLevel(root_level)
     logging.getLogger("scrapy").setLevel(root_level or process.settings.get("LOG_LEVEL"))
+    if root_level > logging.INFO:
+        _ROBOTS_LOGGER.addFilter(_without_traceback)
     crawlers: list[tuple[Source, Crawler]] = []
     failures: list[Failure] = []
     for source in sources:
@@ -159,6 +161,18 @@ def run_crawls(
         CrawlSummary.from_stats(source.name, dict(crawler.stats.get_stats()) if crawler.stats else {})
         for source, crawler in crawlers
     ]
+
+
+# Scrapy logs an unreachable robots.txt as an ERROR with a 60-line traceback,
+# which buried the one line that matters (the run's reason, printed at the
+# end). Without --verbose the message stays and the traceback goes.
+_ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    record.exc_info = None
+    record.exc_text = None
+    return True
 
 
 def _crawl_failed(failure: Failure, name: str, failures: list[Failure]) -> None:

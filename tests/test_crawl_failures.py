@@ -55,6 +55,7 @@ def test_a_site_that_cannot_be_reached_fails_the_crawl_and_says_why(tmp_path: Pa
     assert f"{SOURCE_NAME}: failed: 0 pages fetched" in done.stdout
     assert "failed: no response from the site: connection refused" in done.stdout
     assert f"error: the crawl of {SOURCE_NAME} failed: no response from the site: connection refused" in done.stderr
+    assert "Traceback" not in done.stderr  # Scrapy's for robots.txt buried the reason; --verbose keeps it
     run = only_run(data_dir)
     assert (run.outcome, run.trigger, run.pages_fetched) == ("failed", "schedule", 0)
     assert run.reason.startswith("no response from the site: connection refused (")

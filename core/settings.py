@@ -48,6 +48,9 @@ DANGAN_PROCESS_POLL_INTERVAL = 0.1
 DANGAN_RETRY_BACKOFF_BASE = 2.0
 #: Longest wait before one retry, in seconds.
 DANGAN_RETRY_BACKOFF_MAX = 120.0
+#: What started a crawl, kept on its run record: "manual" (`dangan crawl`), or
+#: "schedule" (the scheduler passes ``dangan crawl --trigger schedule``).
+DANGAN_RUN_TRIGGER = "manual"
 #: Container allocations between two young-generation garbage collections in a
 #: crawl (CPython's default is 700); see crawler/gc_tuning.py.
 DANGAN_GC_THRESHOLD = 10_000

@@ -8,13 +8,18 @@ place in the crawler that opens the store. When the crawl starts it:
 2. gives a capture row to every WARC record a killed earlier crawl left
    without one (`storage.recovery.recover_orphans`), so that such a record is
    processed like any other capture;
-3. starts the run record (`CaptureLog.start_run`) and puts its id in the
-   stats as ``dangan/run_id``, with ``dangan/orphans_recovered``.
+3. starts the run record (`CaptureLog.start_run`, with the trigger
+   ``DANGAN_RUN_TRIGGER``: "manual", or "schedule" when the scheduler
+   started the crawl) and puts its id in the stats as ``dangan/run_id``,
+   with ``dangan/orphans_recovered``.
 
 When the spider closes, it finishes the run record with the crawl's counts
-(`run_counts`): "interrupted" if the crawl was stopped from outside (Scrapy's
-close reason "shutdown": Ctrl-C, SIGTERM), "finished" otherwise. Then it
-closes the store.
+(`run_counts`) and its outcome (`crawler.run_outcome.crawl_outcome`):
+"interrupted" if the crawl was stopped from outside (Scrapy's close reason
+"shutdown": Ctrl-C, SIGTERM), "failed" with the reason if no page got an
+answer, "ok" otherwise. The outcome and reason go in the stats too, as
+``dangan/outcome`` and ``dangan/outcome_reason``, for `crawler.run.CrawlSummary`.
+Then it closes the store.
 
 The other components find it with ``CrawlRun.of(crawler)`` in their
 ``from_crawler`` (Scrapy builds extensions before item pipelines), and read
@@ -52,41 +57,51 @@ from scrapy.statscollectors import StatsCollector
 from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
+from crawler.run_outcome import crawl_outcome
 from storage.recovery import recover_orphans
 from storage.store import Store
 from storage.times import utc_now
 
 log = logging.getLogger(__name__)
 
-#: Scrapy's close reason for a crawl stopped from outside (Ctrl-C, SIGTERM, `Crawler.stop`).
-STOPPED_REASON = "shutdown"
-
 T = TypeVar("T")
 
 
 def run_counts(stats: dict) -> dict[str, int]:
-    """A crawl's Scrapy stats as the counts `CaptureLog.finish_run` keeps."""
+    """A crawl's Scrapy stats as the counts `CaptureLog.finish_run` keeps.
+
+    ``errors`` adds the requests that got no response at all, after their
+    retries (``dangan/fetch_failed``), to the pages that could not be
+    captured or processed (``dangan/errors``): both are pages the archive
+    does not hold this time.
+
+    >>> run_counts({"dangan/captured": 5, "dangan/fetch_failed": 2, "dangan/errors": 1})["errors"]
+    3
+    """
     return {
         "pages_fetched": stats.get("dangan/captured", 0),
+        "not_modified": stats.get("dangan/not_modified", 0),
         "new_documents": stats.get("dangan/new_document", 0),
         "new_versions": stats.get("dangan/new_version", 0),
         "unchanged": stats.get("dangan/unchanged", 0),
         "duplicates": stats.get("dangan/duplicate", 0),
-        "errors": stats.get("dangan/errors", 0),
+        "gone": stats.get("dangan/gone", 0),
+        "errors": stats.get("dangan/errors", 0) + stats.get("dangan/fetch_failed", 0),
     }
 
 
 class CrawlRun:
     """Scrapy extension: opens the store, recovers orphans and keeps the run record of one crawl.
 
-    Settings: ``DANGAN_DB`` and ``DANGAN_DATA_DIR`` (defaults in `core.settings`).
+    Settings: ``DANGAN_DB``, ``DANGAN_DATA_DIR`` and ``DANGAN_RUN_TRIGGER`` (defaults in `core.settings`).
     The spider must carry a ``source`` (`core.sources.Source`).
     """
 
-    def __init__(self, stats: StatsCollector, *, db: str | None, data_dir: Path) -> None:
+    def __init__(self, stats: StatsCollector, *, db: str | None, data_dir: Path, trigger: str = "manual") -> None:
         self.stats = stats
         self.db = db
         self.data_dir = data_dir
+        self.trigger = trigger
         self._store: Store | None = None
         self._source: Source | None = None
         self._run_id: int | None = None
@@ -98,6 +113,7 @@ class CrawlRun:
             crawler.stats,
             db=settings.get("DANGAN_DB", defaults.DANGAN_DB),
             data_dir=Path(settings.get("DANGAN_DATA_DIR") or defaults.DANGAN_DATA_DIR),
+            trigger=settings.get("DANGAN_RUN_TRIGGER") or defaults.DANGAN_RUN_TRIGGER,
         )
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         # Scrapy tells the close reason only with spider_closed, after the item pipelines have closed.
@@ -137,14 +153,14 @@ class CrawlRun:
             # Orphans get their rows before anything looks for unprocessed captures,
             # so the processing pipeline re-submits them with the rest.
             report = recover_orphans(store.data_dir, store.db.session)
-            run_id = store.captures.start_run(source.name, utc_now())
+            run_id = store.captures.start_run(source.name, utc_now(), trigger=self.trigger)
         except BaseException:
             store.close()
             raise
         self.stats.set_value("dangan/orphans_recovered", len(report.orphans_added))
         self.stats.set_value("dangan/run_id", run_id)
         self._store, self._source, self._run_id = store, source, run_id
-        log.info("%s: run %d started", source.name, run_id)
+        log.info("%s: run %d started (%s)", source.name, run_id, self.trigger)
 
     def spider_opened(self, spider: Spider) -> None:
         self.start(spider)
@@ -171,13 +187,18 @@ class CrawlRun:
     # -- closing -----------------------------------------------------------------
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Finish the run record ("finished", or "interrupted" if stopped), then close the store."""
+        """Finish the run record with its outcome, reason and counts, then close the store."""
         if self._store is None or self._run_id is None or self._source is None:
             return
-        status = "interrupted" if reason == STOPPED_REASON else "finished"
-        counts = run_counts(self.stats.get_stats())
+        stats = self.stats.get_stats()
+        ended = crawl_outcome(stats, reason)
+        counts = run_counts(stats)
+        self.stats.set_value("dangan/outcome", ended.outcome)
+        self.stats.set_value("dangan/outcome_reason", ended.reason)
         try:
-            self._store.captures.finish_run(self._run_id, utc_now(), status, counts)
+            self._store.captures.finish_run(self._run_id, utc_now(), ended.outcome, counts, reason=ended.reason)
         finally:
             self._store.close()
-        log.info("%s: run %d %s (%s): %s", self._source.name, self._run_id, status, reason, counts)
+        if ended.outcome == "failed":
+            log.error("%s: run %d failed: %s", self._source.name, self._run_id, ended.reason)
+        log.info("%s: run %d %s (Scrapy: %s): %s", self._source.name, self._run_id, ended.outcome, reason, counts)

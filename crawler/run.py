@@ -28,6 +28,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from crawler.crawl_run import run_counts
+from crawler.run_outcome import RunOutcome, crawl_outcome
 from crawler.spiders.source import SourceSpider
 from core.sources import Source
 from core.errors import DanganError
@@ -40,10 +42,17 @@ PROGRESS_INTERVAL = 0.25
 
 @dataclass
 class CrawlSummary:
-    """What one source's crawl did, from its Scrapy stats."""
+    """What one source's crawl did, from its Scrapy stats: its outcome, why if not ok, and its counts.
+
+    `outcome` is "ok", "failed" or "interrupted" (`crawler.run_outcome`); the
+    counts are those the run record keeps (`crawler.crawl_run.run_counts`).
+    """
 
     source: str
+    outcome: str
+    reason: str | None
     pages_fetched: int
+    not_modified: int
     new_documents: int
     new_versions: int
     unchanged: int
@@ -54,17 +63,23 @@ class CrawlSummary:
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> "CrawlSummary":
+        """The summary of a closed crawl; its outcome as the run record has it.
+
+        A crawl whose run record never started (the spider did not open)
+        is judged from its stats here, so it is never reported "ok" unseen.
+        """
+        if "dangan/outcome" in stats:
+            ended = RunOutcome(stats["dangan/outcome"], stats.get("dangan/outcome_reason"))
+        else:
+            ended = crawl_outcome(stats, stats.get("finish_reason"))
         return cls(
-            source=source,
-            pages_fetched=stats.get("dangan/captured", 0),
-            new_documents=stats.get("dangan/new_document", 0),
-            new_versions=stats.get("dangan/new_version", 0),
-            unchanged=stats.get("dangan/unchanged", 0),
-            duplicates=stats.get("dangan/duplicate", 0),
-            gone=stats.get("dangan/gone", 0),
-            errors=stats.get("dangan/errors", 0),
-            run_id=stats.get("dangan/run_id"),
+            source=source, outcome=ended.outcome, reason=ended.reason,
+            run_id=stats.get("dangan/run_id"), **run_counts(stats),
         )
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
 
 
 def crawl_settings(*, db_url: str, data_dir: Path, overrides: dict | None = None) -> Settings:
@@ -85,15 +100,19 @@ def run_crawls(
     data_dir: Path,
     settings: dict | None = None,
     on_progress: Callable[[str, dict[str, int]], None] | None = None,
+    trigger: str = "manual",
 ) -> list[CrawlSummary]:
     """Crawl every source in `sources` and return a summary per source, in the same order.
 
     `settings` overrides Scrapy or ``DANGAN_*`` settings (``{"DANGAN_MAX_DEPTH": 2}``).
+    `trigger` ("manual" or "schedule") is kept on each source's run record.
     `on_progress(source_name, stats)` is called about four times a second on
     the reactor thread, with a copy of that source's Scrapy stats, while the
     crawls run, and once more for each at the end; keep it quick.
 
-    Blocks until every crawl has finished. If a crawl could not start or stop
+    Blocks until every crawl has finished. A crawl that got no answer from its
+    site is not an exception: its summary says ``outcome == "failed"`` and why.
+    If a crawl could not start or stop
     cleanly (an unreadable database, say), the others still run and that
     DanganError is raised at the end. Call once per process (see the module docstring).
     """
@@ -101,11 +120,13 @@ def run_crawls(
     # progress display that Scrapy's console handler would scribble over): no
     # root handler, and Scrapy's loggers, which it sets to DEBUG, are brought
     # to the caller's level.
-    overrides = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
+    overrides = {"LOG_INSTALL_ROOT_HANDLER": False, "DANGAN_RUN_TRIGGER": trigger, **(settings or {})}
     root_level = logging.root.level
     process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))
     logging.root.setLevel(root_level)
     logging.getLogger("scrapy").setLevel(root_level or process.settings.get("LOG_LEVEL"))
+    if root_level > logging.INFO:
+        _ROBOTS_LOGGER.addFilter(_without_traceback)
     crawlers: list[tuple[Source, Crawler]] = []
     failures: list[Failure] = []
     for source in sources:
@@ -140,6 +161,18 @@ def run_crawls(
         CrawlSummary.from_stats(source.name, dict(crawler.stats.get_stats()) if crawler.stats else {})
         for source, crawler in crawlers
     ]
+
+
+# Scrapy logs an unreachable robots.txt as an ERROR with a 60-line traceback,
+# which buried the one line that matters (the run's reason, printed at the
+# end). Without --verbose the message stays and the traceback goes.
+_ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    record.exc_info = None
+    record.exc_text = None
+    return True
 
 
 def _crawl_failed(failure: Failure, name: str, failures: list[Failure]) -> None:

@@ -30,6 +30,7 @@ from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case n
     DANGAN_PROCESS_WORKERS,
     DANGAN_RETRY_BACKOFF_BASE,
     DANGAN_RETRY_BACKOFF_MAX,
+    DANGAN_RUN_TRIGGER,
     DANGAN_SOURCES_FILE,
     USER_AGENT,
 )

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -49,6 +50,13 @@ ConfigOption = Annotated[
 
 DEFAULT_DATA_DIR = Path(defaults.DANGAN_DATA_DIR)
 DEFAULT_SOURCES_FILE = Path(defaults.DANGAN_SOURCES_FILE)
+
+
+class RunTrigger(str, Enum):
+    """What started a crawl (`storage.runs.RUN_TRIGGERS`)."""
+
+    manual = "manual"
+    schedule = "schedule"
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -109,8 +117,13 @@ def crawl(
         Optional[list[str]],
         typer.Option("--set", "-s", help="A Scrapy or DANGAN_* setting for this crawl, as NAME=VALUE (repeatable)."),
     ] = None,
+    trigger: Annotated[
+        RunTrigger, typer.Option("--trigger", help="What started this crawl, kept on its run record.")
+    ] = RunTrigger.manual,
 ) -> None:
     """Crawl sources: capture every page to WARC, then extract and version the articles.
+
+    Exits with 1 if any source's crawl failed (no page got an answer); `dangan runs --failed` says why.
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
@@ -132,12 +145,23 @@ def crawl(
             raise typer.BadParameter("name at least one source, or pass --all")
         settings = _parse_settings(overrides or [])
         summaries = crawl_with_progress(
-            chosen, db_url=defaults.database_url(db, data_dir), data_dir=data_dir, console=console, settings=settings
+            chosen, db_url=defaults.database_url(db, data_dir), data_dir=data_dir, console=console,
+            settings=settings, trigger=trigger.value,
         )
     except DanganError as error:
         raise _fail(error)
+    failed = [summary for summary in summaries if summary.failed]
+    if failed:
+        names = ", ".join(summary.source for summary in failed)
+        raise _fail(DanganError(
+            f"the crawl of {names} failed: {failed[0].reason}. "
+            "Check the start URLs can be reached from this machine; `dangan runs --failed` lists failed runs."
+        ))
     if any(summary.errors for summary in summaries):
-        err_console.print("Some pages failed; `dangan --verbose crawl …` logs why, and the captures are kept for `dangan reprocess`.")
+        err_console.print(
+            "Some pages could not be fetched or processed; `dangan --verbose crawl …` logs why, "
+            "and the captures are kept for `dangan reprocess`."
+        )
 
 
 @app.command()
@@ -293,6 +317,61 @@ def diff(
     except DanganError as error:
         raise _fail(error)
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+@app.command()
+def runs(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's runs.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Only failed runs.")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List crawl runs, newest first: trigger, start and end, outcome, counts, and why a run failed.
+
+    Example: dangan runs --source xiangtan-gov --failed --limit 5
+    """
+    from dangan.run_status import runs_lines
+    from storage.runs import run_as_dict
+
+    try:
+        found = _open_store(db, data_dir).captures.runs(source=source, failed_only=failed, limit=limit)
+    except DanganError as error:
+        raise _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps([run_as_dict(run) for run in found], ensure_ascii=False, indent=2) + "\n")
+    elif found:
+        sys.stdout.write("\n".join(runs_lines(found)) + "\n")
+    else:
+        err_console.print("No runs recorded" + (" that match" if source or failed else "") + ".")
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+    config: ConfigOption = DEFAULT_SOURCES_FILE,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Show each source of the sources file: its schedule, in words too, next run, last run and its outcome.
+
+    Schedules are read in the machine's local time, as cron reads them; times are shown in UTC.
+
+    Example: dangan status --config sources.toml
+    """
+    from core.sources import load_sources
+    from dangan.run_status import source_status, status_lines
+
+    try:
+        sources = load_sources(config)
+        statuses = source_status(sources, _open_store(db, data_dir).captures, now=datetime.now(timezone.utc))
+    except DanganError as error:
+        raise _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps([item.as_dict() for item in statuses], ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(status_lines(statuses)) + "\n")
 
 
 @sources_app.command("list")

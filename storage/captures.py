@@ -2,9 +2,10 @@
 
 `CaptureLog` records what the crawler did: a run starts, each captured
 response gets a `Capture` row pointing at its WARC record, the run finishes
-with its counts. Processing then asks for the captures it has not handled yet
-(`unprocessed`) or, after the extraction rules change, for the newest
-capture of every document (`for_reprocess`).
+with its outcome and counts (the run rows are `storage.runs.RunLog`'s part).
+Processing then asks for the captures it has not handled yet (`unprocessed`)
+or, after the extraction rules change, for the newest capture of every
+document (`for_reprocess`).
 
 Example:
     >>> fetched_at = datetime(2026, 11, 2, 8, 30)
@@ -17,9 +18,9 @@ Example:
     ...     status_code=200, content_type="text/html", fetched_at=fetched_at, location=location))
     >>> [capture.url for capture in log.unprocessed(source="gov")]
     ['http://www.gov.cn/a.htm']
-    >>> log.finish_run(run, datetime(2026, 11, 2, 8, 31), "finished", {"pages_fetched": 1})
-    >>> log.run(run).status, log.run(run).pages_fetched
-    ('finished', 1)
+    >>> log.finish_run(run, datetime(2026, 11, 2, 8, 31), "ok", {"pages_fetched": 1})
+    >>> log.run(run).outcome, log.run(run).pages_fetched
+    ('ok', 1)
 """
 
 from __future__ import annotations
@@ -33,15 +34,12 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
 from core.errors import StoreError
-from storage.models import Capture, CrawlRun
+from storage.models import Capture
+from storage.runs import RUN_COUNTS, RUN_OUTCOMES, RunLog  # noqa: F401 - RUN_*: where callers found them
 from storage.times import as_stored
 from storage.warc import WarcLocation, WarcWriter  # noqa: F401 - WarcWriter: the example
 
 log = logging.getLogger(__name__)
-
-# The counts a run keeps, by the names `finish_run` accepts.
-RUN_COUNTS = ("pages_fetched", "new_documents", "new_versions", "unchanged", "duplicates", "errors")
-RUN_STATUSES = ("running", "finished", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -74,55 +72,15 @@ class NewCapture:
         )
 
 
-class CaptureLog:
-    """Crawl runs and captures: the writes a crawl makes and the reads processing needs."""
+class CaptureLog(RunLog):
+    """Crawl runs and captures: the writes a crawl makes and the reads processing needs.
+
+    The run methods (`start_run`, `finish_run`, `record_skipped`, `runs`,
+    `last_run`) come from `storage.runs.RunLog`.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    def start_run(self, source: str, started_at: datetime) -> int:
-        """Open a run of `source` and return its id.
-
-        A run of the same source still marked "running" was left by a process
-        that died, so it is marked "interrupted" first.
-        """
-        with self.db.session(write=True) as session:
-            interrupted = session.execute(
-                update(CrawlRun)
-                .where(CrawlRun.source == source, CrawlRun.status == "running")
-                .values(status="interrupted")
-            ).rowcount
-            if interrupted:
-                log.warning("Marked %d earlier run(s) of %s as interrupted", interrupted, source)
-            run = CrawlRun(source=source, started_at=as_stored(started_at), status="running")
-            session.add(run)
-            session.commit()
-            return run.id
-
-    def finish_run(self, run_id: int, finished_at: datetime, status: str, counts: dict[str, int]) -> None:
-        """Close a run with its outcome and counts (keys from `RUN_COUNTS`; others are logged and ignored)."""
-        if status not in RUN_STATUSES:
-            raise StoreError(f"Run status {status!r} is not one of {', '.join(RUN_STATUSES)}.")
-        with self.db.session(write=True) as session:
-            run = session.get(CrawlRun, run_id)
-            if run is None:
-                raise StoreError(f"There is no crawl run {run_id}; start one with start_run().")
-            run.finished_at = as_stored(finished_at)
-            run.status = status
-            for name, value in counts.items():
-                if name in RUN_COUNTS:
-                    setattr(run, name, int(value))
-                else:
-                    log.warning("Ignoring unknown run count %r (known: %s)", name, ", ".join(RUN_COUNTS))
-            session.commit()
-
-    def run(self, run_id: int) -> CrawlRun:
-        """One crawl run by id; StoreError if there is none."""
-        with self.db.session() as session:
-            run = session.get(CrawlRun, run_id)
-        if run is None:
-            raise StoreError(f"There is no crawl run {run_id}.")
-        return run
 
     def add(self, capture: NewCapture) -> int:
         """Record a capture whose WARC record is already on disk; return its id.

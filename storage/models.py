@@ -2,7 +2,8 @@
 
 Four records carry the archive:
 
-- `CrawlRun`: one crawl of one source, with its outcome counts.
+- `CrawlRun`: one crawl of one source (or one skipped by the scheduler): what
+  started it, its outcome and why, and its counts.
 - `Capture`: one HTTP response exactly as received, kept in a WARC file; the
   row says where (file and offset) and what its payload digest is. Captures are
   never changed after the fact except to note that processing has run.
@@ -41,17 +42,23 @@ class CrawlRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(200), index=True)
+    # What started it: "manual" (someone ran `dangan crawl`) or "schedule" (the scheduler).
+    trigger: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    # running, finished or interrupted (Ctrl-C, a kill signal); a run left
-    # "running" by a killed process is marked "interrupted" by the next crawl
-    # of the same source. See storage.captures.RUN_STATUSES.
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    # running, ok, failed, interrupted or skipped (see storage.runs.RUN_OUTCOMES);
+    # a run left "running" by a killed process is marked "interrupted" by the
+    # next run of the same source.
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    # Why it failed or was skipped, in words an operator can act on.
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     new_documents: Mapped[int] = mapped_column(Integer, default=0)
     new_versions: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    gone: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[int] = mapped_column(Integer, default=0)
 
 

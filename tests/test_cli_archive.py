@@ -7,6 +7,7 @@ cannot start twice in one process); the reading commands run in-process.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -47,6 +48,10 @@ def test_recrawl_history_diff_export_and_reprocess(test_site, db_url, tmp_path):
     store = ["--db", db_url, "--data-dir", str(data_dir)]
     first = dangan_crawl(test_site, db_url, data_dir)
     documents = len(EXPECTED.state_1_documents)
+    assert "xiangtan-test: ok: " in first
+    # The live line counts against the requests queued so far (all taken by the end), not max_pages, with a rate.
+    shown = re.search(r"(\d+)/(\d+) queued · [\d.]+ pages/s", first)
+    assert shown and shown[1] == shown[2] and documents <= int(shown[2]) < 200, first
     assert f"{documents - 1} new documents, 0 new versions" in first and "1 duplicates" in first
 
     test_site.use_state(2)

@@ -142,7 +142,7 @@ def test_ctrl_c_stops_the_crawl_cleanly_and_the_run_says_interrupted(test_site, 
         with db.session() as session:
             runs = list(session.scalars(select(CrawlRun)))
             captures = list(session.scalars(select(Capture)))
-        assert [run.status for run in runs] == ["interrupted"]
+        assert [run.outcome for run in runs] == ["interrupted"]
         assert runs[0].finished_at is not None and runs[0].pages_fetched == len(captures)
         for capture in captures:
             verify_capture(data_dir, capture.warc_file, capture.warc_offset, capture.warc_length, capture.payload_sha256)

@@ -62,7 +62,8 @@ def test_a_crawl_registers_and_processes_orphans_then_finishes_its_run(test_site
         assert recovered.processed_at is not None and recovered.process_error is None
         assert recovered.document_id == document.id
         # One run, closed with the crawl's own counts.
-        assert [(run.id, run.status) for run in runs] == [(summary["run_id"], "finished")]
+        assert [(run.id, run.outcome, run.trigger) for run in runs] == [(summary["run_id"], "ok", "manual")]
+        assert summary["outcome"] == "ok" and summary["reason"] is None
         assert runs[0].finished_at is not None
         assert runs[0].pages_fetched == summary["pages_fetched"] == run_captures
         assert runs[0].new_documents == summary["new_documents"]
@@ -70,8 +71,13 @@ def test_a_crawl_registers_and_processes_orphans_then_finishes_its_run(test_site
         db.dispose()
 
 
-@pytest.mark.parametrize(("reason", "status"), [("finished", "finished"), ("shutdown", "interrupted")])
-def test_the_run_record_says_whether_the_crawl_finished_or_was_stopped(tmp_path: Path, reason: str, status: str) -> None:
+@pytest.mark.parametrize(
+    ("reason", "answered", "outcome"),
+    [("finished", True, "ok"), ("finished", False, "failed"), ("shutdown", True, "interrupted")],
+)
+def test_the_run_record_says_whether_the_crawl_was_ok_failed_or_stopped(
+    tmp_path: Path, reason: str, answered: bool, outcome: str
+) -> None:
     data_dir = tmp_path / "data"
     orphan = _leave_an_orphan(data_dir, "http://www.xiangtan.gov.cn" + A103.path)
     crawler = get_crawler(SourceSpider, {"DANGAN_DATA_DIR": str(data_dir)})
@@ -82,14 +88,19 @@ def test_the_run_record_says_whether_the_crawl_finished_or_was_stopped(tmp_path:
     crawler.signals.send_catch_log(signals.spider_opened, spider=spider)
     assert crawler.stats.get_value("dangan/orphans_recovered") == 1
     assert crawler.stats.get_value("dangan/run_id") == run.run_id
-    # Scrapy closes with "shutdown" on Ctrl-C or SIGTERM, and with "finished" when the crawl ran out of pages.
+    if answered:
+        crawler.stats.inc_value("downloader/response_status_count/200")  # what Scrapy counts for a page's answer
+    # Scrapy closes with "shutdown" on Ctrl-C or SIGTERM, and with "finished" when the crawl ran out of pages;
+    # a crawl that finished without a single answer has failed.
     crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason=reason)
 
     db = open_database(f"sqlite:///{data_dir / 'dangan.db'}")
     try:
         with db.session() as session:
             record = session.get(CrawlRunRecord, run.run_id)
-            assert (record.source, record.status) == (SOURCE_NAME, status)
+            assert (record.source, record.outcome) == (SOURCE_NAME, outcome)
+            assert (record.reason is None) == (outcome == "ok")  # a failure or an interruption says why
+            assert crawler.stats.get_value("dangan/outcome") == outcome
             assert record.finished_at is not None
             assert session.scalars(select(Capture.warc_offset)).all() == [orphan.offset]
     finally:

@@ -132,7 +132,7 @@ def test_two_crawls_keep_exactly_the_versions_a_reader_expects(test_site, db_url
 
         with db.session() as session:
             runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
-            assert [run.status for run in runs] == ["finished", "finished"]
+            assert [(run.outcome, run.reason) for run in runs] == [("ok", None), ("ok", None)]
             assert runs[1].new_documents == 1 and runs[1].new_versions == 1
             assert runs[1].pages_fetched == session.query(Capture).filter(Capture.run_id == runs[1].id).count()
             # Every article capture was processed, none failed.
@@ -153,7 +153,7 @@ def test_max_pages_closes_the_crawl_and_the_run_still_finishes(test_site, sqlite
     try:
         with db.session() as session:
             run = session.scalars(select(CrawlRun)).one()
-            assert (run.status, run.pages_fetched) == ("finished", 4)
+            assert (run.outcome, run.pages_fetched) == ("ok", 4)
             # Whatever articles were among the four were processed before the run closed.
             assert session.query(Capture).filter(Capture.processed_at.is_(None), Capture.url.contains("/art/")).count() == 0
     finally:

@@ -25,31 +25,6 @@ def add(log: CaptureLog, offset: int, *, source: str = "gov", status: int = 200,
                    location=location(offset)))
 
 
-def test_a_new_run_interrupts_the_running_one_of_its_source(db: Database) -> None:
-    log = CaptureLog(db)
-    killed = log.start_run("gov", T0)
-    other = log.start_run("sh", T0)
-    current = log.start_run("gov", T0 + timedelta(hours=1))
-    assert log.run(killed).status == "interrupted"
-    assert log.run(other).status == "running"
-    assert log.run(current).status == "running"
-
-
-def test_finish_run_keeps_status_and_counts(db: Database) -> None:
-    log = CaptureLog(db)
-    run_id = log.start_run("gov", T0)
-    log.finish_run(run_id, T0 + timedelta(minutes=5), "finished",
-                   {"pages_fetched": 12, "new_documents": 3, "errors": 1, "dangan/odd": 9})
-    run = log.run(run_id)
-    assert (run.status, run.finished_at, run.pages_fetched, run.new_documents, run.errors, run.unchanged) == (
-        "finished", T0 + timedelta(minutes=5), 12, 3, 1, 0,
-    )
-    with pytest.raises(StoreError, match="no crawl run 999"):
-        log.finish_run(999, T0, "finished", {})
-    with pytest.raises(StoreError, match="not one of"):
-        log.finish_run(run_id, T0, "done", {})
-
-
 def test_captures_read_back_and_adding_one_twice_is_harmless(db: Database) -> None:
     log = CaptureLog(db)
     run_id = log.start_run("gov", T0)

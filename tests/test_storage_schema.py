@@ -28,7 +28,7 @@ def test_migrated_schema_has_no_differences_from_the_models(db: Database) -> Non
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == SCHEMA_REVISION
 
 
 def test_the_revision_open_database_trusts_is_alembics_head() -> None:
@@ -41,7 +41,7 @@ def test_opening_twice_keeps_the_data(db_url: str) -> None:
     first = open_database(db_url)
     with first.engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO crawl_runs (source, started_at, status, pages_fetched, new_documents,"
+            "INSERT INTO crawl_runs (source, started_at, outcome, pages_fetched, new_documents,"
             " new_versions, unchanged, duplicates, errors)"
             " VALUES ('gov', '2024-05-01 00:00:00', 'running', 0, 0, 0, 0, 0, 0)"
         ))
@@ -103,5 +103,5 @@ def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str) -> No
         databases = list(pool.map(lambda _n: open_database(db_url), range(4)))
     for database in databases:
         with database.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_REVISION
         database.dispose()

@@ -1,0 +1,157 @@
+"""What ``dangan runs`` and ``dangan status`` show: the run log, and each source's schedule and last run.
+
+`source_status` puts together, for each source of the sources file, its
+schedule (as written and in words, `core.cron.describe_schedule`), when the
+schedule fires next (`core.cron.next_run`, crontab's meaning) and its last
+run (`storage.runs.RunLog.last_run`). `runs_lines` and `status_lines` lay the
+two out as plain aligned lines: times and reasons are never cut or wrapped,
+and the output can be grepped. Each has a JSON form for tools
+(`storage.runs.run_as_dict`, `SourceStatus.as_dict`).
+
+Example:
+    >>> from core.sources import Source
+    >>> gov = Source("gov", ("http://www.gov.cn/",), ("gov.cn",), (), schedule="0 */6 * * *")
+    >>> run = store.captures.start_run("gov", datetime(2026, 11, 2, 8, 0))
+    >>> store.captures.finish_run(run, datetime(2026, 11, 2, 8, 5), "ok", {"pages_fetched": 40})
+    >>> [status] = source_status([gov], store.captures, now=datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc),
+    ...                          timezone="UTC")
+    >>> status.in_words, status.next_run.isoformat(), status.last_run.outcome
+    ('every 6 hours', '2026-11-02T12:00:00+00:00', 'ok')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from core.cron import TimeZone, describe_schedule, next_run
+from core.sources import Source
+from storage.models import CrawlRun
+from storage.runs import RUN_COUNTS, RunLog, run_as_dict
+
+# Short column heads for the counts, in `RUN_COUNTS` order.
+_COUNT_HEADS = {
+    "pages_fetched": "fetched", "not_modified": "304", "new_documents": "new", "new_versions": "changed",
+    "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "errors": "errors",
+}
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source as ``dangan status`` shows it."""
+
+    source: str
+    schedule: str | None
+    in_words: str | None
+    next_run: datetime | None  # aware; None without a schedule
+    last_run: CrawlRun | None
+    running: CrawlRun | None = None  # a crawl going on now, when a later skip is the last run
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values; times in ISO form, UTC."""
+        return {
+            "source": self.source,
+            "schedule": self.schedule,
+            "schedule_in_words": self.in_words,
+            "next_run": _iso(self.next_run),
+            "last_run": run_as_dict(self.last_run) if self.last_run is not None else None,
+            "running": run_as_dict(self.running) if self.running is not None else None,
+        }
+
+
+def source_status(
+    sources: list[Source], runs: RunLog, *, now: datetime, timezone: TimeZone = None
+) -> list[SourceStatus]:
+    """Each source's schedule, next run after `now` (aware) and last run, in the sources file's order.
+
+    `timezone` is the zone the schedules are read in (None: the machine's
+    local time, as cron and the scheduler use).
+    """
+    statuses = []
+    for source in sources:
+        last = runs.last_run(source.name)
+        running = runs.running_run(source.name) if last is not None and last.outcome != "running" else None
+        statuses.append(SourceStatus(
+            source=source.name,
+            schedule=source.schedule,
+            in_words=describe_schedule(source.schedule) if source.schedule else None,
+            next_run=next_run(source.schedule, now, timezone) if source.schedule else None,
+            last_run=last,
+            running=running,
+        ))
+    return statuses
+
+
+def runs_lines(runs: list[CrawlRun]) -> list[str]:
+    """The run log as aligned lines, a reason on its own line under its run.
+
+    >>> run = CrawlRun(id=3, source="gov", trigger="schedule", outcome="failed", started_at=datetime(2026, 11, 2, 8, 0),
+    ...                finished_at=datetime(2026, 11, 2, 8, 1), reason="no response from the site: timed out (4 attempts)",
+    ...                **{name: 0 for name in RUN_COUNTS})
+    >>> print("\\n".join(runs_lines([run])))  # doctest: +NORMALIZE_WHITESPACE
+    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  errors
+    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0       0
+         reason: no response from the site: timed out (4 attempts)
+    """
+    width = max([len("source"), *(len(run.source) for run in runs)])
+    counts_head = "  ".join(_COUNT_HEADS[name] for name in RUN_COUNTS)
+    lines = [f"{'id':<4} {'source':<{width}}  {'trigger':<8}  {'started (UTC)':<19}  {'finished (UTC)':<19}  {'outcome':<11}  {counts_head}"]
+    for run in runs:
+        counts = "  ".join(f"{getattr(run, name) or 0:>{len(_COUNT_HEADS[name])}}" for name in RUN_COUNTS)
+        lines.append(
+            f"{run.id:<4} {run.source:<{width}}  {run.trigger:<8}  {_shown(run.started_at):<19}  "
+            f"{_shown(run.finished_at):<19}  {run.outcome:<11}  {counts}"
+        )
+        if run.reason:
+            lines.append(f"{'':<4} reason: {run.reason}")
+    return lines
+
+
+def status_lines(statuses: list[SourceStatus]) -> list[str]:
+    """Each source's block: its schedule, in words, next run, last run and outcome.
+
+    >>> print("\\n".join(status_lines([SourceStatus("gov", None, None, None, None)])))
+    gov
+      schedule:  none (crawled only by hand)
+      last run:  never
+    """
+    lines: list[str] = []
+    for status in statuses:
+        lines.append(status.source)
+        if status.schedule:
+            lines.append(f"  schedule:  {status.schedule} ({status.in_words})")
+            lines.append(f"  next run:  {_shown(status.next_run) + ' UTC' if status.next_run else 'never'}")
+        else:
+            lines.append("  schedule:  none (crawled only by hand)")
+        run = status.last_run
+        if run is None:
+            lines.append("  last run:  never")
+            continue
+        ended = f", finished {_shown(run.finished_at)} UTC" if run.finished_at and run.outcome != "skipped" else ""
+        lines.append(f"  last run:  {run.id}, {run.trigger}, started {_shown(run.started_at)} UTC{ended}: {run.outcome}")
+        if run.reason:
+            lines.append(f"  reason:    {run.reason}")
+        if status.running is not None:
+            lines.append(f"  running:   {status.running.id}, started {_shown(status.running.started_at)} UTC")
+        if run.outcome != "skipped":
+            lines.append(
+                f"  counts:    {run.pages_fetched} fetched, {run.not_modified} not modified, {run.new_documents} new, "
+                f"{run.new_versions} changed, {run.errors} errors"
+            )
+    return lines
+
+
+def _shown(moment: datetime | None) -> str:
+    """A time as shown in the tables: UTC to the second, ``-`` for none."""
+    if moment is None:
+        return "-"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="seconds")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,196 @@
+"""The run log: one row per crawl of a source, what started it, how it ended and why.
+
+A run starts ("running"), and finishes with an outcome and its counts:
+
+- ``ok``: the crawl ran to its end and the site answered;
+- ``failed``: nothing usable came back (every request failed, or every page
+  was a server error); `reason` says what went wrong;
+- ``interrupted``: stopped from outside (Ctrl-C, SIGTERM), or left "running"
+  by a process that died, which the next run of the source notices;
+- ``skipped``: never started, because a crawl of the source was still
+  running when the scheduler wanted another; `reason` says so.
+
+`RunLog` is the part of `storage.captures.CaptureLog` that keeps these rows,
+so ``store.captures.start_run(...)`` is how a crawl or the scheduler uses it.
+
+Example:
+    >>> log = store.captures
+    >>> run = log.start_run("gov", datetime(2026, 11, 2, 8, 0), trigger="schedule")
+    >>> log.finish_run(run, datetime(2026, 11, 2, 8, 1), "failed", {"errors": 4},
+    ...                reason="no response from the site: connection refused (4 requests)")
+    >>> skipped = log.record_skipped("gov", datetime(2026, 11, 2, 14, 0), "schedule",
+    ...                              "the crawl started at 08:00 is still running")
+    >>> [(r.id, r.trigger, r.outcome) for r in log.runs(source="gov")]
+    [(2, 'schedule', 'skipped'), (1, 'schedule', 'failed')]
+    >>> log.last_run("gov").reason
+    'the crawl started at 08:00 is still running'
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from core.errors import StoreError
+from storage.models import CrawlRun
+from storage.times import as_stored
+
+if TYPE_CHECKING:
+    from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+#: The counts a run keeps, by the names `RunLog.finish_run` accepts, in the order they are shown.
+RUN_COUNTS = (
+    "pages_fetched", "not_modified", "new_documents", "new_versions", "unchanged", "duplicates", "gone", "errors",
+)
+#: Every outcome a run row can have; "running" until the run finishes.
+RUN_OUTCOMES = ("running", "ok", "failed", "interrupted", "skipped")
+#: The outcomes `finish_run` may close a run with.
+FINISHED_OUTCOMES = ("ok", "failed", "interrupted")
+#: What can start a run.
+RUN_TRIGGERS = ("manual", "schedule")
+
+
+class RunLog:
+    """The crawl_runs table: starting, finishing and skipping runs, and listing them."""
+
+    db: "Database"
+
+    def start_run(self, source: str, started_at: datetime, trigger: str = "manual") -> int:
+        """Open a run of `source` started by `trigger` ("manual" or "schedule"), and return its id.
+
+        A run of the same source still marked "running" was left by a process
+        that died, so it is marked "interrupted" first.
+        """
+        _check(trigger, RUN_TRIGGERS, "trigger")
+        with self.db.session(write=True) as session:
+            interrupted = session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.source == source, CrawlRun.outcome == "running")
+                .values(outcome="interrupted", reason="left running by a process that stopped without finishing it")
+            ).rowcount
+            if interrupted:
+                log.warning("Marked %d earlier run(s) of %s as interrupted", interrupted, source)
+            run = CrawlRun(source=source, trigger=trigger, started_at=as_stored(started_at), outcome="running")
+            session.add(run)
+            session.commit()
+            return run.id
+
+    def finish_run(
+        self, run_id: int, finished_at: datetime, outcome: str, counts: dict[str, int], reason: str | None = None
+    ) -> None:
+        """Close a run with its outcome ("ok", "failed" or "interrupted"), counts and, if any, the reason.
+
+        Counts are keyed by the names in `RUN_COUNTS`; others are logged and ignored.
+        """
+        _check(outcome, FINISHED_OUTCOMES, "outcome")
+        with self.db.session(write=True) as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                raise StoreError(f"There is no crawl run {run_id}; start one with start_run().")
+            run.finished_at = as_stored(finished_at)
+            run.outcome = outcome
+            run.reason = reason
+            for name, value in counts.items():
+                if name in RUN_COUNTS:
+                    setattr(run, name, int(value))
+                else:
+                    log.warning("Ignoring unknown run count %r (known: %s)", name, ", ".join(RUN_COUNTS))
+            session.commit()
+
+    def record_skipped(self, source: str, at: datetime, trigger: str, reason: str) -> int:
+        """Record a run of `source` that was not started, and why; return its id.
+
+        Its start and finish are both `at`. A run of the source that is
+        still "running" is left alone: it is the reason for the skip.
+        """
+        _check(trigger, RUN_TRIGGERS, "trigger")
+        moment = as_stored(at)
+        with self.db.session(write=True) as session:
+            run = CrawlRun(
+                source=source, trigger=trigger, started_at=moment, finished_at=moment, outcome="skipped", reason=reason
+            )
+            session.add(run)
+            session.commit()
+            return run.id
+
+    def run(self, run_id: int) -> CrawlRun:
+        """One crawl run by id; StoreError if there is none."""
+        with self.db.session() as session:
+            run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise StoreError(f"There is no crawl run {run_id}.")
+        return run
+
+    def runs(self, source: str | None = None, failed_only: bool = False, limit: int = 20) -> list[CrawlRun]:
+        """The latest `limit` runs, newest first; only `source`'s, only failed ones, if asked."""
+        if limit < 1:
+            raise StoreError(f"limit must be at least 1, got {limit}.")
+        query = select(CrawlRun)
+        if source is not None:
+            query = query.where(CrawlRun.source == source)
+        if failed_only:
+            query = query.where(CrawlRun.outcome == "failed")
+        # Ids grow with time, and unlike start times they never tie.
+        with self.db.session() as session:
+            return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
+
+    def last_run(self, source: str) -> CrawlRun | None:
+        """The newest run of `source` (running, finished or skipped), or None if it never ran.
+
+        Not the way to ask whether a crawl is going on: once a skip is
+        recorded, the skip is the newest run. Ask `running_run`.
+        """
+        found = self.runs(source=source, limit=1)
+        return found[0] if found else None
+
+    def running_run(self, source: str) -> CrawlRun | None:
+        """The run of `source` marked "running", or None.
+
+        A crawl killed with ``kill -9`` leaves its run marked running until
+        the next `start_run` of the source, so a scheduler should also check
+        that the crawl's process is alive.
+        """
+        query = (
+            select(CrawlRun)
+            .where(CrawlRun.source == source, CrawlRun.outcome == "running")
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+        with self.db.session() as session:
+            return session.scalar(query)
+
+
+def run_as_dict(run: CrawlRun) -> dict[str, Any]:
+    """A run as plain JSON-ready values: times in ISO form (UTC), counts by their names.
+
+    >>> run = CrawlRun(id=7, source="gov", trigger="manual", outcome="ok", reason=None,
+    ...                started_at=datetime(2026, 11, 2, 8, 0), finished_at=datetime(2026, 11, 2, 8, 5),
+    ...                **{name: 0 for name in RUN_COUNTS})
+    >>> row = run_as_dict(run)
+    >>> row["started_at"], row["outcome"], row["counts"]["pages_fetched"]
+    ('2026-11-02T08:00:00Z', 'ok', 0)
+    """
+    return {
+        "id": run.id,
+        "source": run.source,
+        "trigger": run.trigger,
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(run.finished_at),
+        "outcome": run.outcome,
+        "reason": run.reason,
+        "counts": {name: getattr(run, name) or 0 for name in RUN_COUNTS},
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds") + "Z"
+
+
+def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise StoreError(f"Run {what} {value!r} is not one of {', '.join(allowed)}.")

@@ -10,7 +10,7 @@ Each ``[[sources]]`` table is one site::
     max_pages = 5000                            # optional: pages fetched per crawl
     max_depth = 4                               # optional: links followed from a start URL
     max_query_variants = 50                     # optional: ?page=1..N variants per path
-    schedule = "0 */6 * * *"                    # optional: cron, for the scheduler
+    schedule = "0 */6 * * *"                    # optional: a crontab line, for `dangan schedule`
 
 The whole file is checked when it is loaded, so a typo fails at once with the
 file, line and source it is in, not hours into a crawl.
@@ -259,25 +259,15 @@ class _SourceChecker:
             self.fail("schedule", f"schedule must be a cron string such as \"0 */6 * * *\", got {_describe(value)}")
             return None
         # Imported here: only files that set a schedule need the scheduler's parser.
-        from apscheduler.triggers.cron import CronTrigger
+        from core.cron import crontab_trigger
 
         try:
-            CronTrigger.from_crontab(value, timezone="UTC")
+            crontab_trigger(value, "UTC")
         except ValueError as exc:
             self.fail(
                 "schedule",
-                f"schedule {value!r} is not a valid cron expression ({exc}); use five fields: "
+                f"schedule {value!r} is not a valid cron expression ({exc}); use five fields as crontab does: "
                 "minute hour day month day-of-week, e.g. \"0 */6 * * *\"",
-            )
-            return None
-        day_of_week = value.split()[4]
-        if any(ch.isdigit() for ch in day_of_week):
-            # Cron counts Sunday as 0; APScheduler 3 counts Monday as 0. A number
-            # would silently run on the wrong day, a name cannot.
-            self.fail(
-                "schedule",
-                f"schedule {value!r}: write the day of week as names (sun, mon-fri), not numbers; "
-                "the scheduler numbers days from Monday, cron from Sunday",
             )
             return None
         return value

@@ -64,9 +64,9 @@ def crontab_trigger(expr: str, timezone: tzinfo | str | None) -> BaseTrigger:
     Raises ValueError, saying what is wrong, for a line cron would not take.
 
     >>> crontab_trigger("30 9 * * mon-fri", "UTC")
-    <CronTrigger (minute='30', hour='9', day_of_week='mon,tue,wed,thu,fri', timezone='UTC')>
-    >>> crontab_trigger("0 8 * * 0,7", "UTC").fields[4]
-    <DayOfWeekField (day_of_week='sun')>
+    <CronTrigger (month='*', day='*', day_of_week='mon,tue,wed,thu,fri', hour='9', minute='30', timezone='UTC')>
+    >>> str(crontab_trigger("0 8 * * 0,7", "UTC").fields[4])
+    'sun'
     """
     text = expr.strip()
     if text.startswith("@"):

@@ -114,7 +114,11 @@ def crawl(
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
+    from dangan.crawl_process import stop_once_on_hangup
     from pipeline.workers import start_worker_server
+
+    # SIGHUP (a scheduler that died, a closed terminal) stops the crawl cleanly, as Ctrl-C does.
+    stop_once_on_hangup()
 
     # Before Scrapy is imported: the workers' server then loads the extraction
     # stack on the second core while this one is still starting the crawl.
@@ -293,6 +297,55 @@ def diff(
     except DanganError as error:
         raise _fail(error)
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+@app.command()
+def schedule(
+    config: ConfigOption = DEFAULT_SOURCES_FILE,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    reload: Annotated[
+        bool,
+        typer.Option("--reload", help="Have the scheduler running for this data folder re-read the sources file, then exit."),
+    ] = False,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--set", "-s",
+            help="A DANGAN_SCHEDULE_* setting, or a setting for every crawl, as NAME=VALUE (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Run each source's crawl on its schedule (a crontab line in the sources file) until stopped.
+
+    Each crawl is a `dangan crawl` process of its own; the jobs are kept in the
+    store's database, so a restart keeps them. SIGHUP or `dangan schedule
+    --reload` re-reads the sources file; SIGTERM or Ctrl-C stops running
+    crawls cleanly, then the scheduler.
+
+    Example: dangan schedule --config sources.toml --data-dir /srv/dangan --set DANGAN_SCHEDULE_MAX_CRAWLS=3
+    """
+    from dangan.schedule_settings import ScheduleSettings
+    from dangan.scheduler import CrawlScheduler
+    from dangan.scheduler_lock import reload_scheduler
+
+    try:
+        if reload:
+            pid = reload_scheduler(data_dir)
+            console.print(f"Sent SIGHUP to the scheduler (pid {pid}): it re-reads its sources file now.", highlight=False)
+            return
+        settings, crawl_settings = ScheduleSettings.from_overrides(_parse_settings(overrides or []))
+        if logging.root.level > logging.INFO:
+            # A scheduler is a service: what it starts, skips and why is its output,
+            # without --verbose. APScheduler's own lines stay for --verbose.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+            logging.root.setLevel(logging.INFO)
+            for handler in logging.root.handlers:
+                handler.setLevel(logging.INFO)
+        with _open_store(db, data_dir) as store:
+            CrawlScheduler(config=config, store=store, settings=settings, crawl_settings=crawl_settings).run()
+    except DanganError as error:
+        raise _fail(error)
 
 
 @sources_app.command("list")

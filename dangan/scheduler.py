@@ -99,6 +99,9 @@ class JobChanges:
 def scheduled_crawls(store: Store) -> list[ScheduledCrawl]:
     """The jobs kept in `store`'s database, as the scheduler last left them, running or not.
 
+    For ``dangan status`` and tests. Creates APScheduler's (empty) table if no
+    scheduler has run on this store yet, as a scheduler would.
+
     >>> scheduled_crawls(store)
     []
     """
@@ -197,6 +200,8 @@ class CrawlScheduler:
             )
             (changes.changed if job is not None else changes.added).append(name)
         log.info("jobs from %s: %s", self.config, changes)
+        if not wanted:
+            log.warning("no source in %s has a schedule: nothing will run until one has and the file is reloaded", self.config)
         return changes
 
     def jobs(self) -> list[ScheduledCrawl]:

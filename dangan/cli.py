@@ -337,8 +337,9 @@ def schedule(
         settings, crawl_settings = ScheduleSettings.from_overrides(_parse_settings(overrides or []))
         if logging.root.level > logging.INFO:
             # A scheduler is a service: what it starts, skips and why is its output,
-            # without --verbose. APScheduler's own lines stay for --verbose.
-            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+            # without --verbose. APScheduler's and Alembic's own lines stay for --verbose.
+            for chatty in ("apscheduler", "alembic"):
+                logging.getLogger(chatty).setLevel(logging.WARNING)
             logging.root.setLevel(logging.INFO)
             for handler in logging.root.handlers:
                 handler.setLevel(logging.INFO)

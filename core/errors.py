@@ -34,6 +34,10 @@ class UnknownSourceError(DanganError):
     """A source name was asked for that the sources file does not define."""
 
 
+class SchedulerError(DanganError):
+    """`dangan schedule` cannot start (another scheduler runs for the data folder) or cannot be reached."""
+
+
 class PageError(DanganError):
     """Something went wrong with one page; `url` names it and prefixes the message.
 

@@ -55,6 +55,29 @@ DANGAN_RUN_TRIGGER = "manual"
 #: crawl (CPython's default is 700); see crawler/gc_tuning.py.
 DANGAN_GC_THRESHOLD = 10_000
 
+#: Crawls `dangan schedule` runs at once; a source that falls due while this
+#: many run waits for one to end. Each crawl is a process with its own
+#: processing workers, so more than the cores can feed only adds waiting.
+DANGAN_SCHEDULE_MAX_CRAWLS = 2
+#: Seconds late a scheduled crawl may start, after the scheduler was not
+#: running at its time; None: however late. Missed times of one source run
+#: once at start-up either way, never once per missed time.
+DANGAN_SCHEDULE_MISFIRE_GRACE = None
+#: Seconds a source whose scheduled crawl failed is left alone before its
+#: next scheduled time may run; doubled for each further failure in a row.
+DANGAN_SCHEDULE_BACKOFF_BASE = 3600.0
+#: The longest a failing source is left alone, in seconds.
+DANGAN_SCHEDULE_BACKOFF_MAX = 86400.0
+#: Seconds the scheduler waits, when told to stop, for running crawls to stop
+#: cleanly (store what they fetched, record their runs) before it kills them.
+DANGAN_SCHEDULE_STOP_WAIT = 60.0
+#: Time zone of the schedules (an IANA name, e.g. Asia/Shanghai); None: the
+#: machine's local time, as cron uses.
+DANGAN_SCHEDULE_TIMEZONE = None
+#: For tests and trying the scheduler out: every scheduled source falls due
+#: every this many seconds instead of on its crontab line. None in real use.
+DANGAN_SCHEDULE_TEST_INTERVAL = None
+
 #: How dangan names itself to web servers, in a crawl and in ``dangan extract URL``.
 USER_AGENT = "dangan/0.1 (+https://github.com/dangan-archive/dangan)"
 

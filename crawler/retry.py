@@ -23,27 +23,12 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from core import settings as defaults
+from core.backoff import backoff_delay
 
 log = logging.getLogger(__name__)
 
 #: Request meta key holding the seconds to wait before this request is downloaded.
 BACKOFF_META_KEY = "dangan_backoff_delay"
-
-
-def backoff_delay(retry_number: int, base: float, cap: float) -> float:
-    """Seconds to wait before retry number `retry_number` (1 for the first retry).
-
-    Doubles from `base`: base, 2·base, 4·base, …, never more than `cap`.
-
-    >>> [backoff_delay(n, 2.0, 10.0) for n in (1, 2, 3, 4)]
-    [2.0, 4.0, 8.0, 10.0]
-    """
-    if retry_number < 1 or base <= 0:
-        return 0.0
-    if retry_number > 64:
-        # 2**64 times any base is past any sensible cap, and 2**1100 overflows a float.
-        return cap
-    return min(cap, base * 2 ** (retry_number - 1))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

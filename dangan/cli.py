@@ -127,7 +127,11 @@ def crawl(
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
+    from dangan.crawl_process import stop_once_on_hangup
     from pipeline.workers import start_worker_server
+
+    # SIGHUP (a scheduler that died, a closed terminal) stops the crawl cleanly, as Ctrl-C does.
+    stop_once_on_hangup()
 
     # Before Scrapy is imported: the workers' server then loads the extraction
     # stack on the second core while this one is still starting the crawl.
@@ -356,7 +360,8 @@ def status(
 ) -> None:
     """Show each source of the sources file: its schedule, in words too, next run, last run and its outcome.
 
-    Schedules are read in the machine's local time, as cron reads them; times are shown in UTC.
+    Schedules are read in the machine's local time, as cron reads them (or in
+    DANGAN_SCHEDULE_TIMEZONE); times are shown in UTC.
 
     Example: dangan status --config sources.toml
     """
@@ -365,13 +370,66 @@ def status(
 
     try:
         sources = load_sources(config)
-        statuses = source_status(sources, _open_store(db, data_dir).captures, now=datetime.now(timezone.utc))
+        statuses = source_status(
+            sources, _open_store(db, data_dir).captures, now=datetime.now(timezone.utc),
+            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE,
+        )
     except DanganError as error:
         raise _fail(error)
     if as_json:
         sys.stdout.write(json.dumps([item.as_dict() for item in statuses], ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(status_lines(statuses)) + "\n")
+
+
+@app.command()
+def schedule(
+    config: ConfigOption = DEFAULT_SOURCES_FILE,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    reload: Annotated[
+        bool,
+        typer.Option("--reload", help="Have the scheduler running for this data folder re-read the sources file, then exit."),
+    ] = False,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--set", "-s",
+            help="A DANGAN_SCHEDULE_* setting, or a setting for every crawl, as NAME=VALUE (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Run each source's crawl on its schedule (a crontab line in the sources file) until stopped.
+
+    Each crawl is a `dangan crawl` process of its own; the jobs are kept in the
+    store's database, so a restart keeps them. SIGHUP or `dangan schedule
+    --reload` re-reads the sources file; SIGTERM or Ctrl-C stops running
+    crawls cleanly, then the scheduler.
+
+    Example: dangan schedule --config sources.toml --data-dir /srv/dangan --set DANGAN_SCHEDULE_MAX_CRAWLS=3
+    """
+    from dangan.schedule_settings import ScheduleSettings
+    from dangan.scheduler import CrawlScheduler
+    from dangan.scheduler_lock import reload_scheduler
+
+    try:
+        if reload:
+            pid = reload_scheduler(data_dir)
+            console.print(f"Sent SIGHUP to the scheduler (pid {pid}): it re-reads its sources file now.", highlight=False)
+            return
+        settings, crawl_settings = ScheduleSettings.from_overrides(_parse_settings(overrides or []))
+        if logging.root.level > logging.INFO:
+            # A scheduler is a service: what it starts, skips and why is its output,
+            # without --verbose. APScheduler's and Alembic's own lines stay for --verbose.
+            for chatty in ("apscheduler", "alembic"):
+                logging.getLogger(chatty).setLevel(logging.WARNING)
+            logging.root.setLevel(logging.INFO)
+            for handler in logging.root.handlers:
+                handler.setLevel(logging.INFO)
+        with _open_store(db, data_dir) as store:
+            CrawlScheduler(config=config, store=store, settings=settings, crawl_settings=crawl_settings).run()
+    except DanganError as error:
+        raise _fail(error)
 
 
 @sources_app.command("list")

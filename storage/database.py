@@ -43,6 +43,13 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: included). tests/test_storage_schema.py keeps this equal to Alembic's head.
 SCHEMA_REVISION = "0002"
 
+#: The table where `dangan schedule` keeps its jobs (APScheduler's SQLAlchemy
+#: job store, in the store's own database so a restart keeps them). APScheduler
+#: creates and owns it: it is no model of ours and no migration makes it, so
+#: the comparison of models and migrations, and autogenerate, must leave it out
+#: (`schema_object_is_ours`) rather than propose to drop it.
+SCHEDULER_JOBS_TABLE = "apscheduler_jobs"
+
 # How long a SQLite connection waits for another process's write lock before
 # giving up. A crawl and a processing run commit small transactions, so a
 # generous wait costs nothing and avoids spurious "database is locked".
@@ -61,6 +68,15 @@ def redacted(url: str | URL) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparseable database URL>"
+
+
+def schema_object_is_ours(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name`` hook: False for tables another program keeps in our database.
+
+    >>> schema_object_is_ours("captures", "table", {}), schema_object_is_ours(SCHEDULER_JOBS_TABLE, "table", {})
+    (True, False)
+    """
+    return not (type_ == "table" and name == SCHEDULER_JOBS_TABLE)
 
 
 class Database:

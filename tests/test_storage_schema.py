@@ -10,15 +10,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from core.errors import StoreError
 from core.settings import database_url
 from storage.database import (
+    SCHEDULER_JOBS_TABLE,
     SCHEMA_REVISION,
     Database,
     migration_config,
     open_database,
+    schema_object_is_ours,
 )
 from storage.store import Store
 from storage.models import Base
@@ -29,6 +31,21 @@ def test_migrated_schema_has_no_differences_from_the_models(db: Database) -> Non
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
         assert context.get_current_revision() == SCHEMA_REVISION
+
+
+def test_the_schedulers_job_table_beside_ours_is_left_out_of_the_comparison(db: Database, tmp_path: Path) -> None:
+    # `dangan schedule` keeps APScheduler's job table in the store's database. APScheduler
+    # makes and owns it; no model or migration of ours does, so autogenerate must not
+    # propose to drop it, and the models still match the migrations with it there.
+    from dangan.scheduler import scheduled_crawls
+
+    assert scheduled_crawls(Store(db, tmp_path)) == []  # creates the table, as a scheduler does
+    with db.engine.connect() as connection:
+        assert SCHEDULER_JOBS_TABLE in inspect(connection).get_table_names()
+        unfiltered = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert ("remove_table", SCHEDULER_JOBS_TABLE) in [(d[0], getattr(d[1], "name", None)) for d in compare_metadata(unfiltered, Base.metadata)]
+        ours = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": schema_object_is_ours})
+        assert compare_metadata(ours, Base.metadata) == []
 
 
 def test_the_revision_open_database_trusts_is_alembics_head() -> None:

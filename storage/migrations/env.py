@@ -18,6 +18,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from storage.database import schema_object_is_ours
 from storage.models import Base
 
 config = context.config
@@ -31,6 +32,8 @@ def _configure_and_run(connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The scheduler's job table lives in this database but is APScheduler's, not a model.
+        include_name=schema_object_is_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -41,7 +41,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: there is opened without loading Alembic, which costs most of a second and
 #: is paid by every process that opens the store (each processing worker
 #: included). tests/test_storage_schema.py keeps this equal to Alembic's head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0003"
 
 # How long a SQLite connection waits for another process's write lock before
 # giving up. A crawl and a processing run commit small transactions, so a

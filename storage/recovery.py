@@ -4,7 +4,10 @@ A crawl writes a WARC record, fsyncs it, then commits the capture's row. A
 process killed in between leaves one of two things behind:
 
 - a complete record the database does not know (an *orphan*): it gets its
-  Capture row now, unprocessed, so processing picks it up like any other;
+  Capture row now, unprocessed, so processing picks it up like any other. A
+  revisit record (a recrawl's 304 or unchanged body) gets a row that refers to
+  the capture it names and needs no processing; the version that capture
+  showed is marked seen again, as the crawl would have done;
 - a record cut off mid-write at the end of a file (a *torn tail*): the file is
   truncated to the end of its last complete record, with a warning naming the
   bytes cut. Nothing the database points at can be in a torn tail, because
@@ -43,8 +46,10 @@ from sqlalchemy.orm import Session
 
 from core.errors import WarcIntegrityError
 from storage.models import Capture
+from storage.versions import move_last_seen
 from storage.warc import SOURCE_HEADER, WARC_DIR, lock_file
-from storage.warc_records import RawRecord, iter_members, parse_record
+from storage.warc_reading import revisit_profile
+from storage.warc_records import RawRecord, iter_members, parse_record, sha256_hex_of
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 @dataclass(frozen=True)
 class OrphanRecord:
-    """A complete response record no capture row points at."""
+    """A complete response or revisit record no capture row points at."""
 
     warc_file: str
     offset: int
@@ -121,7 +126,7 @@ def recover_orphans(data_dir: Path, session_factory: SessionFactory) -> Recovery
 
 
 def find_orphan_records(data_dir: Path, known: set[tuple[str, int]]) -> list[OrphanRecord]:
-    """Complete response records whose (file, offset) is not in `known`; changes nothing.
+    """Complete response and revisit records whose (file, offset) is not in `known`; changes nothing.
 
     A torn tail is ignored here (see `recover_orphans` to cut it off).
     """
@@ -159,7 +164,7 @@ def _as_orphan(relative: str, offset: int, length: int, data: bytes) -> OrphanRe
     except ValueError as exc:
         log.warning("%s at offset %d: unreadable record (%s); skipped", relative, offset, exc)
         return None
-    if record.record_type != "response":
+    if record.record_type not in ("response", "revisit"):
         return None
     return OrphanRecord(relative, offset, length, record)
 
@@ -189,14 +194,17 @@ def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int |
     if source == UNKNOWN_SOURCE:
         log.warning("%s at offset %d has no %s header; its capture gets source %r",
                     orphan.warc_file, orphan.offset, SOURCE_HEADER, UNKNOWN_SOURCE)
-    content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
+    content_type = _header(headers, "content-type")
     capture = Capture(
         run_id=None, source=source, url=record.headers.get("WARC-Target-URI", ""),
         status_code=status, content_type=content_type, fetched_at=record.date,
         warc_file=orphan.warc_file, warc_offset=orphan.offset, warc_length=orphan.length,
         warc_record_id=record.headers.get("WARC-Record-ID", f"<{orphan.warc_file}#{orphan.offset}>"),
         payload_sha256=hashlib.sha256(payload).hexdigest(),
+        etag=_header(headers, "etag"), last_modified=_header(headers, "last-modified"),
     )
+    if record.record_type == "revisit":
+        return _add_revisit(session_factory, orphan, capture)
     with session_factory() as session:
         session.add(capture)
         try:
@@ -208,3 +216,40 @@ def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int |
     log.info("Recovered orphan capture %d: %s (%s at offset %d)",
              capture.id, capture.url, orphan.warc_file, orphan.offset)
     return capture.id
+
+
+def _add_revisit(session_factory: SessionFactory, orphan: OrphanRecord, capture: Capture) -> int | None:
+    """A revisit's row: it refers to the capture holding the payload, and its content is seen again."""
+    headers = orphan.record.headers
+    capture.revisit = revisit_profile(headers.get("WARC-Profile"))
+    capture.processed_at = capture.fetched_at  # nothing to extract: the payload was processed before
+    declared = headers.get("WARC-Payload-Digest")
+    with session_factory() as session:
+        original = session.scalar(select(Capture).where(Capture.warc_record_id == headers.get("WARC-Refers-To", "")))
+        if original is not None:
+            capture.refers_to_id = original.id
+            capture.payload_sha256 = original.payload_sha256
+            # A 304 may answer without repeating its validators; they are the original's.
+            capture.etag = capture.etag or original.etag
+            capture.last_modified = capture.last_modified or original.last_modified
+        else:
+            log.warning("%s at offset %d: the revisit refers to %s, which no capture holds",
+                        orphan.warc_file, orphan.offset, headers.get("WARC-Refers-To"))
+        if declared and sha256_hex_of(declared):
+            capture.payload_sha256 = sha256_hex_of(declared)
+        session.add(capture)
+        try:
+            session.flush()
+            if original is not None:
+                move_last_seen(session.connection(), original.id, capture.fetched_at)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return None
+    log.info("Recovered orphan revisit %d: %s (%s at offset %d)",
+             capture.id, capture.url, orphan.warc_file, orphan.offset)
+    return capture.id
+
+
+def _header(headers: list[tuple[str, str]], lowered_name: str) -> str | None:
+    return next((value for name, value in headers if name.lower() == lowered_name), None)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -165,6 +165,24 @@ class VersionStore:
             session.commit()
             return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
 
+    def mark_seen(self, sightings: Iterable[tuple[int, datetime]]) -> int:
+        """Record that pages were seen again unchanged, without processing them; return how many moved a version.
+
+        Each sighting is (capture id, time): the capture whose payload a
+        recrawl found unchanged (it answered 304, or sent the same bytes) and
+        when. The version that capture showed has its last_seen moved, if it
+        is still its document's latest, and the document its own; a document
+        marked gone is live again. A capture never processed into a version
+        (a listing page) changes nothing. All in one transaction.
+        """
+        moved = 0
+        with self.db.session(write=True) as session:
+            sql = session.connection()
+            for capture_id, seen_at in sightings:
+                moved += move_last_seen(sql, capture_id, as_stored(seen_at))
+            session.commit()
+        return moved
+
     def live_urls(self, source: str) -> list[str]:
         """URLs of the live documents of `source`, sorted, for a recrawl to revisit."""
         with self.db.session() as session:
@@ -296,6 +314,31 @@ def _new_version(
     }).scalar_one()
 
 
+def move_last_seen(sql: Connection, capture_id: int, seen: datetime) -> bool:
+    """Inside a transaction: the content `capture_id` showed was seen again at `seen` (naive UTC).
+
+    True when a version's last_seen moved; see `VersionStore.mark_seen`.
+    """
+    capture = sql.execute(_CAPTURE, {"id": capture_id}).first()
+    if capture is None or capture.document_id is None or capture.version_id is None:
+        return False
+    document = sql.execute(_DOCUMENT_BY_ID, {"id": capture.document_id}).first()
+    changes: dict = {}
+    if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
+        changes.update(status="live", gone_at=None)
+    if seen > document.last_seen:
+        changes["last_seen"] = seen
+    _update_document(sql, document.id, changes)
+    latest = sql.execute(_LATEST_VERSION, {"document_id": document.id}).first()
+    # A newer version came from another capture (the desktop page of a mobile
+    # copy, say): the content this capture showed is no longer the latest.
+    if latest is None or latest.id != capture.version_id:
+        return False
+    if seen > latest.last_seen:
+        sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
+    return True
+
+
 def _update_document(sql: Connection, document_id: int, changes: dict) -> None:
     if changes:
         sql.execute(update(_documents).where(_documents.c.id == document_id).values(**changes))
@@ -333,6 +376,9 @@ _DOCUMENT_BY_URL = select(
     _documents.c.id, _documents.c.status, _documents.c.gone_at, _documents.c.last_seen,
     _documents.c.duplicate_of_id,
 ).where(_documents.c.url == bindparam("url")).with_for_update()
+_DOCUMENT_BY_ID = select(
+    _documents.c.id, _documents.c.status, _documents.c.gone_at, _documents.c.last_seen,
+).where(_documents.c.id == bindparam("id")).with_for_update()
 _DOCUMENT_URL = select(_documents.c.url).where(_documents.c.id == bindparam("id"))
 _FIRST_DOCUMENT_WITH_TEXT = (
     select(_versions.c.document_id)

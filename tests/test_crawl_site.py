@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from storage.database import open_database
 from storage.models import Capture, CrawlRun, Document, Version
-from storage.warc import read_response, verify_capture
+from storage.warc import verify_capture
+from storage.warc_reading import read_response
 from tests.site.fixtures import SOURCE_NAME, crawl, test_site, write_sources  # noqa: F401 - test_site is a fixture
 from tests.site.pages import EXPECTED
 

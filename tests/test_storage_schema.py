@@ -28,7 +28,7 @@ def test_migrated_schema_has_no_differences_from_the_models(db: Database) -> Non
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == SCHEMA_REVISION
 
 
 def test_the_revision_open_database_trusts_is_alembics_head() -> None:
@@ -103,5 +103,5 @@ def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str) -> No
         databases = list(pool.map(lambda _n: open_database(db_url), range(4)))
     for database in databases:
         with database.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_REVISION
         database.dispose()

@@ -17,7 +17,8 @@ from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.errors import WarcIntegrityError
 from storage.recovery import find_orphan_records, recover_orphans
-from storage.warc import WarcLocation, WarcWriter, read_response, verify_capture
+from storage.warc import WarcLocation, WarcWriter, verify_capture
+from storage.warc_reading import read_response
 
 BODY = "<html><head><title>关于做好春节期间工作的通知</title></head><body>正文</body></html>".encode()
 HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Server", "nginx")]

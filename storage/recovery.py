@@ -241,7 +241,7 @@ def _add_revisit(session_factory: SessionFactory, orphan: OrphanRecord, capture:
         try:
             session.flush()
             if original is not None:
-                move_last_seen(session.connection(), original.id, capture.fetched_at)
+                move_last_seen(session.connection(), [(original.id, capture.fetched_at)])
             session.commit()
         except IntegrityError:
             session.rollback()

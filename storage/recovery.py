@@ -106,7 +106,9 @@ def recover_orphans(data_dir: Path, session_factory: SessionFactory) -> Recovery
                 continue
             report.files_checked += 1
             with session_factory() as session:
-                known = set(session.scalars(select(Capture.warc_offset).where(Capture.warc_file == relative)))
+                known = {offset: length for offset, length in session.execute(
+                    select(Capture.warc_offset, Capture.warc_length).where(Capture.warc_file == relative)
+                )}
             try:
                 orphans = _scan_file(stream, relative, known, report)
             except WarcIntegrityError as exc:
@@ -143,18 +145,34 @@ def find_orphan_records(data_dir: Path, known: set[tuple[str, int]]) -> list[Orp
     return found
 
 
-def _scan_file(stream, relative: str, known: set[int], report: RecoveryReport) -> list[OrphanRecord]:
+def _scan_file(stream, relative: str, known: dict[int, int], report: RecoveryReport) -> list[OrphanRecord]:
+    """Read only the bytes no capture row accounts for: the gaps between known records, and the tail.
+
+    `known` maps each registered record's offset to its length. A registered
+    record was fsynced before its row was written, so it is whole and is
+    stepped over unread: a crawl's start-up then costs the few records since
+    the last one, not a decompression of the whole archive. An orphan can
+    only lie in a gap (a group whose rows failed to commit) or at the end.
+    """
     orphans: list[OrphanRecord] = []
-    for member in iter_members(stream):
-        if not member.complete:
-            _cut_tail(stream, relative, member.offset, report)
-            break
-        report.records_checked += 1
-        if member.offset in known:
-            continue
-        orphan = _as_orphan(relative, member.offset, member.length, member.data)
-        if orphan is not None:
-            orphans.append(orphan)
+    size = stream.seek(0, os.SEEK_END)
+    position = 0
+    for offset, length in [*sorted(known.items()), (size, 0)]:
+        if offset > position:
+            stream.seek(position)
+            for member in iter_members(stream):
+                if member.offset >= offset:
+                    break
+                if not member.complete:
+                    _cut_tail(stream, relative, member.offset, report)
+                    return orphans
+                report.records_checked += 1
+                orphan = _as_orphan(relative, member.offset, member.length, member.data)
+                if orphan is not None:
+                    orphans.append(orphan)
+        if offset < size:
+            report.records_checked += 1
+        position = max(position, offset + length)
     return orphans
 
 

@@ -241,6 +241,22 @@ def test_orphan_record_gets_its_capture_row(db: Database, data_dir: Path) -> Non
     assert len(CaptureLog(db).unprocessed()) == 2
 
 
+def test_an_orphan_between_registered_records_is_found_too(db: Database, data_dir: Path) -> None:
+    # Recovery steps over registered records unread; a group whose rows failed to
+    # commit leaves its records between ones that have rows.
+    with writer(data_dir) as w:
+        before = write_one(w)
+        orphan = write_one(w, url=URL + "?orphan", body=BODY + b"2")
+        after = write_one(w, url=URL + "?after", body=BODY + b"3")
+    add_row(db, before)
+    add_row(db, after, url=URL + "?after")
+
+    report = recover_orphans(data_dir, db.session)
+
+    assert [CaptureLog(db).get(i).warc_offset for i in report.orphans_added] == [orphan.offset]
+    assert report.truncated == [] and report.records_checked == 4  # warcinfo and three responses
+
+
 def test_torn_tail_is_cut_back_to_the_last_whole_record(db: Database, data_dir: Path) -> None:
     with writer(data_dir) as w:
         whole = write_one(w)

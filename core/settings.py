@@ -51,6 +51,11 @@ DANGAN_RETRY_BACKOFF_MAX = 120.0
 #: What started a crawl, kept on its run record: "manual" (`dangan crawl`), or
 #: "schedule" (the scheduler passes ``dangan crawl --trigger schedule``).
 DANGAN_RUN_TRIGGER = "manual"
+#: Recrawls send If-None-Match / If-Modified-Since for the articles the archive
+#: holds, and keep a 304, or a body the archive already has, as a WARC revisit
+#: record with no extraction and no new version. False fetches and stores every
+#: page whole, as a first crawl does.
+DANGAN_INCREMENTAL_RECRAWLS = True
 #: Container allocations between two young-generation garbage collections in a
 #: crawl (CPython's default is 700); see crawler/gc_tuning.py.
 DANGAN_GC_THRESHOLD = 10_000

@@ -16,13 +16,20 @@ the same transaction). Nothing is half-written and nothing is recorded twice.
 A 404 or 410 on a URL the archive holds as a live document means it was taken
 down: the document is marked gone (its versions stay).
 
+On a recrawl, a page that repeats what the archive holds (`revisit_of`: a
+304 to a conditional request, or a 200 whose body has the digest of the last
+capture) is kept as a WARC revisit record, is not processed, and moves the
+last_seen of the version it showed (`storage.versions.VersionStore.mark_seen`).
+
 The store, the run id and the source come from `CrawlRun`, which must be
 enabled. Stats: ``dangan/captured``, ``dangan/capture_failed`` (also counted
-in ``dangan/errors``) and ``dangan/gone``.
+in ``dangan/errors``), ``dangan/gone``, ``dangan/not_modified`` (304s) and
+``dangan/identical_payload``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from http import HTTPStatus
 
@@ -36,7 +43,7 @@ from core.urls import canonicalize_url
 from crawler.capture_writer import CaptureWriter
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
-from storage.warc import WarcWriter
+from storage.warc import IDENTICAL_PAYLOAD, NOT_MODIFIED, WarcWriter
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +70,16 @@ class CapturePipeline:
         store, source = self.run.store, self.run.source
         self._known_live = set(store.versions.live_urls(source.name))
         self.warc = store.warc_writer(source.name)
-        self.writer = CaptureWriter(self.warc, store.captures, run_id=self.run.run_id, source=source.name)
+        self.writer = CaptureWriter(
+            self.warc, store.captures, store.versions, run_id=self.run.run_id, source=source.name
+        )
         log.info("%s: capturing into %s; %d known live documents", source.name, store.data_dir, len(self._known_live))
 
     async def process_item(self, item, spider: Spider | None = None):
         if not isinstance(item, FetchedPage):
             return item
         assert self.writer is not None
+        item.revisit = revisit_of(item)
         try:
             item.capture_id = await maybe_deferred_to_future(
                 self.writer.capture(item, reason=_reason(item.status), needs_processing=item.needs_processing)
@@ -81,6 +91,10 @@ class CapturePipeline:
             self.stats.inc_value("dangan/errors")
             raise DropItem(f"not captured: {exc}") from exc
         self.stats.inc_value("dangan/captured")
+        if item.revisit == NOT_MODIFIED:
+            self.stats.inc_value("dangan/not_modified")
+        elif item.revisit == IDENTICAL_PAYLOAD:
+            self.stats.inc_value("dangan/identical_payload")
         if item.status in GONE_STATUSES:
             self._note_gone(item)
         return item
@@ -103,6 +117,32 @@ class CapturePipeline:
             self.writer.close()
         if self.warc is not None:
             self.warc.close()
+
+
+def revisit_of(page: FetchedPage) -> str | None:
+    """How `page` repeats what the archive holds: a revisit profile's short name, or None if it is new.
+
+    ``server-not-modified`` for a 304 to a URL captured before,
+    ``identical-payload-digest`` for a 200 whose body has the digest of the
+    URL's last capture (a server that sends no validators, or ignores them).
+
+    >>> from datetime import datetime
+    >>> from storage.captures import LastCapture
+    >>> body = "<p>通知</p>".encode()
+    >>> last = LastCapture("http://www.gov.cn/a.htm", None, None, 1, "<urn:uuid:1>",
+    ...     "http://www.gov.cn/a.htm", datetime(2026, 11, 1), hashlib.sha256(body).hexdigest())
+    >>> revisit_of(FetchedPage("http://www.gov.cn/a.htm", 200, [], body, datetime(2026, 11, 2), last_capture=last))
+    'identical-payload-digest'
+    >>> revisit_of(FetchedPage("http://www.gov.cn/a.htm", 200, [], b"<p>new</p>", datetime(2026, 11, 2), last_capture=last))
+    """
+    last = page.last_capture
+    if last is None:
+        return None
+    if page.status == 304:
+        return NOT_MODIFIED
+    if page.status == 200 and hashlib.sha256(page.body).hexdigest() == last.payload_sha256:
+        return IDENTICAL_PAYLOAD
+    return None
 
 
 def _reason(status: int) -> str:

@@ -12,6 +12,12 @@ The order that makes a crash harmless is kept for every group: all its WARC
 records are written and fsynced before any of its capture rows is committed.
 A process killed in between leaves WARC records without rows, which the next
 crawl's `recover_orphans` registers.
+
+A page the capture pipeline found to be a revisit (`FetchedPage.revisit`) is
+written as a WARC revisit record referring to the capture that holds its
+payload; once the group's rows are committed, the versions those captures
+showed are marked seen again (`VersionStore.mark_seen`), in one transaction
+for the group.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from twisted.python.failure import Failure
 from crawler.items import FetchedPage
 from storage.captures import CaptureLog, NewCapture
 from core.errors import DanganError, StoreError
-from storage.warc import WarcWriter
+from storage.versions import VersionStore
+from storage.warc import NOT_MODIFIED, WarcLocation, WarcWriter
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +58,15 @@ class CaptureWriter:
     fails with a `DanganError` saying why it could not be kept.
     """
 
-    def __init__(self, warc: WarcWriter, captures: CaptureLog, *, run_id: int | None, source: str) -> None:
+    def __init__(
+        self, warc: WarcWriter, captures: CaptureLog, versions: VersionStore, *, run_id: int | None, source: str
+    ) -> None:
         from twisted.internet import reactor
 
         self._reactor = reactor
         self.warc = warc
         self.captures = captures
+        self.versions = versions
         self.run_id = run_id
         self.source = source
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
@@ -101,16 +111,17 @@ class CaptureWriter:
         for pending in group:
             page = pending.page
             try:
-                location = self.warc.write_response(
-                    page.url, page.status, pending.reason, page.headers, page.body, page.fetched_at, sync=False
-                )
+                location = self._write(pending)
             except DanganError as exc:
                 self._fail(pending, exc)
                 continue
+            etag, last_modified = _validators(page)
             written.append((pending, NewCapture(
                 run_id=self.run_id, source=self.source, url=page.url, status_code=page.status,
                 content_type=page.content_type, fetched_at=page.fetched_at, location=location,
-                needs_processing=pending.needs_processing,
+                needs_processing=pending.needs_processing, etag=etag, last_modified=last_modified,
+                revisit=page.revisit,
+                refers_to_id=page.last_capture.original_id if page.revisit and page.last_capture else None,
             )))
         if not written:
             return
@@ -126,9 +137,46 @@ class CaptureWriter:
             for pending, _ in written:
                 self._fail(pending, error)
             return
+        self._mark_seen([capture for _, capture in written if capture.refers_to_id is not None])
         for (pending, _), capture_id in zip(written, ids):
             self._reactor.callFromThread(pending.done.callback, capture_id)
+
+    def _write(self, pending: _Pending) -> WarcLocation:
+        page = pending.page
+        if page.revisit and page.last_capture is not None:
+            return self.warc.write_revisit(
+                page.url, page.status, pending.reason, page.headers, page.fetched_at,
+                profile=page.revisit, refers_to=page.last_capture.refers_to(), body=page.body, sync=False,
+            )
+        return self.warc.write_response(
+            page.url, page.status, pending.reason, page.headers, page.body, page.fetched_at, sync=False
+        )
+
+    def _mark_seen(self, revisits: list[NewCapture]) -> None:
+        """Move last_seen for what the revisits saw again; the captures are safe whatever happens here."""
+        if not revisits:
+            return
+        try:
+            self.versions.mark_seen([(capture.refers_to_id, capture.fetched_at) for capture in revisits])
+        except Exception as exc:  # noqa: BLE001 - the pages are captured; only their last_seen is late
+            log.error("could not mark %d unchanged page(s) as seen again: %s: %s; "
+                      "the next crawl that finds them unchanged will", len(revisits), type(exc).__name__, exc)
 
     def _fail(self, pending: _Pending, error: Exception) -> None:
         log.error("could not capture %s: %s", pending.page.url, error)
         self._reactor.callFromThread(pending.done.errback, Failure(error))
+
+
+def _validators(page: FetchedPage) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified to keep for `page`; a 304 that repeats neither keeps the ones it answered."""
+    etag = last_modified = None
+    for name, value in page.headers:
+        lowered = name.lower()
+        if lowered == "etag":
+            etag = value
+        elif lowered == "last-modified":
+            last_modified = value
+    if page.revisit == NOT_MODIFIED and page.last_capture is not None:
+        etag = etag or page.last_capture.etag
+        last_modified = last_modified or page.last_capture.last_modified
+    return etag, last_modified

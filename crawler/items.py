@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from storage.captures import LastCapture
+
 
 @dataclass
 class FetchedPage:
@@ -14,6 +16,12 @@ class FetchedPage:
     archive keeps what was fetched. `is_article` says whether it should also be
     processed into a document version. `headers` keeps repeated headers as
     separate pairs, in order. `fetched_at` is naive UTC.
+
+    `last_capture` is what the archive held for this URL when the crawl
+    started (set by `crawler.conditional.ConditionalRequestMiddleware`);
+    `revisit` is set by the capture pipeline when the response only repeats it
+    (``server-not-modified`` for a 304, ``identical-payload-digest`` for the
+    same body), and such a page is kept as a revisit record, not processed.
     """
 
     url: str
@@ -23,13 +31,16 @@ class FetchedPage:
     fetched_at: datetime
     content_type: str | None = None
     is_article: bool = False
+    last_capture: LastCapture | None = field(default=None, repr=False)
+    revisit: str | None = None
     # Set by CapturePipeline once the capture row is committed; only then may it be processed.
     capture_id: int | None = field(default=None, repr=False)
 
     @property
     def needs_processing(self) -> bool:
-        """An article page that arrived whole (200): its text is to become a document version."""
-        return self.is_article and self.status == 200
+        """An article page that arrived whole (200) and new: its text is to become a document version."""
+        return self.is_article and self.status == 200 and self.revisit is None
 
     def __repr__(self) -> str:  # Scrapy logs items; a whole body in a log line helps nobody
-        return f"FetchedPage({self.status} {self.url}, {len(self.body)} bytes, article={self.is_article})"
+        revisit = f", revisit={self.revisit}" if self.revisit else ""
+        return f"FetchedPage({self.status} {self.url}, {len(self.body)} bytes, article={self.is_article}{revisit})"

@@ -22,6 +22,7 @@ from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case n
     DANGAN_DATA_DIR,
     DANGAN_DB,
     DANGAN_GC_THRESHOLD,
+    DANGAN_INCREMENTAL_RECRAWLS,
     DANGAN_MAX_DEPTH,
     DANGAN_MAX_PAGES,
     DANGAN_MAX_QUERY_VARIANTS,
@@ -73,6 +74,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After robots.txt (100), so a page robots.txt refuses is not counted against max_pages.
     "crawler.budget.PageBudgetMiddleware": 120,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Late, so its validators are on the request when Scrapy's HttpCacheMiddleware (900) looks.
+    "crawler.conditional.ConditionalRequestMiddleware": 880,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.query_variants.QueryVariantMiddleware": 600,

@@ -53,7 +53,7 @@ from storage.database import Database, open_database
 from core.errors import DanganError, ExtractionError, PageError, StoreError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
-from storage.warc import read_response
+from storage.warc_reading import read_response
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage

@@ -5,7 +5,9 @@ response gets a `Capture` row pointing at its WARC record, the run finishes
 with its outcome and counts (the run rows are `storage.runs.RunLog`'s part).
 Processing then asks for the captures it has not handled yet (`unprocessed`)
 or, after the extraction rules change, for the newest capture of every
-document (`for_reprocess`).
+document (`for_reprocess`). A recrawl asks, once, what the last capture of
+each URL returned (`last_captures`): the validators to send back, and the
+payload an unchanged page's revisit record refers to.
 
 Example:
     >>> fetched_at = datetime(2026, 11, 2, 8, 30)
@@ -29,7 +31,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -37,7 +40,7 @@ from core.errors import StoreError
 from storage.models import Capture
 from storage.runs import RUN_COUNTS, RUN_OUTCOMES, RunLog  # noqa: F401 - RUN_*: where callers found them
 from storage.times import as_stored
-from storage.warc import WarcLocation, WarcWriter  # noqa: F401 - WarcWriter: the example
+from storage.warc import RefersTo, WarcLocation, WarcWriter  # noqa: F401 - WarcWriter: the example
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,10 @@ class NewCapture:
     fetched_at: datetime
     location: WarcLocation
     needs_processing: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    revisit: str | None = None
+    refers_to_id: int | None = None
 
     def row(self) -> dict:
         """The column values of the new `Capture` row."""
@@ -69,7 +76,33 @@ class NewCapture:
             warc_file=location.warc_file, warc_offset=location.offset, warc_length=location.length,
             warc_record_id=location.record_id, payload_sha256=location.payload_sha256,
             processed_at=None if self.needs_processing else as_stored(self.fetched_at),
+            etag=self.etag, last_modified=self.last_modified, revisit=self.revisit,
+            refers_to_id=self.refers_to_id,
         )
+
+
+@dataclass(frozen=True)
+class LastCapture:
+    """The last capture of a URL that showed its content, as the next crawl of it needs it.
+
+    `etag` and `last_modified` are the validators to send back; `original_id`
+    is the capture whose response record holds the payload (the capture
+    itself, or the one a revisit refers to), with its record id, URL, time
+    and payload digest, for a revisit record to name.
+    """
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    original_id: int
+    original_record_id: str
+    original_url: str
+    original_fetched_at: datetime
+    payload_sha256: str
+
+    def refers_to(self) -> RefersTo:
+        """What a revisit of this URL refers to (`storage.warc.WarcWriter.write_revisit`)."""
+        return RefersTo(self.original_record_id, self.original_url, self.original_fetched_at, self.payload_sha256)
 
 
 class CaptureLog(RunLog):
@@ -137,6 +170,34 @@ class CaptureLog(RunLog):
         if capture is None:
             raise StoreError(f"There is no capture {capture_id}.")
         return capture
+
+    def last_captures(self, source: str) -> dict[str, LastCapture]:
+        """For each URL of `source` fetched whole before, its last capture that showed its content.
+
+        That is the newest 200 response, identical-payload revisit or 304
+        revisit of the URL. One query for the whole source: a crawl asks once,
+        at its start, not once per request.
+        """
+        newest = (
+            select(func.max(Capture.id).label("id"))
+            .where(
+                Capture.source == source,
+                or_(Capture.status_code == 200, and_(Capture.status_code == 304, Capture.refers_to_id.is_not(None))),
+            )
+            .group_by(Capture.url)
+            .subquery()
+        )
+        original = aliased(Capture)
+        query = (
+            select(
+                Capture.url, Capture.etag, Capture.last_modified, original.id, original.warc_record_id,
+                original.url, original.fetched_at, original.payload_sha256,
+            )
+            .join(newest, Capture.id == newest.c.id)
+            .join(original, original.id == func.coalesce(Capture.refers_to_id, Capture.id))
+        )
+        with self.db.session() as session:
+            return {row[0]: LastCapture(*row) for row in session.execute(query)}
 
     def unprocessed(self, source: str | None = None) -> list[Capture]:
         """Captures processing has not handled yet, oldest first."""

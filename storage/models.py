@@ -6,7 +6,9 @@ Four records carry the archive:
   started it, its outcome and why, and its counts.
 - `Capture`: one HTTP response exactly as received, kept in a WARC file; the
   row says where (file and offset) and what its payload digest is. Captures are
-  never changed after the fact except to note that processing has run.
+  never changed after the fact except to note that processing has run. A
+  recrawl's 304, or a body the archive already holds, is a *revisit*: a WARC
+  revisit record pointing at the capture that holds the payload.
 - `Document`: one canonical URL. It is live or gone, and may be a duplicate of
   an earlier document whose text it repeats.
 - `Version`: one distinct article text of a document. A recrawl that finds the
@@ -88,6 +90,17 @@ class Capture(Base):
     # this key after both tables exist (the migration does the same).
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("versions.id", use_alter=True, name="fk_captures_version_id"), nullable=True
+    )
+    # The validators the response carried (a 304 keeps the ones it answered), sent
+    # back as If-None-Match / If-Modified-Since when the URL is fetched again.
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # A revisit ("server-not-modified" for a 304, "identical-payload-digest" for a
+    # body already held) is a WARC revisit record with no payload of its own;
+    # refers_to_id is the capture whose response record holds the payload.
+    revisit: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    refers_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("captures.id", name="fk_captures_refers_to_id"), nullable=True
     )
 
 

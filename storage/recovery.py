@@ -4,7 +4,10 @@ A crawl writes a WARC record, fsyncs it, then commits the capture's row. A
 process killed in between leaves one of two things behind:
 
 - a complete record the database does not know (an *orphan*): it gets its
-  Capture row now, unprocessed, so processing picks it up like any other;
+  Capture row now, unprocessed, so processing picks it up like any other. A
+  revisit record (a recrawl's 304 or unchanged body) gets a row that refers to
+  the capture it names and needs no processing; the version that capture
+  showed is marked seen again, as the crawl would have done;
 - a record cut off mid-write at the end of a file (a *torn tail*): the file is
   truncated to the end of its last complete record, with a warning naming the
   bytes cut. Nothing the database points at can be in a torn tail, because
@@ -43,8 +46,10 @@ from sqlalchemy.orm import Session
 
 from core.errors import WarcIntegrityError
 from storage.models import Capture
+from storage.versions import move_last_seen
 from storage.warc import SOURCE_HEADER, WARC_DIR, lock_file
-from storage.warc_records import RawRecord, iter_members, parse_record
+from storage.warc_reading import revisit_profile
+from storage.warc_records import RawRecord, iter_members, parse_record, sha256_hex_of
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 @dataclass(frozen=True)
 class OrphanRecord:
-    """A complete response record no capture row points at."""
+    """A complete response or revisit record no capture row points at."""
 
     warc_file: str
     offset: int
@@ -101,7 +106,9 @@ def recover_orphans(data_dir: Path, session_factory: SessionFactory) -> Recovery
                 continue
             report.files_checked += 1
             with session_factory() as session:
-                known = set(session.scalars(select(Capture.warc_offset).where(Capture.warc_file == relative)))
+                known = {offset: length for offset, length in session.execute(
+                    select(Capture.warc_offset, Capture.warc_length).where(Capture.warc_file == relative)
+                )}
             try:
                 orphans = _scan_file(stream, relative, known, report)
             except WarcIntegrityError as exc:
@@ -121,7 +128,7 @@ def recover_orphans(data_dir: Path, session_factory: SessionFactory) -> Recovery
 
 
 def find_orphan_records(data_dir: Path, known: set[tuple[str, int]]) -> list[OrphanRecord]:
-    """Complete response records whose (file, offset) is not in `known`; changes nothing.
+    """Complete response and revisit records whose (file, offset) is not in `known`; changes nothing.
 
     A torn tail is ignored here (see `recover_orphans` to cut it off).
     """
@@ -138,18 +145,34 @@ def find_orphan_records(data_dir: Path, known: set[tuple[str, int]]) -> list[Orp
     return found
 
 
-def _scan_file(stream, relative: str, known: set[int], report: RecoveryReport) -> list[OrphanRecord]:
+def _scan_file(stream, relative: str, known: dict[int, int], report: RecoveryReport) -> list[OrphanRecord]:
+    """Read only the bytes no capture row accounts for: the gaps between known records, and the tail.
+
+    `known` maps each registered record's offset to its length. A registered
+    record was fsynced before its row was written, so it is whole and is
+    stepped over unread: a crawl's start-up then costs the few records since
+    the last one, not a decompression of the whole archive. An orphan can
+    only lie in a gap (a group whose rows failed to commit) or at the end.
+    """
     orphans: list[OrphanRecord] = []
-    for member in iter_members(stream):
-        if not member.complete:
-            _cut_tail(stream, relative, member.offset, report)
-            break
-        report.records_checked += 1
-        if member.offset in known:
-            continue
-        orphan = _as_orphan(relative, member.offset, member.length, member.data)
-        if orphan is not None:
-            orphans.append(orphan)
+    size = stream.seek(0, os.SEEK_END)
+    position = 0
+    for offset, length in [*sorted(known.items()), (size, 0)]:
+        if offset > position:
+            stream.seek(position)
+            for member in iter_members(stream):
+                if member.offset >= offset:
+                    break
+                if not member.complete:
+                    _cut_tail(stream, relative, member.offset, report)
+                    return orphans
+                report.records_checked += 1
+                orphan = _as_orphan(relative, member.offset, member.length, member.data)
+                if orphan is not None:
+                    orphans.append(orphan)
+        if offset < size:
+            report.records_checked += 1
+        position = max(position, offset + length)
     return orphans
 
 
@@ -159,7 +182,7 @@ def _as_orphan(relative: str, offset: int, length: int, data: bytes) -> OrphanRe
     except ValueError as exc:
         log.warning("%s at offset %d: unreadable record (%s); skipped", relative, offset, exc)
         return None
-    if record.record_type != "response":
+    if record.record_type not in ("response", "revisit"):
         return None
     return OrphanRecord(relative, offset, length, record)
 
@@ -189,14 +212,17 @@ def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int |
     if source == UNKNOWN_SOURCE:
         log.warning("%s at offset %d has no %s header; its capture gets source %r",
                     orphan.warc_file, orphan.offset, SOURCE_HEADER, UNKNOWN_SOURCE)
-    content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
+    content_type = _header(headers, "content-type")
     capture = Capture(
         run_id=None, source=source, url=record.headers.get("WARC-Target-URI", ""),
         status_code=status, content_type=content_type, fetched_at=record.date,
         warc_file=orphan.warc_file, warc_offset=orphan.offset, warc_length=orphan.length,
         warc_record_id=record.headers.get("WARC-Record-ID", f"<{orphan.warc_file}#{orphan.offset}>"),
         payload_sha256=hashlib.sha256(payload).hexdigest(),
+        etag=_header(headers, "etag"), last_modified=_header(headers, "last-modified"),
     )
+    if record.record_type == "revisit":
+        return _add_revisit(session_factory, orphan, capture)
     with session_factory() as session:
         session.add(capture)
         try:
@@ -208,3 +234,40 @@ def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int |
     log.info("Recovered orphan capture %d: %s (%s at offset %d)",
              capture.id, capture.url, orphan.warc_file, orphan.offset)
     return capture.id
+
+
+def _add_revisit(session_factory: SessionFactory, orphan: OrphanRecord, capture: Capture) -> int | None:
+    """A revisit's row: it refers to the capture holding the payload, and its content is seen again."""
+    headers = orphan.record.headers
+    capture.revisit = revisit_profile(headers.get("WARC-Profile"))
+    capture.processed_at = capture.fetched_at  # nothing to extract: the payload was processed before
+    declared = headers.get("WARC-Payload-Digest")
+    with session_factory() as session:
+        original = session.scalar(select(Capture).where(Capture.warc_record_id == headers.get("WARC-Refers-To", "")))
+        if original is not None:
+            capture.refers_to_id = original.id
+            capture.payload_sha256 = original.payload_sha256
+            # A 304 may answer without repeating its validators; they are the original's.
+            capture.etag = capture.etag or original.etag
+            capture.last_modified = capture.last_modified or original.last_modified
+        else:
+            log.warning("%s at offset %d: the revisit refers to %s, which no capture holds",
+                        orphan.warc_file, orphan.offset, headers.get("WARC-Refers-To"))
+        if declared and sha256_hex_of(declared):
+            capture.payload_sha256 = sha256_hex_of(declared)
+        session.add(capture)
+        try:
+            session.flush()
+            if original is not None:
+                move_last_seen(session.connection(), [(original.id, capture.fetched_at)])
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return None
+    log.info("Recovered orphan revisit %d: %s (%s at offset %d)",
+             capture.id, capture.url, orphan.warc_file, orphan.offset)
+    return capture.id
+
+
+def _header(headers: list[tuple[str, str]], lowered_name: str) -> str | None:
+    return next((value for name, value in headers if name.lower() == lowered_name), None)

@@ -17,13 +17,19 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy import select
+
+from core.errors import WarcIntegrityError
 from core.settings import database_url
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
+from storage.models import Capture
 from storage.versions import VersionStore
-from storage.warc import CapturedResponse, WarcWriter, read_response
+from storage.warc import NOT_MODIFIED, WarcWriter
+from storage.warc_reading import CapturedResponse, read_response
 
 
 class Store:
@@ -50,8 +56,29 @@ class Store:
         return WarcWriter(self.data_dir, source=source)
 
     def read_response(self, warc_file: str, offset: int) -> CapturedResponse:
-        """The response stored at `offset` of `warc_file` (a path relative to the data folder)."""
-        return read_response(self.data_dir, warc_file, offset)
+        """The response stored at `offset` of `warc_file` (a path relative to the data folder).
+
+        A revisit record is resolved to the response it stands for: the body
+        is the payload of the record it refers to (WARC-Refers-To); after a
+        304, status and headers are that response's too, as a replay shows
+        them. `revisit` and `refers_to` still say it was a revisit. Raises
+        WarcIntegrityError when the record referred to is not in the store.
+        """
+        found = read_response(self.data_dir, warc_file, offset)
+        if found.refers_to is None:
+            return found
+        with self.db.session() as session:
+            original = session.scalar(select(Capture).where(Capture.warc_record_id == found.refers_to))
+        if original is None:
+            raise WarcIntegrityError(
+                f"{warc_file} at offset {offset}: the revisit refers to {found.refers_to}, which no capture "
+                "holds. Restore the WARC file that record is in, then run a crawl so recovery registers it."
+            )
+        payload = read_response(self.data_dir, original.warc_file, original.warc_offset)
+        if found.revisit == NOT_MODIFIED:
+            return replace(found, status=payload.status, reason=payload.reason, headers=payload.headers,
+                           body=payload.body)
+        return replace(found, body=payload.body)
 
     def close(self) -> None:
         """Close the database's pooled connections."""

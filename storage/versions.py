@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,6 +165,21 @@ class VersionStore:
             session.commit()
             return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
 
+    def mark_seen(self, sightings: Iterable[tuple[int, datetime]]) -> int:
+        """Record that pages were seen again unchanged, without processing them; return how many moved a version.
+
+        Each sighting is (capture id, time): the capture whose payload a
+        recrawl found unchanged (it answered 304, or sent the same bytes) and
+        when. The version that capture showed has its last_seen moved, if it
+        is still its document's latest, and the document its own; a document
+        marked gone is live again. A capture never processed into a version
+        (a listing page) changes nothing. All in one transaction.
+        """
+        with self.db.session(write=True) as session:
+            moved = move_last_seen(session.connection(), [(i, as_stored(seen)) for i, seen in sightings])
+            session.commit()
+        return moved
+
     def live_urls(self, source: str) -> list[str]:
         """URLs of the live documents of `source`, sorted, for a recrawl to revisit."""
         with self.db.session() as session:
@@ -296,6 +311,60 @@ def _new_version(
     }).scalar_one()
 
 
+def move_last_seen(sql: Connection, sightings: Iterable[tuple[int, datetime]]) -> int:
+    """Inside a transaction: the content each capture showed was seen again then (naive UTC).
+
+    Returns how many versions had their last_seen moved; see `VersionStore.mark_seen`.
+    A handful of set-wise statements for any number of sightings: a recrawl
+    marks a whole group of 304s at once, and per-page statements cost more
+    than the crawl's fetching did.
+    """
+    seen_by_capture: dict[int, datetime] = {}
+    for capture_id, seen in sightings:
+        seen_by_capture[capture_id] = max(seen, seen_by_capture.get(capture_id, seen))
+    moved = 0
+    ids = sorted(seen_by_capture)
+    for start in range(0, len(ids), _IN_CHUNK):
+        moved += _move_last_seen(sql, {i: seen_by_capture[i] for i in ids[start:start + _IN_CHUNK]})
+    return moved
+
+
+def _move_last_seen(sql: Connection, seen_by_capture: dict[int, datetime]) -> int:
+    shown = sql.execute(
+        select(_captures.c.id, _captures.c.document_id, _captures.c.version_id)
+        .where(_captures.c.id.in_(list(seen_by_capture)), _captures.c.version_id.is_not(None))
+    ).all()
+    if not shown:
+        return 0
+    documents = sorted({row.document_id for row in shown})
+    newest = (
+        select(_versions.c.document_id, func.max(_versions.c.number).label("number"))
+        .where(_versions.c.document_id.in_(documents))
+        .group_by(_versions.c.document_id)
+        .subquery()
+    )
+    latest = set(sql.execute(
+        select(_versions.c.id).join(newest, and_(
+            _versions.c.document_id == newest.c.document_id, _versions.c.number == newest.c.number
+        ))
+    ).scalars())
+    document_seen: dict[int, datetime] = {}
+    version_seen: dict[int, datetime] = {}
+    for row in shown:
+        seen = seen_by_capture[row.id]
+        document_seen[row.document_id] = max(seen, document_seen.get(row.document_id, seen))
+        # A newer version came from another capture (the desktop page of a mobile
+        # copy, say): the content this capture showed is no longer the latest.
+        if row.version_id in latest:
+            version_seen[row.version_id] = max(seen, version_seen.get(row.version_id, seen))
+    document_rows = [{"document_id_": d, "seen": seen} for d, seen in document_seen.items()]
+    sql.execute(_DOCUMENT_BACK, document_rows)
+    sql.execute(_DOCUMENT_SEEN_LATER, document_rows)
+    if version_seen:
+        sql.execute(_VERSION_SEEN_LATER, [{"version_id_": v, "seen": seen} for v, seen in version_seen.items()])
+    return len(version_seen)
+
+
 def _update_document(sql: Connection, document_id: int, changes: dict) -> None:
     if changes:
         sql.execute(update(_documents).where(_documents.c.id == document_id).values(**changes))
@@ -350,6 +419,26 @@ _LATEST_VERSION = (
 )
 _VERSION_SEEN = (
     update(_versions).where(_versions.c.id == bindparam("version_id")).values(last_seen=bindparam("seen"))
+)
+# What `move_last_seen` runs, once per group of sightings (executemany).
+_IN_CHUNK = 500
+_DOCUMENT_BACK = (
+    update(_documents)
+    .where(
+        _documents.c.id == bindparam("document_id_"), _documents.c.status == "gone",
+        or_(_documents.c.gone_at.is_(None), _documents.c.gone_at <= bindparam("seen")),
+    )
+    .values(status="live", gone_at=None)
+)
+_DOCUMENT_SEEN_LATER = (
+    update(_documents)
+    .where(_documents.c.id == bindparam("document_id_"), _documents.c.last_seen < bindparam("seen"))
+    .values(last_seen=bindparam("seen"))
+)
+_VERSION_SEEN_LATER = (
+    update(_versions)
+    .where(_versions.c.id == bindparam("version_id_"), _versions.c.last_seen < bindparam("seen"))
+    .values(last_seen=bindparam("seen"))
 )
 _HAS_TEXT = select(_versions.c.id).where(
     _versions.c.document_id == bindparam("document_id"), _versions.c.text_sha256 == bindparam("sha")

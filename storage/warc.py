@@ -1,9 +1,11 @@
-"""Writing and reading the WARC files every captured HTTP response is kept in.
+"""Writing the WARC files every captured HTTP response is kept in.
 
 A `WarcWriter` appends one gzipped ``response`` record per fetched page to
-``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>.warc.gz``. Each record is
-its own gzip member and is flushed and fsynced before its `WarcLocation` is
-returned, so the database row the caller writes next never points at bytes
+``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>.warc.gz``, or, when a
+recrawl finds the page unchanged, a ``revisit`` record (`write_revisit`) that
+holds only the HTTP headers and points at the response record with the
+payload, as Heritrix writes them. Each record is its own gzip member and is
+flushed and fsynced before its `WarcLocation` is returned, so the database row the caller writes next never points at bytes
 that are not on disk. A writer always starts a new file and never appends to
 one it did not create; a file a killed process left behind is repaired by
 `storage.recovery`, not written over.
@@ -14,8 +16,11 @@ Example:
     >>> where = writer.write_response("http://www.gov.cn/a.htm", 200, "OK",
     ...     [("Content-Type", "text/html; charset=utf-8")], body, datetime(2026, 11, 2), source="gov")
     >>> writer.close()
+    >>> from storage.warc_reading import read_response
     >>> read_response(Path("dangan-data"), where.warc_file, where.offset).body == body
     True
+
+Reading records back lives in `storage.warc_reading`.
 """
 
 from __future__ import annotations
@@ -34,14 +39,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from core.errors import StoreError, WarcIntegrityError
+from core.errors import StoreError
 from storage.times import as_utc
 from storage.warc_records import sha256_base32, verify_capture
 
@@ -53,13 +56,15 @@ except ImportError:  # pragma: no cover - Windows
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "CapturedResponse",
+    "IDENTICAL_PAYLOAD",
+    "NOT_MODIFIED",
+    "REVISIT_PROFILES",
+    "RefersTo",
     "SOURCE_HEADER",
     "WARC_DIR",
     "WarcLocation",
     "WarcWriter",
     "lock_file",
-    "read_response",
     "verify_capture",
 ]
 
@@ -70,6 +75,14 @@ DEFAULT_MAX_BYTES = 1 << 30
 # over the body decompressed and de-chunked); kept under this prefix, as pywb
 # and other archivers do, so the record replays as what is stored.
 _ORIGINAL_PREFIX = "X-Archive-Orig-"
+
+#: The two revisit profiles of WARC 1.1, by the short names the capture log keeps.
+NOT_MODIFIED = "server-not-modified"
+IDENTICAL_PAYLOAD = "identical-payload-digest"
+REVISIT_PROFILES = {
+    NOT_MODIFIED: "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+    IDENTICAL_PAYLOAD: "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+}
 
 
 @dataclass(frozen=True)
@@ -89,17 +102,13 @@ class WarcLocation:
 
 
 @dataclass(frozen=True)
-class CapturedResponse:
-    """A captured HTTP response as `read_response` gives it back; `fetched_at` is naive UTC."""
+class RefersTo:
+    """The response record a revisit stands in for: its record id, URL, WARC-Date and payload digest (hex)."""
 
+    record_id: str
     url: str
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
     fetched_at: datetime
-    reason: str = ""
-    record_id: str = ""
-    source: str | None = None
+    payload_sha256: str
 
 
 def _utc_clock() -> datetime:
@@ -261,28 +270,104 @@ class WarcWriter:
         capturing a group of responses calls `sync()` once after the last one,
         and must not record any of their locations before that.
         """
-        record_source = source if source is not None else self.source
         payload_hex = hashlib.sha256(body).hexdigest()
+        warc_headers = {
+            "WARC-Type": "response",
+            "WARC-Date": _warc_date(fetched_at),
+            "WARC-Target-URI": url,
+            "WARC-Payload-Digest": sha256_base32(body),
+        }
+        http_headers = StatusAndHeaders(
+            f"{status} {reason}".strip(), archived_headers(headers, body), protocol="HTTP/1.1"
+        )
+        return self._write(
+            url, warc_headers, http_headers, payload_hex, source=source, sync=sync,
+            build=lambda builder: builder.create_warc_record(
+                url, "response", payload=BytesIO(body), length=len(body),
+                warc_headers_dict=warc_headers, http_headers=http_headers,
+            ),
+        )
+
+    def write_revisit(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        fetched_at: datetime,
+        *,
+        profile: str,
+        refers_to: RefersTo,
+        body: bytes = b"",
+        source: str | None = None,
+        sync: bool = True,
+    ) -> WarcLocation:
+        """Archive a response the archive already holds the payload of, as a revisit record.
+
+        `profile` is `NOT_MODIFIED` (the server answered 304 to a conditional
+        request) or `IDENTICAL_PAYLOAD` (it sent a body whose digest is
+        `refers_to.payload_sha256`; pass it as `body`, so the stored headers
+        agree with it). The record keeps the HTTP status line and headers
+        only, with WARC-Refers-To, WARC-Refers-To-Target-URI and
+        WARC-Refers-To-Date naming `refers_to`, as Heritrix writes them. The
+        returned location's `payload_sha256` is that of the payload referred
+        to. Durability and errors as for `write_response`.
+        """
+        if profile not in REVISIT_PROFILES:
+            raise ValueError(f"unknown revisit profile {profile!r}; use one of {', '.join(REVISIT_PROFILES)}")
+        warc_headers = {
+            "WARC-Type": "revisit",
+            "WARC-Date": _warc_date(fetched_at),
+            "WARC-Target-URI": url,
+            "WARC-Profile": REVISIT_PROFILES[profile],
+            "WARC-Refers-To": refers_to.record_id,
+            "WARC-Refers-To-Target-URI": refers_to.url,
+            "WARC-Refers-To-Date": _warc_date(refers_to.fetched_at),
+        }
+        if profile == IDENTICAL_PAYLOAD:
+            # The digest that makes it a revisit; a 304 has no payload to digest.
+            warc_headers["WARC-Payload-Digest"] = sha256_base32(body)
+            stored_headers = archived_headers(headers, body)
+        else:
+            stored_headers = list(headers)
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), stored_headers, protocol="HTTP/1.1")
+        return self._write(
+            url, warc_headers, http_headers, refers_to.payload_sha256, source=source, sync=sync,
+            build=lambda builder: builder.create_warc_record(
+                url, "revisit", warc_headers_dict=warc_headers, http_headers=http_headers,
+            ),
+        )
+
+    def _write(
+        self,
+        url: str,
+        warc_headers: dict[str, str],
+        http_headers: StatusAndHeaders,
+        payload_hex: str,
+        *,
+        source: str | None,
+        sync: bool,
+        build: Callable[[_RecordBuilder], object],
+    ) -> WarcLocation:
+        """Append the record `build` makes from `warc_headers`; the one path every record takes to disk.
+
+        `warc_headers` gets its WARC-Record-ID (and source) here, in place,
+        before `build` reads it.
+        """
+        record_source = source if source is not None else self.source
+        if record_source:
+            warc_headers[SOURCE_HEADER] = record_source
         with self._lock:
             if self._stream is None:
                 self._open_new_file()
             assert self._stream is not None and self._builder is not None
-            warc_headers = {
-                "WARC-Type": "response",
-                "WARC-Record-ID": self._new_record_id(),
-                "WARC-Date": datetime_to_iso_date(as_utc(fetched_at).replace(tzinfo=None), use_micros=True),
-                "WARC-Target-URI": url,
-                "WARC-Payload-Digest": sha256_base32(body),
-            }
-            if record_source:
-                warc_headers[SOURCE_HEADER] = record_source
-            http_headers = StatusAndHeaders(
-                f"{status} {reason}".strip(), archived_headers(headers, body), protocol="HTTP/1.1"
-            )
-            record = self._builder.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body),
-                warc_headers_dict=warc_headers, http_headers=http_headers,
-            )
+            # The id is drawn after the file's warcinfo record has drawn its own, so
+            # injected ids come out in file order.
+            record_type = warc_headers.pop("WARC-Type")
+            ordered = {"WARC-Type": record_type, "WARC-Record-ID": self._new_record_id(), **warc_headers}
+            warc_headers.clear()
+            warc_headers.update(ordered)
+            record = build(self._builder)
             start = self._stream.tell()
             try:
                 self._builder.write_record(record)
@@ -377,6 +462,10 @@ class WarcWriter:
             self._builder = None
 
 
+def _warc_date(moment: datetime) -> str:
+    return datetime_to_iso_date(as_utc(moment).replace(tzinfo=None), use_micros=True)
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make a new file's name durable, not just its contents (POSIX only)."""
     try:
@@ -387,45 +476,3 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def read_response(data_dir: Path, warc_file: str, offset: int) -> CapturedResponse:
-    """Read back the response record at `offset` in `warc_file` (relative to `data_dir`).
-
-    Raises WarcIntegrityError if the file is missing or no response record
-    starts at that offset.
-    """
-    path = Path(data_dir) / warc_file
-    where = f"{warc_file} at offset {offset}"
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError as exc:
-        raise WarcIntegrityError(
-            f"{where}: the WARC file {path} is missing. Check the data folder (--data-dir)."
-        ) from exc
-    with stream:
-        stream.seek(offset)
-        try:
-            record = next(iter(ArchiveIterator(stream)), None)
-            if record is None:
-                raise WarcIntegrityError(f"{where}: no record there; the offset is past the file's end.")
-            if record.rec_type != "response" or record.http_headers is None:
-                raise WarcIntegrityError(f"{where}: the record there is a {record.rec_type!r}, not a response.")
-            body = record.raw_stream.read()
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            raise WarcIntegrityError(
-                f"{where}: the record cannot be read ({exc}); the file is damaged there. "
-                "Restore it from a backup of the data folder."
-            ) from exc
-    statusline = record.http_headers.statusline
-    code, _, reason = statusline.partition(" ")
-    return CapturedResponse(
-        url=record.rec_headers.get_header("WARC-Target-URI"),
-        status=int(code),
-        headers=list(record.http_headers.headers),
-        body=body,
-        fetched_at=iso_date_to_datetime(record.rec_headers.get_header("WARC-Date")),
-        reason=reason,
-        record_id=record.rec_headers.get_header("WARC-Record-ID"),
-        source=record.rec_headers.get_header(SOURCE_HEADER),
-    )

@@ -77,6 +77,23 @@ def sha256_base32(data: bytes) -> str:
     return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
+def sha256_hex_of(declared: str) -> str | None:
+    """The hex SHA-256 a ``sha256:`` WARC digest (base32 or hex) names; None for another algorithm.
+
+    >>> sha256_hex_of(sha256_base32(b"notice")) == hashlib.sha256(b"notice").hexdigest()
+    True
+    """
+    algorithm, _, value = declared.partition(":")
+    if algorithm.lower().replace("-", "") != "sha256":
+        return None
+    if len(value) == 64:
+        return value.lower()
+    try:
+        return base64.b32decode(value.upper()).hex()
+    except ValueError:
+        return None
+
+
 def iter_members(stream: BinaryIO) -> Iterator[Member]:
     """Yield the gzip members of `stream` in order, starting at its current position.
 
@@ -141,10 +158,25 @@ def _digest_matches(declared: str, data: bytes) -> bool:
     return value.upper() in (base64.b32encode(digest).decode(), digest.hex().upper())
 
 
+def _digest_is(declared: str, sha256_hex: str) -> bool:
+    """Whether a ``sha256:`` WARC digest (base32 or hex) names the SHA-256 given in hex."""
+    algorithm, _, value = declared.partition(":")
+    if algorithm.lower().replace("-", "") != "sha256":
+        return False
+    try:
+        digest = bytes.fromhex(sha256_hex)
+    except ValueError:
+        return False
+    return value.upper() in (base64.b32encode(digest).decode(), digest.hex().upper())
+
+
 def verify_capture(
     data_dir: Path, warc_file: str, offset: int, length: int, payload_sha256: str
 ) -> None:
     """Check that the record at `warc_file`/`offset` is whole and has the expected payload.
+
+    For a revisit record, the expected payload is the one it refers to: an
+    identical-payload revisit's WARC-Payload-Digest must name it.
 
     Raises WarcIntegrityError naming the file, the offset and what is wrong: a
     missing file, a record cut short, a block or payload digest that does not
@@ -203,6 +235,16 @@ def verify_capture(
             f"{where}: WARC-Block-Digest {block_digest} does not match the stored block; "
             "the record's bytes have changed since it was written."
         )
+    if record.record_type == "revisit":
+        # A revisit holds headers only; its payload is the record it refers to,
+        # whose digest an identical-payload revisit names (a 304's names none).
+        declared = record.headers.get("WARC-Payload-Digest")
+        if declared and not _digest_is(declared, payload_sha256):
+            raise WarcIntegrityError(
+                f"{where}: the revisit's WARC-Payload-Digest {declared} is not the payload "
+                f"{payload_sha256} the database says it refers to."
+            )
+        return
     actual = hashlib.sha256(payload).hexdigest()
     if actual != payload_sha256:
         raise WarcIntegrityError(

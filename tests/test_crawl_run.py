@@ -124,7 +124,7 @@ def test_the_pipelines_share_the_crawl_run_of_their_crawler() -> None:
 @pytest.mark.slow
 def test_a_crawl_without_the_extension_fails_before_fetching_anything(test_site, sqlite_url: str, tmp_path: Path) -> None:  # noqa: F811
     data_dir = tmp_path / "data"
-    with pytest.raises(AssertionError, match=r"CapturePipeline needs the crawler\.crawl_run\.CrawlRun extension"):
+    with pytest.raises(AssertionError, match=r"needs the crawler\.crawl_run\.CrawlRun extension"):
         crawl(test_site, sqlite_url, data_dir, settings=WITHOUT_CRAWL_RUN)
     assert test_site.server.requests == []
     assert not data_dir.exists()

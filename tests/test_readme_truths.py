@@ -77,7 +77,9 @@ def test_every_dangan_setting_is_in_the_readme_with_its_default():
     for name in (name for name in dir(settings) if name.startswith("DANGAN_")):
         assert name in table, f"README's settings table lacks {name}"
         value = getattr(settings, name)
-        if isinstance(value, (int, float)):
+        if isinstance(value, bool):
+            assert table[name] == str(value), f"{name}: README says {table[name]}, the code {value}"
+        elif isinstance(value, (int, float)):
             assert float(table[name].replace(",", "")) == value, f"{name}: README says {table[name]}, the code {value}"
         elif isinstance(value, str):
             assert table[name] == f"`{value}`", f"{name}: README says {table[name]}, the code {value!r}"

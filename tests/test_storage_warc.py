@@ -17,7 +17,8 @@ from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.errors import WarcIntegrityError
 from storage.recovery import find_orphan_records, recover_orphans
-from storage.warc import WarcLocation, WarcWriter, read_response, verify_capture
+from storage.warc import WarcLocation, WarcWriter, verify_capture
+from storage.warc_reading import read_response
 
 BODY = "<html><head><title>关于做好春节期间工作的通知</title></head><body>正文</body></html>".encode()
 HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Server", "nginx")]
@@ -238,6 +239,22 @@ def test_orphan_record_gets_its_capture_row(db: Database, data_dir: Path) -> Non
     again = recover_orphans(data_dir, db.session)
     assert again.orphans_added == [] and again.truncated == []
     assert len(CaptureLog(db).unprocessed()) == 2
+
+
+def test_an_orphan_between_registered_records_is_found_too(db: Database, data_dir: Path) -> None:
+    # Recovery steps over registered records unread; a group whose rows failed to
+    # commit leaves its records between ones that have rows.
+    with writer(data_dir) as w:
+        before = write_one(w)
+        orphan = write_one(w, url=URL + "?orphan", body=BODY + b"2")
+        after = write_one(w, url=URL + "?after", body=BODY + b"3")
+    add_row(db, before)
+    add_row(db, after, url=URL + "?after")
+
+    report = recover_orphans(data_dir, db.session)
+
+    assert [CaptureLog(db).get(i).warc_offset for i in report.orphans_added] == [orphan.offset]
+    assert report.truncated == [] and report.records_checked == 4  # warcinfo and three responses
 
 
 def test_torn_tail_is_cut_back_to_the_last_whole_record(db: Database, data_dir: Path) -> None:

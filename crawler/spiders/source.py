@@ -12,9 +12,9 @@ holds as live for this source (so a removed article is noticed: its 404 marks
 it gone), read from the store `crawler.crawl_run.CrawlRun` opened. It follows
 links on the source's domains, canonicalised so that fragments and ``utm_*``
 variants are one request, down to the source's max_depth. Every response,
-listing pages and error pages included, becomes a `FetchedPage` item for
-`crawler.capture.CapturePipeline`; pages whose URL matches the source's
-article_urls are marked as articles to be processed.
+listing pages, error pages and a recrawl's 304s included, becomes a
+`FetchedPage` item for `crawler.capture.CapturePipeline`; pages whose URL
+matches the source's article_urls are marked as articles to be processed.
 
 Bounds: max_pages (`crawler.budget.PageBudgetMiddleware` sends no more
 requests than that, and the spider closes when that many responses have
@@ -35,6 +35,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from core import settings as defaults
+from crawler.conditional import LAST_CAPTURE_META_KEY
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
@@ -64,9 +65,10 @@ class SourceSpider(Spider):
 
     name = "source"
     # Error pages reach `parse` so they are captured too (and a 404 can mark a
-    # document gone). Retries of 5xx happen before this, in the retry middleware;
-    # 3xx stay with the redirect middleware.
-    handle_httpstatus_list = list(range(400, 600))
+    # document gone), and so does a 304 to a conditional request (kept as a
+    # revisit). Retries of 5xx happen before this, in the retry middleware;
+    # other 3xx stay with the redirect middleware.
+    handle_httpstatus_list = [304, *range(400, 600)]
 
     def __init__(self, source: Source, max_depth: int, max_pages: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -153,6 +155,7 @@ class SourceSpider(Spider):
             fetched_at=utc_now(),
             content_type=_header(response, "Content-Type"),
             is_article=response.status == 200 and is_html and self.source.is_article(response.url),
+            last_capture=response.meta.get(LAST_CAPTURE_META_KEY),
         )
 
         depth = response.meta.get("depth", 0)

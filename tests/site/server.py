@@ -4,21 +4,42 @@
 `delay` slows every response down (the kill test needs a crawl that is still
 running when it is killed). Unknown paths answer 404 with a Chinese error page,
 as the removed article does in state 2.
+
+Like nginx serving files, each 200 carries an ETag (from the bytes) and a
+Last-Modified (the file's modification time), and a request whose
+If-None-Match or If-Modified-Since still holds is answered 304 with no body.
+`send_etag` and `send_last_modified` switch either off, for the many
+government servers that send neither (and then ignore conditional headers).
+`conditional_requests` lists the paths requested with either header.
 """
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import json
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from dangan.static_site import not_modified
 from tests.site.pages import NOT_FOUND, calendar_html
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the site answers for a path: status, Content-Type, body and the file's modification time."""
+
+    status: int
+    content_type: str
+    body: bytes
+    modified: float | None = None
 
 
 class SiteServer:
@@ -28,6 +49,9 @@ class SiteServer:
         self.folder = folder
         self.delay = delay
         self.requests: list[str] = []
+        self.conditional_requests: list[str] = []
+        self.send_etag = True
+        self.send_last_modified = True
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
@@ -51,20 +75,21 @@ class SiteServer:
         with self._lock:
             self.folder = folder
 
-    def respond(self, raw_path: str) -> tuple[int, str, bytes]:
-        """Status, Content-Type and body for a request path (with query)."""
+    def respond(self, raw_path: str) -> Reply:
+        """What the site serves for a request path (with query)."""
         parts = urlsplit(raw_path)
         if parts.path == "/calendar":
             month = int(parse_qs(parts.query).get("month", ["1"])[0])
-            return 200, "text/html; charset=utf-8", calendar_html(month)
+            return Reply(200, "text/html; charset=utf-8", calendar_html(month))
         with self._lock:
             folder = self.folder
         index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
         # Query strings do not pick another page here (utm_* and share links land on the article).
         entry = index.get(parts.path)
         if entry is None:
-            return 404, "text/html; charset=utf-8", NOT_FOUND
-        return entry["status"], entry["content_type"], (folder / entry["file"]).read_bytes()
+            return Reply(404, "text/html; charset=utf-8", NOT_FOUND)
+        path = folder / entry["file"]
+        return Reply(entry["status"], entry["content_type"], path.read_bytes(), path.stat().st_mtime)
 
     def _handler_class(self):
         server = self
@@ -78,12 +103,29 @@ class SiteServer:
                     server.requests.append(self.path)
                 if server.delay:
                     time.sleep(server.delay)
-                status, content_type, body = server.respond(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
+                reply = server.respond(self.path)
+                validators: dict[str, str] = {}
+                if reply.status == 200:
+                    if server.send_etag:
+                        validators["ETag"] = '"%s"' % hashlib.sha256(reply.body).hexdigest()[:16]
+                    if server.send_last_modified and reply.modified is not None:
+                        validators["Last-Modified"] = email.utils.formatdate(reply.modified, usegmt=True)
+                if "If-None-Match" in self.headers or "If-Modified-Since" in self.headers:
+                    with server._lock:
+                        server.conditional_requests.append(self.path)
+                if validators and not_modified(self.headers, validators.get("ETag"), validators.get("Last-Modified")):
+                    self.send_response(304)
+                    for name, value in validators.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    return
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in validators.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(reply.body)
 
             def log_message(self, format: str, *args) -> None:  # noqa: A002
                 log.debug("test site: " + format, *args)

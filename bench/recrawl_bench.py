@@ -1,0 +1,153 @@
+"""Benchmark: a recrawl of an unchanged site against the first crawl of it.
+
+Run:  .venv/bin/python -m bench.recrawl_bench [--articles 2000]
+
+1. Builds the synthetic portal of bench/synthetic_site.py (N article pages,
+   listing pages, a home page) and serves it on 127.0.0.1 from its own
+   process, answering like nginx: an ETag and a Last-Modified on each page,
+   304 to a conditional request that still holds.
+2. Runs `dangan crawl` on it (crawl → WARC → extract → version → SQLite),
+   timed end to end, as `bench.pipeline_bench` does.
+3. Runs it again into the same store, nothing changed on the site: articles
+   are asked for with If-None-Match / If-Modified-Since. Prints both times,
+   the ratio (target: at least 10) and the share of article requests that
+   were answered 304 (target: at least 95%).
+4. Serves the same files from a server that sends no validators (on the same
+   address) and recrawls a third time: the articles come whole, and the same
+   bytes are kept as identical-payload revisits. Prints that ratio too.
+5. Writes every figure to bench/results/recrawl.json.
+
+Each time includes starting the crawl process (imports, the worker pool,
+recovery's scan of the WARC files), as an operator's scheduled recrawl pays
+it; the run record's own start-to-finish time, without that, is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.pipeline_bench import run_pipeline
+from bench.synthetic_site import build_site
+from core.settings import database_url
+from dangan.static_site import StaticSite
+from storage.database import open_database
+from storage.models import Capture, CrawlRun
+
+RESULTS = Path(__file__).parent / "results" / "recrawl.json"
+ARTICLE_URL = re.compile(r"/content/\d+\.html$")
+
+
+def _serve(folder: str, port: int, validators: bool, port_queue) -> None:
+    with StaticSite(Path(folder), port=port, validators=validators) as site:
+        port_queue.put(site.base_url)
+        while True:
+            time.sleep(3600)
+
+
+def _start_server(ctx, folder: Path, *, port: int, validators: bool):
+    port_queue = ctx.Queue()
+    server = ctx.Process(target=_serve, args=(str(folder), port, validators, port_queue), daemon=True)
+    server.start()
+    return server, port_queue.get(timeout=30)
+
+
+def _last_run_articles(data_dir: Path) -> dict:
+    """How the last run's article captures were kept: status and revisit profile, counted."""
+    db = open_database(database_url(None, data_dir))
+    try:
+        with db.session() as session:
+            run_id = session.scalar(select(func.max(CrawlRun.id)))
+            run = session.get(CrawlRun, run_id)
+            rows = session.execute(
+                select(Capture.url, Capture.status_code, Capture.revisit).where(Capture.run_id == run_id)
+            ).all()
+    finally:
+        db.dispose()
+    articles = [(status, revisit) for url, status, revisit in rows if ARTICLE_URL.search(url)]
+    return {
+        "run_id": run_id,
+        "run_seconds": (run.finished_at - run.started_at).total_seconds(),
+        "article_requests": len(articles),
+        "answered_304": sum(1 for status, _ in articles if status == 304),
+        "identical_payload": sum(1 for _, revisit in articles if revisit == "identical-payload-digest"),
+        "stored_whole": sum(1 for _, revisit in articles if revisit is None),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2000)
+    args = parser.parse_args()
+    ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="dangan-recrawl-bench-") as tmp:
+        workdir = Path(tmp)
+        site = workdir / "site"
+        build_site(site, articles=args.articles)
+        server, site_url = _start_server(ctx, site, port=0, validators=True)
+        port = int(site_url.rsplit(":", 1)[1])
+        try:
+            first = run_pipeline(site_url, workdir / "store")
+            first["articles"] = _last_run_articles(workdir / "store" / "data")
+            print(f"first crawl:  {first['seconds']:.1f} s, {first['versions']} versions", flush=True)
+            recrawl = run_pipeline(site_url, workdir / "store")
+            recrawl["articles"] = _last_run_articles(workdir / "store" / "data")
+            print(f"recrawl:      {recrawl['seconds']:.1f} s", flush=True)
+        finally:
+            server.terminate()
+            server.join()
+        # The same files and address, from a server that sends no validators.
+        server, _ = _start_server(ctx, site, port=port, validators=False)
+        try:
+            plain = run_pipeline(site_url, workdir / "store")
+            plain["articles"] = _last_run_articles(workdir / "store" / "data")
+            print(f"recrawl without validators: {plain['seconds']:.1f} s", flush=True)
+        finally:
+            server.terminate()
+            server.join()
+
+    articles = recrawl["articles"]
+    share_304 = articles["answered_304"] / articles["article_requests"] if articles["article_requests"] else 0.0
+    ratio = first["seconds"] / recrawl["seconds"]
+    plain_ratio = first["seconds"] / plain["seconds"]
+    run_ratio = first["articles"]["run_seconds"] / articles["run_seconds"]
+    plain_run_ratio = first["articles"]["run_seconds"] / plain["articles"]["run_seconds"]
+    result = {
+        "articles": args.articles,
+        "cores": os.cpu_count(),
+        "first_crawl": first,
+        "recrawl": recrawl,
+        "recrawl_without_validators": plain,
+        "ratio_first_to_recrawl": ratio,
+        "share_of_article_requests_answered_304": share_304,
+        "ratio_first_to_recrawl_without_validators": plain_ratio,
+        "run_record_ratio_first_to_recrawl": run_ratio,
+        "run_record_ratio_first_to_recrawl_without_validators": plain_run_ratio,
+        "versions_after_recrawls": plain["versions"],
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"articles on the site:         {args.articles}")
+    print(f"first crawl:                  {first['seconds']:.1f} s ({first['versions']} versions)")
+    print(f"recrawl, nothing changed:     {recrawl['seconds']:.1f} s; ratio {ratio:.1f} (target >= 10)")
+    print(f"article requests answered 304: {articles['answered_304']} of {articles['article_requests']} "
+          f"= {share_304:.1%} (target >= 95%)")
+    print(f"recrawl, no validators sent:  {plain['seconds']:.1f} s; ratio {plain_ratio:.1f} "
+          f"({plain['articles']['identical_payload']} identical-payload revisits)")
+    print(f"run records only (start to finish, no process start-up): first {first['articles']['run_seconds']:.1f} s, "
+          f"recrawl {articles['run_seconds']:.1f} s (ratio {run_ratio:.1f}), "
+          f"without validators {plain['articles']['run_seconds']:.1f} s (ratio {plain_run_ratio:.1f})")
+    print(f"versions after all three:     {plain['versions']} (no new ones: {plain['versions'] == first['versions']})")
+    print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ process must not; the crawl tests run `dangan crawl` in a subprocess instead)::
 
     summaries = run_crawls(load_sources(Path("sources.toml")),
                            db_url="sqlite:///dangan-data/dangan.db", data_dir=Path("dangan-data"))
-    print(summaries[0].new_documents)
+    new_documents = summaries[0].new_documents
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def test_an_unchanged_site_answers_304_and_a_changed_page_still_gets_its_version
     assert stats.get("dangan/new_version", 0) == 0 and stats.get("dangan/new_document", 0) == 0
     with Store.open(db_url, data_dir) as store:
         second_run = _runs(store)[1]
-        assert (second_run.status, second_run.new_versions, second_run.errors) == ("finished", 0, 0)
+        assert (second_run.outcome, second_run.new_versions, second_run.errors) == ("ok", 0, 0)
         recrawled = _captures(store, second_run.id)
         revisits = {c.url: c for c in recrawled if c.revisit == NOT_MODIFIED}
         assert sorted(revisits) == sorted(articles)

@@ -59,6 +59,12 @@ DANGAN_INCREMENTAL_RECRAWLS = True
 #: Container allocations between two young-generation garbage collections in a
 #: crawl (CPython's default is 700); see crawler/gc_tuning.py.
 DANGAN_GC_THRESHOLD = 10_000
+#: Webhook that gets a JSON summary of every run that failed or brought new
+#: versions or new documents (see crawler/run_notice.py); a source's own
+#: ``webhook`` in sources.toml wins. None: no notices.
+DANGAN_WEBHOOK_URL = None
+#: Seconds to wait for the webhook to answer; a notice is tried twice at most.
+DANGAN_WEBHOOK_TIMEOUT = 10.0
 
 #: Crawls `dangan schedule` runs at once; a source that falls due while this
 #: many run waits for one to end. Each crawl is a process with its own

@@ -11,6 +11,7 @@ Each ``[[sources]]`` table is one site::
     max_depth = 4                               # optional: links followed from a start URL
     max_query_variants = 50                     # optional: ?page=1..N variants per path
     schedule = "0 */6 * * *"                    # optional: crontab line, for the scheduler (core/cron.py)
+    webhook = "https://hooks.example.org/dangan" # optional: notices of failed runs and new versions
 
 The whole file is checked when it is loaded, so a typo fails at once with the
 file, line and source it is in, not hours into a crawl.
@@ -40,7 +41,7 @@ article_urls = ['/content/\\d+\\.html$']
 """
 
 REQUIRED_KEYS = ("name", "start_urls", "allowed_domains", "article_urls")
-OPTIONAL_KEYS = ("max_pages", "max_depth", "max_query_variants", "schedule")
+OPTIONAL_KEYS = ("max_pages", "max_depth", "max_query_variants", "schedule", "webhook")
 ALLOWED_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 
 # Smallest value each optional bound may take: a depth of 0 means the start
@@ -65,6 +66,7 @@ class Source:
     schedule: str | None = None
     max_depth: int | None = None
     max_query_variants: int | None = None
+    webhook: str | None = None
 
     def is_article(self, url: str) -> bool:
         """True if any `article_urls` pattern matches somewhere in the URL's path and query.
@@ -168,6 +170,7 @@ class _SourceChecker:
         article_urls = tuple(p for p in map(self.pattern, self.string_list("article_urls")) if p)
         bounds = {key: self.bound(key) for key in _MINIMUM}
         schedule = self.schedule()
+        webhook = self.webhook()
         for url in start_urls:
             self.check_start_url(url, allowed_domains)
         if self.problems:
@@ -179,6 +182,7 @@ class _SourceChecker:
             allowed_domains=allowed_domains,
             article_urls=article_urls,
             schedule=schedule,
+            webhook=webhook,
             **bounds,
         )
 
@@ -270,6 +274,20 @@ class _SourceChecker:
             )
             return None
         return value
+
+    def webhook(self) -> str | None:
+        value = self.table.get("webhook")
+        if value is None:
+            return None
+        parts = urlsplit(value.strip()) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(
+                "webhook",
+                f"webhook must be an absolute http:// or https:// URL such as "
+                f"\"https://hooks.example.org/dangan\", got {_describe(value)}",
+            )
+            return None
+        return value.strip()
 
     def check_start_url(self, url: str, allowed_domains: tuple[str, ...]) -> None:
         parts = urlsplit(url)

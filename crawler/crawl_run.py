@@ -19,7 +19,12 @@ When the spider closes, it finishes the run record with the crawl's counts
 "shutdown": Ctrl-C, SIGTERM), "failed" with the reason if no page got an
 answer, "ok" otherwise. The outcome and reason go in the stats too, as
 ``dangan/outcome`` and ``dangan/outcome_reason``, for `crawler.run.CrawlSummary`.
-Then it closes the store.
+Then it closes the store, and hands the run to `crawler.run_notice.notify_run`,
+which POSTs a summary to the source's webhook (``webhook`` in sources.toml,
+else ``DANGAN_WEBHOOK_URL``) when the run failed or brought new versions or
+new documents. `changes` collects their URLs (`crawler.processing` adds them
+as results come in). A notice that cannot be sent is counted as
+``dangan/webhook_failed`` and logged; it changes nothing else.
 
 The other components find it with ``CrawlRun.of(crawler)`` in their
 ``from_crawler`` (Scrapy builds extensions before item pipelines), and read
@@ -57,6 +62,7 @@ from scrapy.statscollectors import StatsCollector
 from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
+from crawler.run_notice import ChangedUrls, notice_payload, notify_run
 from crawler.run_outcome import crawl_outcome
 from storage.recovery import recover_orphans
 from storage.store import Store
@@ -97,11 +103,25 @@ class CrawlRun:
     The spider must carry a ``source`` (`core.sources.Source`).
     """
 
-    def __init__(self, stats: StatsCollector, *, db: str | None, data_dir: Path, trigger: str = "manual") -> None:
+    def __init__(
+        self,
+        stats: StatsCollector,
+        *,
+        db: str | None,
+        data_dir: Path,
+        trigger: str = "manual",
+        webhook: str | None = None,
+        webhook_timeout: float = defaults.DANGAN_WEBHOOK_TIMEOUT,
+    ) -> None:
         self.stats = stats
         self.db = db
         self.data_dir = data_dir
         self.trigger = trigger
+        self.webhook = webhook
+        self.webhook_timeout = webhook_timeout
+        #: URLs with new versions and new documents, for the run's notice.
+        self.changes = ChangedUrls()
+        self._started_at = utc_now()
         self._store: Store | None = None
         self._source: Source | None = None
         self._run_id: int | None = None
@@ -114,6 +134,8 @@ class CrawlRun:
             db=settings.get("DANGAN_DB", defaults.DANGAN_DB),
             data_dir=Path(settings.get("DANGAN_DATA_DIR") or defaults.DANGAN_DATA_DIR),
             trigger=settings.get("DANGAN_RUN_TRIGGER") or defaults.DANGAN_RUN_TRIGGER,
+            webhook=settings.get("DANGAN_WEBHOOK_URL") or defaults.DANGAN_WEBHOOK_URL,
+            webhook_timeout=settings.getfloat("DANGAN_WEBHOOK_TIMEOUT", defaults.DANGAN_WEBHOOK_TIMEOUT),
         )
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         # Scrapy tells the close reason only with spider_closed, after the item pipelines have closed.
@@ -153,7 +175,8 @@ class CrawlRun:
             # Orphans get their rows before anything looks for unprocessed captures,
             # so the processing pipeline re-submits them with the rest.
             report = recover_orphans(store.data_dir, store.db.session)
-            run_id = store.captures.start_run(source.name, utc_now(), trigger=self.trigger)
+            self._started_at = utc_now()
+            run_id = store.captures.start_run(source.name, self._started_at, trigger=self.trigger)
         except BaseException:
             store.close()
             raise
@@ -195,10 +218,19 @@ class CrawlRun:
         counts = run_counts(stats)
         self.stats.set_value("dangan/outcome", ended.outcome)
         self.stats.set_value("dangan/outcome_reason", ended.reason)
+        finished_at = utc_now()
         try:
-            self._store.captures.finish_run(self._run_id, utc_now(), ended.outcome, counts, reason=ended.reason)
+            self._store.captures.finish_run(self._run_id, finished_at, ended.outcome, counts, reason=ended.reason)
         finally:
             self._store.close()
         if ended.outcome == "failed":
             log.error("%s: run %d failed: %s", self._source.name, self._run_id, ended.reason)
         log.info("%s: run %d %s (Scrapy: %s): %s", self._source.name, self._run_id, ended.outcome, reason, counts)
+        payload = notice_payload(
+            source=self._source.name, run_id=self._run_id, trigger=self.trigger, outcome=ended.outcome,
+            reason=ended.reason, started_at=self._started_at, finished_at=finished_at, counts=counts,
+            changes=self.changes,
+        )
+        sent = notify_run(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
+        if sent is not None:
+            self.stats.inc_value("dangan/webhook_sent" if sent else "dangan/webhook_failed")

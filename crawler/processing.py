@@ -169,6 +169,7 @@ class ProcessingPipeline:
             self.stats.inc_value("dangan/errors")
             return
         self.stats.inc_value(f"dangan/{result.outcome.value}")
+        self.run.changes.add(result.outcome.value, result.url)
         if result.decode_fallback:
             self.stats.inc_value("dangan/decode_fallback")
 

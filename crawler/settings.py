@@ -33,6 +33,8 @@ from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case n
     DANGAN_RETRY_BACKOFF_MAX,
     DANGAN_RUN_TRIGGER,
     DANGAN_SOURCES_FILE,
+    DANGAN_WEBHOOK_TIMEOUT,
+    DANGAN_WEBHOOK_URL,
     USER_AGENT,
 )
 

@@ -236,3 +236,15 @@ def test_day_of_week_is_read_as_crontab_reads_it_numbers_and_names_alike(tmp_pat
         assert loaded[0].schedule == schedule
     message = refusal(tmp_path, ONE_SOURCE + 'schedule = "0 9 * * 8"\n')
     assert "schedule '0 9 * * 8' is not a valid cron expression: day of week '8': 8 is outside 0-7" in message
+
+
+def test_a_webhook_is_an_http_url_and_is_kept(tmp_path):
+    [source] = load_sources(write(tmp_path, ONE_SOURCE + 'webhook = "https://hooks.example.org/dangan?t=1"\n'))
+    assert source.webhook == "https://hooks.example.org/dangan?t=1"
+    assert load_sources(write(tmp_path, ONE_SOURCE))[0].webhook is None
+
+
+@pytest.mark.parametrize("value", ['"hooks.example.org/dangan"', '"ftp://hooks.example.org/"', "true"])
+def test_a_webhook_that_is_not_an_http_url_is_refused_with_its_line(tmp_path, value):
+    message = refusal(tmp_path, ONE_SOURCE + f"webhook = {value}\n")
+    assert "sources.toml:6: source 'xiangtan-gov': webhook must be an absolute http:// or https:// URL" in message

@@ -8,7 +8,7 @@ place in the crawler that opens the store. When the crawl starts it:
 2. gives a capture row to every WARC record a killed earlier crawl left
    without one (`storage.recovery.recover_orphans`), so that such a record is
    processed like any other capture;
-3. starts the run record (`CaptureLog.start_run`, with the trigger
+3. starts the run record (`RunLog.start_run`, with the trigger
    ``DANGAN_RUN_TRIGGER``: "manual", or "schedule" when the scheduler
    started the crawl) and puts its id in the stats as ``dangan/run_id``,
    with ``dangan/orphans_recovered``.
@@ -74,7 +74,7 @@ T = TypeVar("T")
 
 
 def run_counts(stats: dict) -> dict[str, int]:
-    """A crawl's Scrapy stats as the counts `CaptureLog.finish_run` keeps.
+    """A crawl's Scrapy stats as the counts `RunLog.finish_run` keeps.
 
     ``errors`` adds the requests that got no response at all, after their
     retries (``dangan/fetch_failed``), to the pages that could not be
@@ -176,7 +176,7 @@ class CrawlRun:
             # so the processing pipeline re-submits them with the rest.
             report = recover_orphans(store.data_dir, store.db.session)
             self._started_at = utc_now()
-            run_id = store.captures.start_run(source.name, self._started_at, trigger=self.trigger)
+            run_id = store.run_log.start_run(source.name, self._started_at, trigger=self.trigger)
         except BaseException:
             store.close()
             raise
@@ -220,7 +220,7 @@ class CrawlRun:
         self.stats.set_value("dangan/outcome_reason", ended.reason)
         finished_at = utc_now()
         try:
-            self._store.captures.finish_run(self._run_id, finished_at, ended.outcome, counts, reason=ended.reason)
+            self._store.run_log.finish_run(self._run_id, finished_at, ended.outcome, counts, reason=ended.reason)
         finally:
             self._store.close()
         if ended.outcome == "failed":

@@ -340,7 +340,7 @@ def runs(
     from storage.runs import run_as_dict
 
     try:
-        found = _open_store(db, data_dir).captures.runs(source=source, failed_only=failed, limit=limit)
+        found = _open_store(db, data_dir).run_log.runs(source=source, failed_only=failed, limit=limit)
     except DanganError as error:
         raise _fail(error)
     if as_json:
@@ -371,7 +371,7 @@ def status(
     try:
         sources = load_sources(config)
         statuses = source_status(
-            sources, _open_store(db, data_dir).captures, now=datetime.now(timezone.utc),
+            sources, _open_store(db, data_dir).run_log, now=datetime.now(timezone.utc),
             timezone=defaults.DANGAN_SCHEDULE_TIMEZONE,
         )
     except DanganError as error:

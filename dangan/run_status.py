@@ -11,9 +11,9 @@ and the output can be grepped. Each has a JSON form for tools
 Example:
     >>> from core.sources import Source
     >>> gov = Source("gov", ("http://www.gov.cn/",), ("gov.cn",), (), schedule="0 */6 * * *")
-    >>> run = store.captures.start_run("gov", datetime(2026, 11, 2, 8, 0))
-    >>> store.captures.finish_run(run, datetime(2026, 11, 2, 8, 5), "ok", {"pages_fetched": 40})
-    >>> [status] = source_status([gov], store.captures, now=datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc),
+    >>> run = store.run_log.start_run("gov", datetime(2026, 11, 2, 8, 0))
+    >>> store.run_log.finish_run(run, datetime(2026, 11, 2, 8, 5), "ok", {"pages_fetched": 40})
+    >>> [status] = source_status([gov], store.run_log, now=datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc),
     ...                          timezone="UTC")
     >>> status.in_words, status.next_run.isoformat(), status.last_run.outcome
     ('every 6 hours', '2026-11-02T12:00:00+00:00', 'ok')

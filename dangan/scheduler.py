@@ -322,7 +322,7 @@ class CrawlScheduler:
         """The one place a scheduled crawl that did not start is recorded: a "skipped" run, logged and counted."""
         self.skipped[source] += 1
         log.warning("%s: scheduled crawl at %s skipped: %s", source, f"{at:%Y-%m-%d %H:%M:%S}", reason)
-        self.store.captures.record_skipped(source, at, "schedule", reason)
+        self.store.run_log.record_skipped(source, at, "schedule", reason)
 
     def _start_waiting(self) -> None:
         while self._waiting and len(self._crawls) < self.settings.max_crawls:

@@ -15,13 +15,14 @@ Example:
     ...     location = warc.write_response("http://www.gov.cn/a.htm", 200, "OK",
     ...         [("Content-Type", "text/html")], "<p>通知</p>".encode(), fetched_at)
     >>> log = CaptureLog(db)
-    >>> run = log.start_run("gov", fetched_at)
+    >>> runs = RunLog(db)
+    >>> run = runs.start_run("gov", fetched_at)
     >>> capture_id = log.add(NewCapture(run_id=run, source="gov", url="http://www.gov.cn/a.htm",
     ...     status_code=200, content_type="text/html", fetched_at=fetched_at, location=location))
     >>> [capture.url for capture in log.unprocessed(source="gov")]
     ['http://www.gov.cn/a.htm']
-    >>> log.finish_run(run, datetime(2026, 11, 2, 8, 31), "ok", {"pages_fetched": 1})
-    >>> log.run(run).outcome, log.run(run).pages_fetched
+    >>> runs.finish_run(run, datetime(2026, 11, 2, 8, 31), "ok", {"pages_fetched": 1})
+    >>> runs.run(run).outcome, runs.run(run).pages_fetched
     ('ok', 1)
 """
 
@@ -38,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from storage.database import Database
 from core.errors import StoreError
 from storage.models import Capture
-from storage.runs import RUN_COUNTS, RUN_OUTCOMES, RunLog  # noqa: F401 - RUN_*: where callers found them
+from storage.runs import RunLog  # noqa: F401 - RunLog: the example
 from storage.times import as_stored
 from storage.warc import RefersTo, WarcLocation, WarcWriter  # noqa: F401 - WarcWriter: the example
 
@@ -105,11 +106,10 @@ class LastCapture:
         return RefersTo(self.original_record_id, self.original_url, self.original_fetched_at, self.payload_sha256)
 
 
-class CaptureLog(RunLog):
-    """Crawl runs and captures: the writes a crawl makes and the reads processing needs.
+class CaptureLog:
+    """Captures: the rows a crawl writes for what it fetched, and the reads processing needs.
 
-    The run methods (`start_run`, `finish_run`, `record_skipped`, `runs`,
-    `last_run`) come from `storage.runs.RunLog`.
+    The runs those captures belong to are `storage.runs.RunLog`'s.
     """
 
     def __init__(self, db: Database) -> None:

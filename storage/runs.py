@@ -10,11 +10,11 @@ A run starts ("running"), and finishes with an outcome and its counts:
 - ``skipped``: never started, because a crawl of the source was still
   running when the scheduler wanted another; `reason` says so.
 
-`RunLog` is the part of `storage.captures.CaptureLog` that keeps these rows,
-so ``store.captures.start_run(...)`` is how a crawl or the scheduler uses it.
+`RunLog` keeps these rows; a crawl or the scheduler reaches it as
+``store.run_log`` (`storage.store.Store`).
 
 Example:
-    >>> log = store.captures
+    >>> log = store.run_log
     >>> run = log.start_run("gov", datetime(2026, 11, 2, 8, 0), trigger="schedule")
     >>> log.finish_run(run, datetime(2026, 11, 2, 8, 1), "failed", {"errors": 4},
     ...                reason="no response from the site: connection refused (4 requests)")
@@ -30,16 +30,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, update
 
 from core.errors import StoreError
+from storage.database import Database
 from storage.models import CrawlRun
 from storage.times import as_stored
-
-if TYPE_CHECKING:
-    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,8 @@ RUN_TRIGGERS = ("manual", "schedule")
 class RunLog:
     """The crawl_runs table: starting, finishing and skipping runs, and listing them."""
 
-    db: "Database"
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def start_run(self, source: str, started_at: datetime, trigger: str = "manual") -> int:
         """Open a run of `source` started by `trigger` ("manual" or "schedule"), and return its id.

@@ -8,7 +8,7 @@ lie are decided here once.
 
 Example:
     >>> with Store.open(None, "archive") as store:
-    ...     run_id = store.captures.start_run("gov", datetime(2026, 11, 2))
+    ...     run_id = store.run_log.start_run("gov", datetime(2026, 11, 2))
     ...     store.versions.live_urls("gov")
     []
     >>> store.url
@@ -27,6 +27,7 @@ from core.settings import database_url
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from storage.models import Capture
+from storage.runs import RunLog
 from storage.versions import VersionStore
 from storage.warc import NOT_MODIFIED, WarcWriter
 from storage.warc_reading import CapturedResponse, read_response
@@ -39,6 +40,7 @@ class Store:
         self.db = db
         self.data_dir = Path(data_dir)
         self.captures = CaptureLog(db)
+        self.run_log = RunLog(db)
         self.versions = VersionStore(db)
 
     @classmethod

@@ -22,7 +22,7 @@ def store_args(tmp_path: Path) -> list[str]:
     """A store with three runs of xiangtan-test (ok, failed, skipped) and one of a source no longer in the file."""
     data_dir = tmp_path / "data"
     with Store.open(None, data_dir) as store:
-        log = store.captures
+        log = store.run_log
         ok = log.start_run("xiangtan-test", T0)
         log.finish_run(ok, T0 + timedelta(minutes=4), "ok", {"pages_fetched": 441, "new_documents": 12, "unchanged": 427})
         failed = log.start_run("xiangtan-test", T0 + timedelta(hours=6), trigger="schedule")
@@ -95,8 +95,8 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
 def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str], tmp_path: Path) -> None:
     sources = write_sources(tmp_path / "sources.toml", "http://127.0.0.1:1")
     with Store.open(None, store_args[1]) as store:
-        running = store.captures.start_run("xiangtan-test", T0 + timedelta(days=1), trigger="schedule")
-        store.captures.record_skipped("xiangtan-test", T0 + timedelta(days=1, hours=6), "schedule",
+        running = store.run_log.start_run("xiangtan-test", T0 + timedelta(days=1), trigger="schedule")
+        store.run_log.record_skipped("xiangtan-test", T0 + timedelta(days=1, hours=6), "schedule",
                                       f"run {running} is still running")
     text = invoke("status", *store_args, "--config", str(sources))
     assert f": skipped\n  reason:    run {running} is still running\n" in text

@@ -41,7 +41,7 @@ def free_port() -> int:
 
 def only_run(data_dir: Path):
     with Store.open(None, data_dir) as store:
-        [run] = store.captures.runs()
+        [run] = store.run_log.runs()
     return run
 
 

@@ -147,7 +147,7 @@ def test_first_crawl_and_a_recrawl_with_a_correction_post_their_news(
     assert notice["new_versions"] == {"urls": [test_site.url(EXPECTED.corrected)], "more": 0}
     assert notice["new_documents"]["urls"] == [test_site.url(EXPECTED.state_2_new)]
     with Store.open(None, data_dir) as store:
-        assert notice["run_id"] == store.captures.runs()[0].id
+        assert notice["run_id"] == store.run_log.runs()[0].id
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from storage.captures import CaptureLog, NewCapture
+from storage.runs import RunLog
 from storage.database import Database
 from core.errors import StoreError
 from storage.warc import WarcLocation
@@ -27,7 +28,7 @@ def add(log: CaptureLog, offset: int, *, source: str = "gov", status: int = 200,
 
 def test_captures_read_back_and_adding_one_twice_is_harmless(db: Database) -> None:
     log = CaptureLog(db)
-    run_id = log.start_run("gov", T0)
+    run_id = RunLog(db).start_run("gov", T0)
     first = add(log, 100, run_id=run_id)
     assert add(log, 100, run_id=run_id) == first
     capture = log.get(first)

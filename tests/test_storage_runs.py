@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from core.errors import StoreError
-from storage.captures import CaptureLog
+from storage.runs import RunLog
 from storage.database import Database, migration_config, open_database
 from storage.runs import RUN_COUNTS, run_as_dict
 
@@ -19,7 +19,7 @@ T0 = datetime(2024, 5, 1, 8, 0)
 
 
 def test_a_new_run_interrupts_the_running_one_of_its_source(db: Database) -> None:
-    log = CaptureLog(db)
+    log = RunLog(db)
     killed = log.start_run("gov", T0)
     other = log.start_run("sh", T0)
     current = log.start_run("gov", T0 + timedelta(hours=1), trigger="schedule")
@@ -31,7 +31,7 @@ def test_a_new_run_interrupts_the_running_one_of_its_source(db: Database) -> Non
 
 
 def test_finish_run_keeps_outcome_reason_and_every_count(db: Database) -> None:
-    log = CaptureLog(db)
+    log = RunLog(db)
     run_id = log.start_run("gov", T0)
     counts = {name: number for number, name in enumerate(RUN_COUNTS, start=1)}
     log.finish_run(run_id, T0 + timedelta(minutes=5), "failed", {**counts, "dangan/odd": 9}, reason="site down")
@@ -48,7 +48,7 @@ def test_finish_run_keeps_outcome_reason_and_every_count(db: Database) -> None:
 
 
 def test_a_skipped_run_is_recorded_with_its_reason_and_leaves_the_running_one_alone(db: Database) -> None:
-    log = CaptureLog(db)
+    log = RunLog(db)
     running = log.start_run("gov", T0, trigger="schedule")
     skipped = log.record_skipped("gov", T0 + timedelta(hours=6), "schedule", "run 1 of gov is still running")
     run = log.run(skipped)
@@ -62,7 +62,7 @@ def test_a_skipped_run_is_recorded_with_its_reason_and_leaves_the_running_one_al
 
 
 def test_runs_lists_newest_first_filtered_and_limited(db: Database) -> None:
-    log = CaptureLog(db)
+    log = RunLog(db)
     made = []
     for hour, (source, outcome) in enumerate([("gov", "ok"), ("sh", "failed"), ("gov", "failed"), ("gov", "ok")]):
         run_id = log.start_run(source, T0 + timedelta(hours=hour))
@@ -96,7 +96,7 @@ def test_migrating_to_0002_keeps_old_runs_and_calls_finished_ok(db_url: str) -> 
     engine.dispose()
     db = open_database(db_url)  # migrates to the newest revision
     try:
-        finished, stopped = sorted(CaptureLog(db).runs(), key=lambda run: run.id)
+        finished, stopped = sorted(RunLog(db).runs(), key=lambda run: run.id)
         assert (finished.outcome, finished.trigger, finished.reason, finished.pages_fetched) == ("ok", "manual", None, 12)
         assert (finished.not_modified, finished.gone) == (0, 0)
         assert stopped.outcome == "interrupted"

@@ -71,10 +71,10 @@ def test_opening_twice_keeps_the_data(db_url: str) -> None:
 
 def test_a_store_opened_without_a_url_is_a_sqlite_file_in_the_data_folder(tmp_path: Path) -> None:
     with Store.open(None, tmp_path / "data") as store:
-        run_id = store.captures.start_run("gov", datetime(2026, 11, 1))
+        run_id = store.run_log.start_run("gov", datetime(2026, 11, 1))
     assert (tmp_path / "data" / "dangan.db").is_file()
     with Store.open(f"sqlite:///{tmp_path / 'data' / 'dangan.db'}", tmp_path / "elsewhere") as store:
-        assert store.captures.run(run_id).source == "gov"
+        assert store.run_log.run(run_id).source == "gov"
 
 
 def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: Path) -> None:

@@ -215,15 +215,22 @@ def reprocess(
     """Run decode, extract and versioning again over stored captures (after the rules improve).
 
     A changed text becomes a new version marked "reprocess"; the same text changes nothing.
+    Each capture's WARC record is checked against its digest first: one that fails is
+    reported, never used, and makes the command exit with 1.
 
     Example: dangan reprocess --source xiangtan-gov
     """
     from dangan.crawl_display import reprocess_with_progress
 
     try:
-        reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
+        summary = reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
     except DanganError as error:
         raise _fail(error)
+    if summary.damaged:
+        raise _fail(DanganError(
+            f"{len(summary.damaged)} capture(s) failed their digest check and were not used; "
+            "their WARC records changed since they were written. `dangan verify` lists every damaged record."
+        ))
 
 
 @app.command()

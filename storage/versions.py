@@ -40,7 +40,7 @@ from storage import history
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
-from storage.history import VersionDetail, VersionSummary
+from storage.history import VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
 
@@ -199,8 +199,8 @@ class VersionStore:
         """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
         return history.show(self.db, url, number)
 
-    def diff(self, url: str, a: int | None = None, b: int | None = None) -> str:
-        """Unified diff between two versions of `url`; the last two by default."""
+    def diff(self, url: str, a: int | None = None, b: int | None = None) -> VersionDiff:
+        """What changed between two versions of `url` (the last two by default); see `storage.history.diff`."""
         return history.diff(self.db, url, a, b)
 
     def export(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
+from pipeline.near_duplicates import text_signature
 from pipeline.normalize import normalize_text
 from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
@@ -56,7 +57,9 @@ class ProcessedPage:
     read from a file with no URL. `article` is normalised: its text (``""``
     when the page holds no article text) and every metadata field, which is
     None rather than empty. `text_sha256` is the text's digest, the key
-    versioning compares. `decode_fallback` is True when the encoding was
+    versioning compares, and `signature` its MinHash signature (None for a
+    text with no letters or digits), which finds its family of copies.
+    `decode_fallback` is True when the encoding was
     detected or replaced rather than read from a declaration the bytes agreed with.
     """
 
@@ -67,6 +70,7 @@ class ProcessedPage:
     encoding_reason: str
     extractor_version: str
     decode_fallback: bool
+    signature: bytes | None = None
 
     def as_dict(self) -> dict:
         """One flat dict: ``url``, the article's fields, then the processing ones."""
@@ -122,6 +126,7 @@ def process_page(
         encoding_reason=decoded.reason,
         extractor_version=EXTRACTOR_VERSION,
         decode_fallback=is_decode_fallback(decoded.reason),
+        signature=text_signature(text),
     )
 
 

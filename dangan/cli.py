@@ -174,9 +174,12 @@ def crawl(
     failed = [summary for summary in summaries if summary.failed]
     if failed:
         names = ", ".join(summary.source for summary in failed)
+        # A full disk says what to do itself; the reachability hint would mislead.
+        hint = "" if (failed[0].reason or "").startswith("disk full") else (
+            " Check the start URLs can be reached from this machine;")
         raise _fail(DanganError(
-            f"the crawl of {names} failed: {failed[0].reason}. "
-            "Check the start URLs can be reached from this machine; `dangan runs --failed` lists failed runs."
+            f"the crawl of {names} failed: {failed[0].reason}.{hint} "
+            "`dangan runs --failed` lists failed runs."
         ))
     if any(summary.errors for summary in summaries):
         err_console.print(

@@ -19,7 +19,7 @@ When the spider closes, it finishes the run record with the crawl's counts
 "shutdown": Ctrl-C, SIGTERM), "failed" with the reason if no page got an
 answer, "ok" otherwise. The outcome and reason go in the stats too, as
 ``dangan/outcome`` and ``dangan/outcome_reason``, for `crawler.run.CrawlSummary`.
-Then it closes the store, and hands the run to `crawler.run_notice.notify_run`,
+Then it closes the store, and hands the run to `crawler.run_notice.notify_run_in_thread`,
 which POSTs a summary to the source's webhook (``webhook`` in sources.toml,
 else ``DANGAN_WEBHOOK_URL``) when the run failed or brought new versions or
 new documents. `changes` collects their URLs (`crawler.processing` adds them
@@ -58,12 +58,14 @@ from typing import TypeVar
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.defer import Deferred
 
 from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
-from crawler.run_notice import ChangedUrls, notice_payload, notify_run
-from crawler.run_outcome import crawl_outcome
+from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread
+from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
+from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
 from storage.recovery import recover_orphans
 from storage.store import Store
 from storage.times import utc_now
@@ -125,6 +127,7 @@ class CrawlRun:
         self._store: Store | None = None
         self._source: Source | None = None
         self._run_id: int | None = None
+        self._reserve: SpaceReserve | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRun":
@@ -170,16 +173,26 @@ class CrawlRun:
             raise CrawlSetupError(
                 f"Spider {spider.name!r} has no source to capture for; run `scrapy crawl source -a name=NAME`."
             )
-        store = Store.open(self.db, self.data_dir)
+        try:
+            store = Store.open(self.db, self.data_dir)
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.data_dir, "could not open the store", exc) from exc
+            raise
         try:
             # Orphans get their rows before anything looks for unprocessed captures,
             # so the processing pipeline re-submits them with the rest.
             report = recover_orphans(store.data_dir, store.db.session)
             self._started_at = utc_now()
             run_id = store.run_log.start_run(source.name, self._started_at, trigger=self.trigger)
-        except BaseException:
+        except BaseException as exc:
             store.close()
+            if is_disk_full(exc):
+                raise disk_full_error(self.data_dir, "could not start the run record", exc) from exc
             raise
+        # Room to record this run as failed should the crawl fill the disk.
+        self._reserve = SpaceReserve(store.data_dir)
+        self._reserve.take()
         self.stats.set_value("dangan/orphans_recovered", len(report.orphans_added))
         self.stats.set_value("dangan/run_id", run_id)
         self._store, self._source, self._run_id = store, source, run_id
@@ -209,16 +222,21 @@ class CrawlRun:
 
     # -- closing -----------------------------------------------------------------
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Finish the run record with its outcome, reason and counts, then close the store."""
+    def spider_closed(self, spider: Spider, reason: str) -> "Deferred | None":
+        """Finish the run record with its outcome, reason and counts, close the store, send the notice.
+
+        Returns the notice's Deferred (the POST runs in a thread, see `crawler.run_notice`).
+        """
         if self._store is None or self._run_id is None or self._source is None:
-            return
+            return None
         stats = self.stats.get_stats()
         ended = crawl_outcome(stats, reason)
         counts = run_counts(stats)
         self.stats.set_value("dangan/outcome", ended.outcome)
         self.stats.set_value("dangan/outcome_reason", ended.reason)
         finished_at = utc_now()
+        if stats.get(DISK_FULL_STAT) and self._reserve is not None:
+            self._reserve.release()  # the room this run record needs
         try:
             self._store.run_log.finish_run(self._run_id, finished_at, ended.outcome, counts, reason=ended.reason)
         finally:
@@ -231,6 +249,12 @@ class CrawlRun:
             reason=ended.reason, started_at=self._started_at, finished_at=finished_at, counts=counts,
             changes=self.changes,
         )
-        sent = notify_run(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
+        # Scrapy waits for a Deferred a spider_closed handler returns, so the
+        # crawl still ends only after the notice, while the reactor goes on.
+        notice = notify_run_in_thread(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
+        notice.addCallback(self._count_notice)
+        return notice
+
+    def _count_notice(self, sent: bool | None) -> None:
         if sent is not None:
             self.stats.inc_value("dangan/webhook_sent" if sent else "dangan/webhook_failed")

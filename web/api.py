@@ -28,9 +28,11 @@ from storage import catalog
 from storage.store import Store
 from web import schemas
 
-#: The largest id or offset a parameter may carry: SQLite and PostgreSQL
-#: integers are 64-bit, and a larger number must be refused, not overflow.
-MAX_ID = 2**62
+#: The largest id or version number a parameter may carry: the columns are
+#: PostgreSQL `integer`s (32-bit), and a larger number must be refused, not overflow.
+MAX_ID = 2**31 - 1
+#: The largest offset: SQL's OFFSET takes a 64-bit integer.
+MAX_OFFSET = 2**62
 #: The most items one page may hold.
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -51,7 +53,7 @@ def store_of(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(store_of)]
-Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str | None, Query(min_length=1, max_length=500, pattern=PRINTABLE)]

@@ -47,7 +47,7 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def app_url(archive: ServedArchive) -> Iterator[str]:
-    store = Store.open(archive.db_url, archive.data_dir)
+    store = Store.open_existing(archive.db_url, archive.data_dir)
     try:
         with RunningApp(store) as running:
             yield running.base_url

@@ -38,7 +38,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedArchive]
 
 @pytest.fixture(scope="module")
 def store(archive: ServedArchive) -> Iterator[Store]:
-    opened = Store.open(archive.db_url, archive.data_dir)
+    opened = Store.open_existing(archive.db_url, archive.data_dir)
     yield opened
     opened.close()
 

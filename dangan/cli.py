@@ -389,6 +389,26 @@ def diff(
 
 
 @app.command()
+def family(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    diffs: Annotated[bool, typer.Option("--diff/--no-diff", help="Show each copy's diff against the canonical one.")] = True,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List the copies of a document's text (reposts, other scripts) with their similarity and diffs.
+
+    Example: dangan family http://www.example.gov.cn/art/2022/3/25/art_1.html --no-diff
+    """
+    from dangan.family_report import family_report
+
+    try:
+        view = _open_store(db, data_dir).versions.family(url)
+    except DanganError as error:
+        raise _fail(error)
+    sys.stdout.write(family_report(view, diffs=diffs) + "\n")
+
+
+@app.command()
 def runs(
     source: Annotated[Optional[str], typer.Option("--source", help="Only this source's runs.")] = None,
     failed: Annotated[bool, typer.Option("--failed", help="Only failed runs.")] = False,

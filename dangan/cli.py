@@ -255,6 +255,30 @@ def reprocess(
 
 
 @app.command()
+def verify(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures and versions.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Re-read every WARC record the store points at and re-hash every stored text; exit 1 if any fails.
+
+    Each missing, unreadable or altered record or text is listed with its document and version.
+
+    Example: dangan verify --source xiangtan-gov
+    """
+    from dangan.verify_display import verify_with_progress
+
+    try:
+        store = _open_existing_store(db, data_dir)
+        _check_source(store.versions, source)
+        report = verify_with_progress(store, source=source, console=console, err_console=err_console)
+    except DanganError as error:
+        raise _fail(error)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def export(
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version, not only the latest.")] = False,
     source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,

@@ -4,7 +4,9 @@ The bytes come back from the WARC files (read by the workers), go through the
 same decode → extract → normalise → fingerprint stages as during a crawl, and
 are recorded with ``reprocessed=True``: a text that changed becomes a new
 version whose reason is "reprocess" (the rules changed, not the site), and a
-text that did not change adds nothing.
+text that did not change adds nothing. A document stored as an empty version
+(no text could be found) has that version filled in when the new rules find
+its text (``filled``); ``empty`` counts pages still without text.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class ReprocessSummary:
     new_versions: int
     unchanged: int
     duplicates: int
+    filled: int
+    empty: int
     errors: int
 
 
@@ -45,7 +49,7 @@ def reprocess_captures(
     On a store with nothing captured yet for that source:
 
     >>> reprocess_captures(Store.open(None, "dangan-data"), source="xiangtan-gov", workers=1)
-    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, errors=0)
+    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, filled=0, empty=0, errors=0)
     """
     captures = store.captures.for_reprocess(source)
     if on_start is not None:
@@ -62,5 +66,7 @@ def reprocess_captures(
         new_versions=counts["new_version"],
         unchanged=counts["unchanged"],
         duplicates=counts["duplicate"],
+        filled=counts["filled"],
+        empty=counts["empty"],
         errors=counts["errors"],
     )

@@ -51,10 +51,11 @@ from core import settings as defaults
 from core.article import Article
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError
+from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
+from storage.warc_records import verify_capture
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
@@ -93,6 +94,10 @@ class CaptureJob:
     data_dir: str | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
+    # The record's stored length and payload digest: a body read back from a
+    # WARC file is checked against them before it is processed.
+    warc_length: int | None = None
+    payload_sha256: str | None = None
     reprocessed: bool = False
 
     @classmethod
@@ -107,6 +112,8 @@ class CaptureJob:
             data_dir=str(data_dir),
             warc_file=capture.warc_file,
             warc_offset=capture.warc_offset,
+            warc_length=capture.warc_length,
+            payload_sha256=capture.payload_sha256,
             reprocessed=reprocessed,
         )
 
@@ -126,6 +133,9 @@ class JobResult:
     error: str | None = None
     decode_fallback: bool = False
     encoding_reason: str | None = None
+    # The capture's WARC record failed its length or digest check: the stored
+    # bytes are not what was fetched, so nothing was processed.
+    damaged: bool = False
     #: For outcome EMPTY: why the page has no article text.
     empty_reason: str | None = None
 
@@ -152,14 +162,22 @@ def _start_worker(db_url: str) -> None:
 def read_body(job: CaptureJob) -> bytes:
     """The job's body: the one it carries, or the one read back from its WARC record; runs in a worker.
 
-    Raises a DanganError naming the URL when it cannot be read: that capture
-    is a failure to retry, not a page without text.
+    A body read from a WARC record is first checked against the capture's
+    stored length and payload digest (`storage.warc_records.verify_capture`).
+    Raises a DanganError naming the URL when the body cannot be read or fails
+    that check: such a capture is a failure (never processed), not a page
+    without text.
     """
     if job.body is not None:
         return job.body
     if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
         raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
     try:
+        if job.warc_length is not None and job.payload_sha256 is not None:
+            # A record edited since it was written (even in valid gzip) must not become
+            # a version: the history would say the site changed. WarcIntegrityError says how.
+            verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
+                           job.payload_sha256)
         return read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
     except DanganError:
         raise
@@ -214,7 +232,8 @@ def process_and_record(job: CaptureJob) -> JobResult:
     except DanganError as exc:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
-        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error)
+        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error,
+                         damaged=isinstance(exc, WarcIntegrityError))
     return JobResult(
         capture_id=job.capture_id,
         url=record.url,
@@ -324,6 +343,7 @@ class WorkerPool:
         self._in_flight: dict[Future, tuple[CaptureJob, ProcessPoolExecutor]] = {}
         self._executor = self._new_executor()
         self._closed = False
+        self._disk_full_seen = False
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -435,13 +455,19 @@ class WorkerPool:
         return False
 
     def _fail(self, job: CaptureJob, error: str) -> None:
-        log.warning("processing failed for capture %s: %s", job.capture_id, error)
+        # A full disk fails every job alike, and the crawl reports it once; say it here once too.
+        disk_full = "disk is full" in error or "No space left" in error
+        quiet = disk_full and self._disk_full_seen
+        self._disk_full_seen |= disk_full
+        log.log(logging.DEBUG if quiet else logging.WARNING,
+                "processing failed for capture %s: %s", job.capture_id, error.splitlines()[0])
         self.counts["errors"] += 1
         try:
             self._captures.mark_failed(job.capture_id, error, self._clock())
-        except DanganError as exc:
+        except Exception as exc:  # noqa: BLE001 - a full disk or a lost database must not stop the counting
             # The capture stays unprocessed, so the next crawl or reprocess retries it.
-            log.error("could not mark capture %s failed: %s", job.capture_id, exc)
+            log.log(logging.DEBUG if disk_full else logging.ERROR,
+                    "could not mark capture %s failed: %s", job.capture_id, str(exc).splitlines()[0])
         self._emit(JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error))
 
     def _emit(self, result: JobResult) -> None:

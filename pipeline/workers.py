@@ -269,6 +269,7 @@ def _page_record(job: CaptureJob, page: ProcessedPage | None, empty_reason: str 
         encoding_reason=page.encoding_reason,
         extractor_version=page.extractor_version,
         empty_reason=empty_reason,
+        signature=page.signature,
     )
 
 

@@ -81,3 +81,11 @@ class WarcIntegrityError(DanganError):
 
 class DemoFolderInUse(DanganError):
     """`dangan demo` was pointed at a folder that holds something other than an earlier demo."""
+
+
+class FeedCursorError(DanganError):
+    """A change-feed cursor that no feed read handed out (mistyped, or cut short)."""
+
+
+class ExportOutputError(DanganError):
+    """An export cannot be written where it was asked to go."""

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import history
+from storage.export_rows import export_rows
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
@@ -204,10 +205,11 @@ class VersionStore:
         return history.diff(self.db, url, a, b)
 
     def export(
-        self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+        self, *, all_versions: bool = False, source: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> Iterator[dict]:
-        """Stream documents (latest version, or every version) as plain dicts."""
-        return history.export(self.db, all_versions=all_versions, source=source, since=since)
+        """Stream documents (latest version, or every version) as rows (`storage.export_rows`)."""
+        return export_rows(self.db, all_versions=all_versions, source=source, since=since, until=until)
 
     # -- inside the transaction ----------------------------------------------
 

@@ -1,8 +1,9 @@
 """Labelled pages for the extraction benchmark, loaded into one shape.
 
-Two sources: the real corpus under ../shared/corpus/real (beside the repository) (cwced, magic-html,
-trafilatura-eval, fundus-people) and the project's own hand-made set in
-tests/extraction_pages. Each page becomes a `Case` holding the raw bytes, the
+Three sources: the real corpus under ../shared/corpus/real (beside the repository) (cwced, magic-html,
+trafilatura-eval, fundus-people), the unlabelled real pages there that
+bench/labels marks by selectors (`load_selector_cases`), and the project's own
+hand-made set in tests/extraction_pages. Each page becomes a `Case` holding the raw bytes, the
 expected text (when there is one) and whatever fields the source labels.
 """
 
@@ -158,6 +159,32 @@ def load_real_cases(root: Path = REAL_CORPUS) -> list[Case]:
     ):
         if (root / sub).is_dir():
             cases.extend(loader(root / sub))
+    return cases
+
+
+def load_selector_cases(root: Path = REAL_CORPUS) -> list[Case]:
+    """The real pages labelled by selectors (bench/labels), gold text computed from each page.
+
+    [] when the shared corpus is not mounted. The pages are UTF-8 DOM
+    snapshots; they are decoded like any other page.
+    """
+    from bench.selector_labels import gold_text, load_labels
+
+    folder = root / "unlabeled" / "gne"
+    if not folder.is_dir():
+        return []
+    cases = []
+    for name, label in sorted(load_labels("gne").items()):
+        raw = (folder / name).read_bytes()
+        cases.append(
+            Case(
+                set_name="gne",
+                name=name.removesuffix(".html"),
+                raw=raw,
+                expected_text=gold_text(decode_bytes(raw), label, name),
+                fields=dict(label.fields),
+            )
+        )
     return cases
 
 

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python -m bench.score_extraction [--per-page] [--set NAME]
 
-For every page in the real corpus (when ../shared is beside the repository) and in the
+For every page in the real corpus (when ../shared is beside the repository: the
+text-labelled pages, and the 40 pages bench/labels marks by selectors) and in the
 project's own set (tests/extraction_pages), this runs bare trafilatura on raw
 bytes (the naive baseline), bare trafilatura on decoded text (default and
 favor_precision), readability-lxml after decoding, and our `extract_article`.
@@ -25,7 +26,14 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from bench.extraction_cases import REAL_CORPUS, Case, decode_bytes, load_own_cases, load_real_cases
+from bench.extraction_cases import (
+    REAL_CORPUS,
+    Case,
+    decode_bytes,
+    load_own_cases,
+    load_real_cases,
+    load_selector_cases,
+)
 from bench.extraction_metrics import bigram_score, squash_for_search
 
 RESULTS = Path(__file__).resolve().parent / "results" / "extraction.json"
@@ -162,6 +170,13 @@ def run_set(label: str, cases: list[Case], per_page: bool) -> dict:
             f" {entry['leaks']:>6} {entry['missing_snippets']:>8}"
         )
 
+    ours_scored = [(r["f1"], c.name) for c, r in zip(cases, rows["ours"]) if "f1" in r]
+    low = sorted(x for x in ours_scored if x[0] < 0.95)
+    summary["ours_under_0_95"] = [name for _, name in low]
+    summary["ours_under_0_80"] = [name for f1, name in low if f1 < 0.80]
+    if low:
+        print("ours under 0.95: " + ", ".join(f"{name} {f1:.3f}" for f1, name in low))
+
     field_totals: dict[str, list[bool]] = {}
     for r in rows["ours"]:
         for name, ok in r.get("fields", {}).items():
@@ -210,7 +225,7 @@ def run_set(label: str, cases: list[Case], per_page: bool) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-page", action="store_true", help="print one line per page")
-    parser.add_argument("--set", choices=["real", "own"], help="score only this set")
+    parser.add_argument("--set", choices=["real", "gne", "own"], help="score only this set")
     args = parser.parse_args(argv)
 
     from pipeline.extract import EXTRACTOR_VERSION
@@ -226,10 +241,25 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print(f"real corpus absent at {REAL_CORPUS}: skipped")
+    if args.set in (None, "real", "gne"):
+        gne = load_selector_cases()
+        if gne:
+            report["sets"]["real_gne_40"] = run_set(
+                "real corpus: unlabeled/gne, gold text from bench/labels selectors", gne, args.per_page
+            )
+            if args.set is None or args.set == "real":
+                both = [c for c in load_real_cases() if c.set_name in ("cwced", "magic-html")] + gne
+                report["sets"]["real_text_95"] = run_set(
+                    "real corpus: the 55 text-labelled and the 40 selector-labelled pages", both, False
+                )
     if args.set in (None, "own"):
         own = load_own_cases()
         if own:
             report["sets"]["own"] = run_set("own set (tests/extraction_pages)", own, args.per_page)
+            held = [c for c in own if c.holdout]
+            report["sets"]["own_holdout"] = run_set(
+                "own set, the held-back pages only (holdout: true; never tuned on)", held, False
+            )
         else:
             print("own set absent (tests/extraction_pages has no cases): skipped")
 

@@ -19,7 +19,7 @@ When the spider closes, it finishes the run record with the crawl's counts
 "shutdown": Ctrl-C, SIGTERM), "failed" with the reason if no page got an
 answer, "ok" otherwise. The outcome and reason go in the stats too, as
 ``dangan/outcome`` and ``dangan/outcome_reason``, for `crawler.run.CrawlSummary`.
-Then it closes the store, and hands the run to `crawler.run_notice.notify_run`,
+Then it closes the store, and hands the run to `crawler.run_notice.notify_run_in_thread`,
 which POSTs a summary to the source's webhook (``webhook`` in sources.toml,
 else ``DANGAN_WEBHOOK_URL``) when the run failed or brought new versions or
 new documents. `changes` collects their URLs (`crawler.processing` adds them
@@ -58,11 +58,12 @@ from typing import TypeVar
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.defer import Deferred
 
 from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
-from crawler.run_notice import ChangedUrls, notice_payload, notify_run
+from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread
 from crawler.run_outcome import crawl_outcome
 from storage.recovery import recover_orphans
 from storage.store import Store
@@ -209,10 +210,13 @@ class CrawlRun:
 
     # -- closing -----------------------------------------------------------------
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Finish the run record with its outcome, reason and counts, then close the store."""
+    def spider_closed(self, spider: Spider, reason: str) -> "Deferred | None":
+        """Finish the run record with its outcome, reason and counts, close the store, send the notice.
+
+        Returns the notice's Deferred (the POST runs in a thread, see `crawler.run_notice`).
+        """
         if self._store is None or self._run_id is None or self._source is None:
-            return
+            return None
         stats = self.stats.get_stats()
         ended = crawl_outcome(stats, reason)
         counts = run_counts(stats)
@@ -231,6 +235,12 @@ class CrawlRun:
             reason=ended.reason, started_at=self._started_at, finished_at=finished_at, counts=counts,
             changes=self.changes,
         )
-        sent = notify_run(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
+        # Scrapy waits for a Deferred a spider_closed handler returns, so the
+        # crawl still ends only after the notice, while the reactor goes on.
+        notice = notify_run_in_thread(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
+        notice.addCallback(self._count_notice)
+        return notice
+
+    def _count_notice(self, sent: bool | None) -> None:
         if sent is not None:
             self.stats.inc_value("dangan/webhook_sent" if sent else "dangan/webhook_failed")

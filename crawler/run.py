@@ -33,6 +33,7 @@ from crawler.run_outcome import RunOutcome, crawl_outcome
 from crawler.spiders.source import SourceSpider
 from core.sources import Source
 from core.errors import DanganError
+from storage.database import open_database
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,10 @@ def run_crawls(
     # progress display that Scrapy's console handler would scribble over): no
     # root handler, and Scrapy's loggers, which it sets to DEBUG, are brought
     # to the caller's level.
+    # A store that cannot be opened (a bad URL, a server that is down) is one
+    # clear error here, before Scrapy starts: inside the crawl it surfaced only
+    # after Scrapy's own extensions had logged their AssertionErrors.
+    open_database(db_url).dispose()
     overrides = {"LOG_INSTALL_ROOT_HANDLER": False, "DANGAN_RUN_TRIGGER": trigger, **(settings or {})}
     root_level = logging.root.level
     process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))

@@ -18,9 +18,11 @@ id, outcome and counts, which `CrawlRun` has just computed, and must come
 after the run record is written; ``spider_closed`` handlers run side by side,
 so a separate extension could not be sure of that order.
 
-Sending is plain ``urllib``, synchronous, with a short timeout
-(``DANGAN_WEBHOOK_TIMEOUT``) and one retry at most: it blocks the crawl's
-reactor for at most twice the timeout, once, at the very end. A POST that
+Sending is plain ``urllib`` with a short timeout (``DANGAN_WEBHOOK_TIMEOUT``)
+and one retry at most, in a thread of the reactor's pool (`notify_run_in_thread`):
+other sources crawled by the same process go on fetching while a slow webhook
+is waited for, and the crawl ends once the notice is sent or has timed out
+(at most twice the timeout). A POST that
 fails is logged as a warning with the reason and counted as
 ``dangan/webhook_failed``; it never fails the crawl nor touches its record.
 
@@ -45,10 +47,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from core.settings import USER_AGENT
 from storage.times import as_utc
+
+if TYPE_CHECKING:
+    from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +161,17 @@ def notify_run(webhook: str | None, payload: dict, *, timeout: float) -> bool | 
         payload["source"], payload["run_id"], _where(webhook), problem,
     )
     return False
+
+
+def notify_run_in_thread(webhook: str | None, payload: dict, *, timeout: float) -> "Deferred":
+    """`notify_run` in a thread of the reactor's pool; the Deferred fires with its answer.
+
+    Call it on the reactor thread. The POST is synchronous, and one source's
+    notice must not stall the other crawls the reactor runs.
+    """
+    from twisted.internet.threads import deferToThread
+
+    return deferToThread(notify_run, webhook, payload, timeout=timeout)
 
 
 def _iso_utc(moment: datetime) -> str:

@@ -216,15 +216,22 @@ def reprocess(
     """Run decode, extract and versioning again over stored captures (after the rules improve).
 
     A changed text becomes a new version marked "reprocess"; the same text changes nothing.
+    Each capture's WARC record is checked against its digest first: one that fails is
+    reported, never used, and makes the command exit with 1.
 
     Example: dangan reprocess --source xiangtan-gov
     """
     from dangan.crawl_display import reprocess_with_progress
 
     try:
-        reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
+        summary = reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
     except DanganError as error:
         raise _fail(error)
+    if summary.damaged:
+        raise _fail(DanganError(
+            f"{len(summary.damaged)} capture(s) failed their digest check and were not used; "
+            "their WARC records changed since they were written. `dangan verify` lists every damaged record."
+        ))
 
 
 @app.command()
@@ -328,22 +335,23 @@ def show(
 @app.command()
 def diff(
     url: Annotated[str, typer.Argument(help="The document's URL.")],
-    a: Annotated[Optional[int], typer.Argument(help="Older version number.")] = None,
+    a: Annotated[Optional[int], typer.Argument(help="Older version number (alone: against the latest).")] = None,
     b: Annotated[Optional[int], typer.Argument(help="Newer version number.")] = None,
+    side_by_side: Annotated[bool, typer.Option("--side-by-side", "-y", help="The two versions in two columns.")] = False,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print a unified diff of two versions of a document (the last two by default).
+    """Show what changed between two versions of a document (the last two by default), inside lines too.
 
-    Example: dangan diff http://www.example.gov.cn/art/2022/3/25/art_1.html 1 2
+    Example: dangan diff http://www.example.gov.cn/art/2022/3/25/art_1.html 1 2 --side-by-side
     """
-    if (a is None) != (b is None):
-        raise _fail(DanganError("give two version numbers, or none for the last two"))
+    from dangan.diff_view import print_diff
+
     try:
-        text = _open_store(db, data_dir).versions.diff(url, a, b)
+        found = _open_store(db, data_dir).versions.diff(url, a, b)
     except DanganError as error:
         raise _fail(error)
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    print_diff(console, found, side_by_side=side_by_side)
 
 
 @app.command()

@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING
 from core import settings as defaults
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError
+from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
+from storage.warc_records import verify_capture
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
@@ -92,6 +93,10 @@ class CaptureJob:
     data_dir: str | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
+    # The record's stored length and payload digest: a body read back from a
+    # WARC file is checked against them before it is processed.
+    warc_length: int | None = None
+    payload_sha256: str | None = None
     reprocessed: bool = False
 
     @classmethod
@@ -106,6 +111,8 @@ class CaptureJob:
             data_dir=str(data_dir),
             warc_file=capture.warc_file,
             warc_offset=capture.warc_offset,
+            warc_length=capture.warc_length,
+            payload_sha256=capture.payload_sha256,
             reprocessed=reprocessed,
         )
 
@@ -125,6 +132,9 @@ class JobResult:
     error: str | None = None
     decode_fallback: bool = False
     encoding_reason: str | None = None
+    # The capture's WARC record failed its length or digest check: the stored
+    # bytes are not what was fetched, so nothing was processed.
+    damaged: bool = False
 
 
 class _WorkerStore:
@@ -149,7 +159,10 @@ def _start_worker(db_url: str) -> None:
 def read_and_process(job: CaptureJob) -> ProcessedPage:
     """Read one job's body (in the job, or from its WARC record) and process it; runs in a worker.
 
-    A page with no article text is a failure here (`require_article_text`):
+    A body read from a WARC record is first checked against the capture's
+    stored length and payload digest (`storage.warc_records.verify_capture`):
+    a record that fails is a failure, never processed. A page with no article
+    text is a failure here (`require_article_text`):
     the job was submitted as an article. Any failure comes back as a DanganError naming the URL: an unexpected
     exception from a parser deep inside extraction is still a page that failed,
     and its type and message are what the capture's error should say.
@@ -165,6 +178,11 @@ def read_and_process(job: CaptureJob) -> ProcessedPage:
         else:
             if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
                 raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
+            if job.warc_length is not None and job.payload_sha256 is not None:
+                # A record edited since it was written (even in valid gzip) must not become
+                # a version: the history would say the site changed. WarcIntegrityError says how.
+                verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
+                               job.payload_sha256)
             body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
         page = process_page(body, job.content_type, job.url)
         require_article_text(page, job.url)
@@ -191,7 +209,8 @@ def process_and_record(job: CaptureJob) -> JobResult:
     except DanganError as exc:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
-        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error)
+        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error,
+                         damaged=isinstance(exc, WarcIntegrityError))
     return JobResult(
         capture_id=job.capture_id,
         url=page.url,

@@ -210,7 +210,9 @@ class CaptureLog:
     def for_reprocess(self, source: str | None = None) -> list[Capture]:
         """The captures `dangan reprocess` runs again, oldest first.
 
-        For each document, only its newest successful capture: running the
+        For each document, only its newest successful capture that holds a
+        payload (a revisit record holds none; the capture it stands for holds the
+        same bytes): running the
         new rules over older captures too would record their older texts as
         new versions, as if the site had reverted. Plus every successful
         capture whose processing failed and that belongs to no document yet,
@@ -218,7 +220,8 @@ class CaptureLog:
         """
         newest = (
             select(Capture.document_id, func.max(Capture.id).label("capture_id"))
-            .where(Capture.document_id.is_not(None), Capture.status_code >= 200, Capture.status_code < 300)
+            .where(Capture.document_id.is_not(None), Capture.status_code >= 200, Capture.status_code < 300,
+                   Capture.revisit.is_(None))
             .group_by(Capture.document_id)
             .subquery()
         )

@@ -14,17 +14,15 @@ Example, after a page was recorded on 1 May and changed on 3 May:
     ...         text_sha256=str(day) * 64, extractor_version="zh-4"))
     >>> [v.number for v in history(db, "http://www.gov.cn/a.htm")]
     [1, 2]
-    >>> print(diff(db, "http://www.gov.cn/a.htm"), end="")
-    --- http://www.gov.cn/a.htm v1 (2024-05-01)
-    +++ http://www.gov.cn/a.htm v2 (2024-05-03)
-    @@ -1 +1 @@
-    -会议定于五月十日召开。
-    +会议改于五月十二日召开。
+    >>> found = diff(db, "http://www.gov.cn/a.htm")
+    >>> found.labels()[1]
+    'http://www.gov.cn/a.htm v2 (2024-05-03)'
+    >>> [(segment.kind, segment.text) for segment in found.text.lines[0].new]
+    [('equal', '会议'), ('insert', '改'), ('equal', '于五月十'), ('insert', '二'), ('equal', '日召开。')]
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +32,7 @@ from sqlalchemy.orm import Session
 from storage.database import Database
 from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
+from core.text_diff import TextDiff, diff_texts
 from storage.models import Capture, Document, Version
 
 
@@ -147,12 +146,31 @@ def show(db: Database, url: str, number: int | None = None) -> VersionDetail:
         )
 
 
-def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> str:
-    """A line-based unified diff from version `a` to version `b` of `url`.
+@dataclass(frozen=True)
+class VersionDiff:
+    """Two versions of one document and what changed between them (`core.text_diff.TextDiff`).
+
+    `older` and `newer` are (number, first seen) pairs, for labelling the two sides.
+    """
+
+    url: str
+    older: tuple[int, datetime]
+    newer: tuple[int, datetime]
+    text: TextDiff
+
+    def labels(self) -> tuple[str, str]:
+        """``<url> v<N> (<first seen date>)`` for each side, as a unified diff's header names them."""
+        return tuple(  # type: ignore[return-value]
+            f"{self.url} v{number} ({seen.date().isoformat()})" for number, seen in (self.older, self.newer)
+        )
+
+
+def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> VersionDiff:
+    """What changed from version `a` to version `b` of `url`, line by line and inside lines.
 
     Without numbers, the last two versions; with only `a`, `a` against the
-    latest. Each side is labelled ``<url> v<N> (<first seen date>)``. Raises
-    VersionNotFound when the document has a single version and no pair was given.
+    latest. Raises VersionNotFound when the document has a single version and
+    no pair was given, or a number it does not have.
     """
     with db.session() as session:
         document = _document(session, url)
@@ -165,12 +183,7 @@ def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> 
             a, b = numbers[-2], numbers[-1]
         older = _pick(session, document, a)
         newer = _pick(session, document, b)
-        lines = difflib.unified_diff(
-            older.text.splitlines(),
-            newer.text.splitlines(),
-            fromfile=f"{url} v{older.number} ({older.first_seen.date().isoformat()})",
-            tofile=f"{url} v{newer.number} ({newer.first_seen.date().isoformat()})",
-            lineterm="",
+        return VersionDiff(
+            url=document.url, older=(older.number, older.first_seen), newer=(newer.number, newer.first_seen),
+            text=diff_texts(older.text, newer.text),
         )
-        text = "\n".join(lines)
-    return text + "\n" if text else ""

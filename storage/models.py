@@ -139,8 +139,11 @@ class Version(Base):
     author: Mapped[str | None] = mapped_column(Text, nullable=True)
     editor: Mapped[str | None] = mapped_column(Text, nullable=True)
     doc_number: Mapped[str | None] = mapped_column(Text, nullable=True)  # 发文字号
-    text: Mapped[str] = mapped_column(Text)
-    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text
+    text: Mapped[str] = mapped_column(Text)  # as a reader sees it: paragraphs, the spaces between fields
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text, the form versions are compared in
+    # "display" (the text as extracted) or "normalized" (a row from before 0004 that
+    # holds the comparison form; `dangan reprocess` replaces it with the display text).
+    text_form: Mapped[str] = mapped_column(String(12), default="display", server_default="display")
     encoding: Mapped[str | None] = mapped_column(String(40), nullable=True)
     encoding_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     extractor_version: Mapped[str] = mapped_column(String(40))
@@ -155,7 +158,7 @@ class Version(Base):
 class Change(Base):
     """One entry of the change feed: a version recorded, or a document gone or back.
 
-    Rows are written by database triggers (migration 0004), never by Python,
+    Rows are written by database triggers (migration 0005), never by Python,
     so every writer (crawl, reprocess, any future one) feeds it in the same
     transaction as the change itself. `txid` is the writing transaction's id
     on PostgreSQL (0 on SQLite, and for rows that existed before the feed);

@@ -41,13 +41,15 @@ from storage.export_rows import export_rows
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
-from storage.history import VersionDetail, VersionSummary
+from storage.history import VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
 
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
+#: `Version.text_form` of a text kept as the page shows it (see migration 0004).
+DISPLAY = "display"
 # Two processes recording the same new URL (or the same next version number)
 # collide on a unique constraint; the loser rolls back and tries again, and
 # then sees the winner's row. More than a few rounds means something else.
@@ -58,9 +60,10 @@ _ATTEMPTS = 4
 class PageRecord:
     """One processed page, ready to be versioned.
 
-    `url` is the canonical URL; `article` the normalised article (its fields
-    become the version's columns of the same names) and `text_sha256` the hex
-    digest of its text (the pipeline's normaliser computes both); `seen_at`
+    `url` is the canonical URL; `article` the article (its fields become the
+    version's columns of the same names; its text is the display text) and
+    `text_sha256` the hex digest of the text's normalised form, which is what
+    versions are compared by (the pipeline computes both); `seen_at`
     is when the page was fetched.
     """
 
@@ -200,8 +203,8 @@ class VersionStore:
         """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
         return history.show(self.db, url, number)
 
-    def diff(self, url: str, a: int | None = None, b: int | None = None) -> str:
-        """Unified diff between two versions of `url`; the last two by default."""
+    def diff(self, url: str, a: int | None = None, b: int | None = None) -> VersionDiff:
+        """What changed between two versions of `url` (the last two by default); see `storage.history.diff`."""
         return history.diff(self.db, url, a, b)
 
     def export(
@@ -277,6 +280,10 @@ class VersionStore:
         if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.article.title:
             if seen > latest.last_seen:
                 sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
+            if latest.text_form != DISPLAY:
+                # A row from before display texts were kept: same words (same hash),
+                # now stored as the page shows them. Not a new version.
+                sql.execute(_VERSION_DISPLAY_TEXT, {"version_id": latest.id, "text": page.article.text})
             _update_document(sql, document.id, changes)
             return latest.id, latest.number, Outcome.UNCHANGED, original_id
         number = latest.number + 1 if latest is not None else 1
@@ -310,6 +317,7 @@ def _new_version(
         **page.article.as_dict(), "text_sha256": page.text_sha256,
         "encoding": page.encoding, "encoding_reason": page.encoding_reason,
         "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
+        "text_form": DISPLAY,
     }).scalar_one()
 
 
@@ -414,10 +422,15 @@ _FIRST_DOCUMENT_WITH_TEXT = (
 _INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
 _INSERT_VERSION = insert(_versions).returning(_versions.c.id)
 _LATEST_VERSION = (
-    select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen)
+    select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
+           _versions.c.text_form)
     .where(_versions.c.document_id == bindparam("document_id"))
     .order_by(_versions.c.number.desc())
     .limit(1)
+)
+_VERSION_DISPLAY_TEXT = (
+    update(_versions).where(_versions.c.id == bindparam("version_id"))
+    .values(text=bindparam("text"), text_form=DISPLAY)
 )
 _VERSION_SEEN = (
     update(_versions).where(_versions.c.id == bindparam("version_id")).values(last_seen=bindparam("seen"))

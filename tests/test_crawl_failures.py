@@ -92,3 +92,16 @@ def test_a_site_that_answers_500_to_everything_fails_the_crawl(tmp_path: Path) -
     assert run.reason == "every page answered an error: HTTP 500 (1 page, after retries)"
     assert run.pages_fetched == 1
     assert server.requests.count("/") == 4
+
+
+def test_a_database_url_that_cannot_be_used_is_one_clean_error_before_any_crawl(tmp_path: Path) -> None:
+    sources = write_sources(tmp_path / "sources.toml", f"http://127.0.0.1:{free_port()}")
+
+    done = dangan_crawl(sources, tmp_path / "data", "--db", "foo://")
+
+    assert done.returncode == 1
+    assert "Cannot use the database foo://" in done.stderr
+    assert "Traceback" not in done.stderr and "AssertionError" not in done.stderr, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.strip()] == [
+        line for line in done.stderr.splitlines() if line.startswith("error:")
+    ], done.stderr

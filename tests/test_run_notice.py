@@ -9,7 +9,10 @@ The payload builder and sender are tested on their own first.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,13 +25,13 @@ from storage.store import Store
 from tests.site.fixtures import test_site  # noqa: F401
 from tests.site.pages import EXPECTED
 from tests.test_crawl_failures import dangan_crawl, free_port, only_run
-from tests.site.fixtures import write_sources
+from tests.site.fixtures import REPO_ROOT, subprocess_env, write_sources
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 that records every POSTed JSON body and answers `status`."""
+    """An HTTP server on 127.0.0.1 that records every POSTed JSON body and answers `status`, after `delay` seconds."""
 
-    def __init__(self, status: int = 204) -> None:
+    def __init__(self, status: int = 204, delay: float = 0.0) -> None:
         bodies: list[dict] = []
         self.bodies = bodies
         self.status = status
@@ -38,6 +41,7 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length", 0))
                 bodies.append(json.loads(self.rfile.read(length).decode("utf-8")))
+                time.sleep(delay)
                 self.send_response(receiver.status)
                 self.end_headers()
 
@@ -163,3 +167,34 @@ def test_a_webhook_that_does_not_answer_changes_nothing_but_a_warning(tmp_path: 
     assert (run.outcome, run.finished_at is not None) == ("failed", True)
     assert "notice could not be sent to the webhook at http://127.0.0.1:" in done.stderr
     assert "Connection refused" in done.stderr or "connection refused" in done.stderr.lower()
+
+
+# A reactor that ticks every 0.1 s while a notice goes to a webhook that takes
+# 2 s to answer: it prints how many ticks it saw, and whether the notice was sent.
+_TICKS_DURING_NOTICE = """
+import sys
+from twisted.internet import reactor
+from twisted.internet.task import LoopingCall
+from crawler.run_notice import notify_run_in_thread
+ticks = []
+ticker = LoopingCall(lambda: ticks.append(1))
+def notify():
+    ticker.start(0.1)
+    payload = {"source": "gov", "run_id": 1, "outcome": "failed", "counts": {}}
+    done = notify_run_in_thread(sys.argv[1], payload, timeout=10)
+    done.addCallback(lambda sent: print(sent, len(ticks)))
+    done.addBoth(lambda _: reactor.stop())
+reactor.callWhenRunning(notify)
+reactor.run()
+"""
+
+
+def test_a_slow_webhook_does_not_stop_the_reactor() -> None:
+    with Receiver(delay=2.0) as slow:
+        done = subprocess.run([sys.executable, "-c", _TICKS_DURING_NOTICE, slow.url], cwd=REPO_ROOT,
+                              env=subprocess_env(), capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        sent, ticks = done.stdout.split()
+        assert sent == "True" and len(slow.bodies) == 1
+        # Blocked, the reactor would tick once or twice; free, about 20 times in 2 s.
+        assert int(ticks) >= 10, done.stdout

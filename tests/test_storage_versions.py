@@ -165,13 +165,15 @@ def test_diff_of_the_last_two_versions(store: VersionStore) -> None:
     store.record(page(seen_at=DAY1))
     store.record(page(text=TEXT.replace("春节", "元旦"), seen_at=DAY2))
     store.record(page(text=TEXT.replace("春节", "国庆"), seen_at=DAY3))
-    text = store.diff(URL)
-    assert text.splitlines()[:2] == [f"--- {URL} v2 (2024-05-02)", f"+++ {URL} v3 (2024-05-03)"]
-    assert "-国务院办公厅关于做好元旦期间工作的通知" in text.splitlines()
-    assert "+国务院办公厅关于做好国庆期间工作的通知" in text.splitlines()
-    assert " 各省、自治区、直辖市人民政府：" in text.splitlines()
-    assert store.diff(URL, 1).splitlines()[:2] == [f"--- {URL} v1 (2024-05-01)", f"+++ {URL} v3 (2024-05-03)"]
-    assert store.diff(URL, 2, 2) == ""
+    found = store.diff(URL)
+    assert found.labels() == (f"{URL} v2 (2024-05-02)", f"{URL} v3 (2024-05-03)")
+    first, *rest = found.text.lines
+    assert first.kind == "change"
+    assert [(s.kind, s.text) for s in first.old if s.kind != "equal"] == [("delete", "元旦")]
+    assert [(s.kind, s.text) for s in first.new if s.kind != "equal"] == [("insert", "国庆")]
+    assert [line.kind for line in rest] == ["equal", "equal"]
+    assert store.diff(URL, 1).labels() == (f"{URL} v1 (2024-05-01)", f"{URL} v3 (2024-05-03)")
+    assert not store.diff(URL, 2, 2).text.changed
 
 
 def test_export_latest_or_every_version_filtered_by_source_and_time(store: VersionStore) -> None:

@@ -67,6 +67,10 @@ class StoreError(DanganError):
     """The database could not be opened, migrated or written."""
 
 
+class DiskFullError(StoreError):
+    """The disk holding the data folder (or the database) has no room left: nothing more can be kept."""
+
+
 class DocumentNotFound(DanganError):
     """No document is stored under the URL asked for."""
 

@@ -307,6 +307,7 @@ class WorkerPool:
         self._in_flight: dict[Future, tuple[CaptureJob, ProcessPoolExecutor]] = {}
         self._executor = self._new_executor()
         self._closed = False
+        self._disk_full_seen = False
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -416,13 +417,19 @@ class WorkerPool:
         return False
 
     def _fail(self, job: CaptureJob, error: str) -> None:
-        log.warning("processing failed for capture %s: %s", job.capture_id, error)
+        # A full disk fails every job alike, and the crawl reports it once; say it here once too.
+        disk_full = "disk is full" in error or "No space left" in error
+        quiet = disk_full and self._disk_full_seen
+        self._disk_full_seen |= disk_full
+        log.log(logging.DEBUG if quiet else logging.WARNING,
+                "processing failed for capture %s: %s", job.capture_id, error.splitlines()[0])
         self.counts["errors"] += 1
         try:
             self._captures.mark_failed(job.capture_id, error, self._clock())
-        except DanganError as exc:
+        except Exception as exc:  # noqa: BLE001 - a full disk or a lost database must not stop the counting
             # The capture stays unprocessed, so the next crawl or reprocess retries it.
-            log.error("could not mark capture %s failed: %s", job.capture_id, exc)
+            log.log(logging.DEBUG if disk_full else logging.ERROR,
+                    "could not mark capture %s failed: %s", job.capture_id, str(exc).splitlines()[0])
         self._emit(JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error))
 
     def _emit(self, result: JobResult) -> None:

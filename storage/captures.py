@@ -175,7 +175,7 @@ class CaptureLog:
         """For each URL of `source` fetched whole before, its last capture that showed its content.
 
         That is the newest 200 response, identical-payload revisit or 304
-        revisit of the URL. One query for the whole source: a crawl asks once,
+        revisit of the URL whose processing did not fail. One query for the whole source: a crawl asks once,
         at its start, not once per request.
         """
         newest = (
@@ -183,6 +183,9 @@ class CaptureLog:
             .where(
                 Capture.source == source,
                 or_(Capture.status_code == 200, and_(Capture.status_code == 304, Capture.refers_to_id.is_not(None))),
+                # A capture whose processing failed (a full disk, a worker that died) is
+                # no base for a revisit: the same bytes again must be processed, not skipped.
+                Capture.process_error.is_(None),
             )
             .group_by(Capture.url)
             .subquery()

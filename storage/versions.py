@@ -41,7 +41,7 @@ from storage.export_rows import export_rows
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
-from storage.history import VersionDetail, VersionDiff, VersionSummary
+from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
 
@@ -199,9 +199,17 @@ class VersionStore:
         """Every version of the document at `url`, oldest first."""
         return history.history(self.db, url)
 
-    def show(self, url: str, number: int | None = None) -> VersionDetail:
-        """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
-        return history.show(self.db, url, number)
+    def show(self, url: str, number: int | None = None, *, at: datetime | None = None) -> VersionDetail:
+        """One version of `url` in full (what ``dangan show`` prints): `number`, the one live `at`, or the latest."""
+        return history.show(self.db, url, number, at=at)
+
+    def sources(self) -> list[str]:
+        """The source names the store holds anything of, sorted."""
+        return history.known_sources(self.db)
+
+    def document_history(self, url: str) -> DocumentHistory:
+        """The document's state and each version's provenance (what ``dangan history`` prints)."""
+        return history.document_history(self.db, url)
 
     def diff(self, url: str, a: int | None = None, b: int | None = None) -> VersionDiff:
         """What changed between two versions of `url` (the last two by default); see `storage.history.diff`."""

@@ -256,6 +256,30 @@ def reprocess(
 
 
 @app.command()
+def verify(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures and versions.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Re-read every WARC record the store points at and re-hash every stored text; exit 1 if any fails.
+
+    Each missing, unreadable or altered record or text is listed with its document and version.
+
+    Example: dangan verify --source xiangtan-gov
+    """
+    from dangan.verify_display import verify_with_progress
+
+    try:
+        store = _open_existing_store(db, data_dir)
+        _check_source(store.versions, source)
+        report = verify_with_progress(store, source=source, console=console, err_console=err_console)
+    except DanganError as error:
+        raise _fail(error)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version, not only the latest.")] = False,
@@ -385,6 +409,26 @@ def diff(
     except DanganError as error:
         raise _fail(error)
     print_diff(console, found, side_by_side=side_by_side)
+
+
+@app.command()
+def family(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    diffs: Annotated[bool, typer.Option("--diff/--no-diff", help="Show each copy's diff against the canonical one.")] = True,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List the copies of a document's text (reposts, other scripts) with their similarity and diffs.
+
+    Example: dangan family http://www.example.gov.cn/art/2022/3/25/art_1.html --no-diff
+    """
+    from dangan.family_report import family_report
+
+    try:
+        view = _open_store(db, data_dir).versions.family(url)
+    except DanganError as error:
+        raise _fail(error)
+    sys.stdout.write(family_report(view, diffs=diffs) + "\n")
 
 
 @app.command()

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
+from pipeline.near_duplicates import text_signature
 from pipeline.normalize import display_text, normalize_text
 from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
@@ -57,7 +58,9 @@ class ProcessedPage:
     (`pipeline.normalize.display_text`; ``""`` when the page holds no article
     text) and every metadata field normalised, None rather than empty.
     `text_sha256` is the digest of the text's normalised form, the key
-    versioning compares. `decode_fallback` is True when the encoding was
+    versioning compares, and `signature` its MinHash signature (None for a
+    text with no letters or digits), which finds its family of copies.
+    `decode_fallback` is True when the encoding was
     detected or replaced rather than read from a declaration the bytes agreed with.
     """
 
@@ -68,6 +71,7 @@ class ProcessedPage:
     encoding_reason: str
     extractor_version: str
     decode_fallback: bool
+    signature: bytes | None = None
 
     def as_dict(self) -> dict:
         """One flat dict: ``url``, the article's fields, then the processing ones."""
@@ -124,6 +128,7 @@ def process_page(
         encoding_reason=decoded.reason,
         extractor_version=EXTRACTOR_VERSION,
         decode_fallback=is_decode_fallback(decoded.reason),
+        signature=text_signature(text),
     )
 
 

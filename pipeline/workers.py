@@ -233,6 +233,7 @@ def _page_record(job: CaptureJob, page: ProcessedPage) -> PageRecord:
         encoding=page.encoding,
         encoding_reason=page.encoding_reason,
         extractor_version=page.extractor_version,
+        signature=page.signature,
     )
 
 

@@ -13,6 +13,10 @@ Four records carry the archive:
   an earlier document whose text it repeats.
 - `Version`: one distinct article text of a document. A recrawl that finds the
   same text only moves `last_seen`; a changed text makes version N+1.
+- `Family`: the copies of one text across documents and sites (reposts,
+  script conversions, light edits), found by MinHash; each version belongs
+  to one. Its signature and LSH band keys are `FamilySignature` and
+  `FamilyBand` (see `storage.families`).
 
 Times are stored as naive UTC (`datetime.now(UTC).replace(tzinfo=None)`), the
 one form SQLite and PostgreSQL both keep without surprises.
@@ -24,6 +28,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    LargeBinary,
     DateTime,
     ForeignKey,
     Index,
@@ -151,14 +156,50 @@ class Version(Base):
     reason: Mapped[str] = mapped_column(String(20), default="new")
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_seen: Mapped[datetime] = mapped_column(DateTime)
+    # The family of copies this text belongs to (storage.families); None only for
+    # versions recorded before families existed, until a reprocess run reaches them.
+    # versions -> families -> versions is a cycle, hence use_alter (as for captures).
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("families.id", use_alter=True, name="fk_versions_family_id"), nullable=True, index=True
+    )
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
+
+
+class Family(Base):
+    """The copies of one text; its canonical member is the earliest published (then first seen)."""
+
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+
+
+class FamilySignature(Base):
+    """A version's MinHash signature (pipeline.near_duplicates): what candidates are verified with."""
+
+    __tablename__ = "family_signatures"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FamilyBand(Base):
+    """One LSH band key of a version's signature: versions sharing a key are candidate copies."""
+
+    __tablename__ = "family_bands"
+    # The primary key is the index the lookups use; on SQLite, without a rowid
+    # the table is that index alone, half the size of a rowid table plus an index.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
 
 
 class Change(Base):
     """One entry of the change feed: a version recorded, or a document gone or back.
 
-    Rows are written by database triggers (migration 0005), never by Python,
+    Rows are written by database triggers (migration 0006), never by Python,
     so every writer (crawl, reprocess, any future one) feeds it in the same
     transaction as the change itself. `txid` is the writing transaction's id
     on PostgreSQL (0 on SQLite, and for rows that existed before the feed);

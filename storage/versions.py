@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from storage import history
 from storage.export_rows import export_rows
+from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
@@ -76,6 +77,9 @@ class PageRecord:
     extractor_version: str
     encoding: str | None = None
     encoding_reason: str | None = None
+    #: The text's MinHash signature (`pipeline.near_duplicates.text_signature`),
+    #: which puts the version in its family; None gives it a family of its own.
+    signature: bytes | None = None
 
 
 class Outcome(str, enum.Enum):
@@ -88,12 +92,17 @@ class Outcome(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RecordResult:
-    """What `record` or `mark_gone` did. `duplicate_of` is the URL of the original, if any."""
+    """What `record` or `mark_gone` did. `duplicate_of` is the URL of the original, if any.
+
+    `family_id` is the family of the version recorded (see `storage.families`);
+    None when `mark_gone` or a capture recorded before answered.
+    """
 
     outcome: Outcome
     document_id: int
     version_number: int | None
     duplicate_of: str | None
+    family_id: int | None = None
 
 
 class VersionStore:
@@ -215,6 +224,10 @@ class VersionStore:
         """What changed between two versions of `url` (the last two by default); see `storage.history.diff`."""
         return history.diff(self.db, url, a, b)
 
+    def family(self, url: str) -> FamilyView:
+        """The family of copies the document at `url` belongs to (see `storage.families.family_of`)."""
+        return family_of(self.db, url)
+
     def export(
         self, *, all_versions: bool = False, source: str | None = None,
         since: datetime | None = None, until: datetime | None = None,
@@ -245,9 +258,10 @@ class VersionStore:
         if document is None:
             document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
             outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
+            family_id = assign_family(sql, version_id, document_id, page.signature, None)
         else:
             document_id = document.id
-            version_id, version_number, outcome, original_id = self._known_document(
+            version_id, version_number, outcome, original_id, family_id = self._known_document(
                 sql, document, page, seen, reprocessed
             )
         if page.capture_id is not None:
@@ -258,7 +272,7 @@ class VersionStore:
         original_url = _url_of(sql, original_id)
         if outcome is Outcome.DUPLICATE:
             log.info("%s repeats the text of %s", page.url, original_url)
-        return RecordResult(outcome, document_id, version_number, original_url)
+        return RecordResult(outcome, document_id, version_number, original_url, family_id)
 
     def _new_document(
         self, sql: Connection, page: PageRecord, seen: datetime
@@ -275,8 +289,8 @@ class VersionStore:
 
     def _known_document(
         self, sql: Connection, document: Row, page: PageRecord, seen: datetime, reprocessed: bool
-    ) -> tuple[int, int, Outcome, int | None]:
-        """Record `page` against an existing document; return version id, number, outcome, original's id."""
+    ) -> tuple[int, int, Outcome, int | None, int]:
+        """Record `page` against an existing document; return version id, number, outcome, original's and family's ids."""
         changes: dict = {}
         if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
             changes.update(status="live", gone_at=None)
@@ -293,10 +307,15 @@ class VersionStore:
                 # now stored as the page shows them. Not a new version.
                 sql.execute(_VERSION_DISPLAY_TEXT, {"version_id": latest.id, "text": page.article.text})
             _update_document(sql, document.id, changes)
-            return latest.id, latest.number, Outcome.UNCHANGED, original_id
+            family_id = latest.family_id
+            if family_id is None and page.signature is not None:
+                # Recorded before families existed: reprocessing it fingerprints it now.
+                family_id = assign_family(sql, latest.id, document.id, page.signature, None)
+            return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
         version_id = _new_version(sql, document.id, page, seen, number, reason)
+        family_id = assign_family(sql, version_id, document.id, page.signature, latest.id if latest else None)
         if original_id is not None and not sql.execute(
             _HAS_TEXT, {"document_id": original_id, "sha": page.text_sha256}
         ).first():
@@ -304,7 +323,7 @@ class VersionStore:
             changes["duplicate_of_id"] = None
             original_id = None
         _update_document(sql, document.id, changes)
-        return version_id, number, Outcome.NEW_VERSION, original_id
+        return version_id, number, Outcome.NEW_VERSION, original_id, family_id
 
     def _mark_capture_failed(self, capture_id: int, error: str) -> None:
         with self.db.session(write=True) as session:
@@ -431,7 +450,7 @@ _INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
 _INSERT_VERSION = insert(_versions).returning(_versions.c.id)
 _LATEST_VERSION = (
     select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
-           _versions.c.text_form)
+           _versions.c.text_form, _versions.c.family_id)
     .where(_versions.c.document_id == bindparam("document_id"))
     .order_by(_versions.c.number.desc())
     .limit(1)

@@ -93,3 +93,7 @@ class FeedCursorError(DanganError):
 
 class ExportOutputError(DanganError):
     """An export cannot be written where it was asked to go."""
+
+
+class CaptureNotFound(DanganError):
+    """No capture is stored under the id asked for."""

@@ -412,6 +412,28 @@ def diff(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8700,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Serve the archive read-only: the JSON API under /api (schema at /openapi.json) and the web view at /.
+
+    Example: dangan serve --data-dir /srv/dangan --port 8700
+    """
+    from web.server import serve as run_server
+
+    try:
+        store = _open_existing_store(db, data_dir)
+    except DanganError as error:
+        raise _fail(error)
+    err_console.print(f"Serving the archive on http://{host}:{port}/ (Ctrl-C stops it)")
+    run_server(store, host, port, access_log=access_log)
+
+
+@app.command()
 def family(
     url: Annotated[str, typer.Argument(help="The document's URL.")],
     diffs: Annotated[bool, typer.Option("--diff/--no-diff", help="Show each copy's diff against the canonical one.")] = True,

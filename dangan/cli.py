@@ -221,7 +221,7 @@ def extract(
         if not result["text"]:
             # Shown all the same (its metadata may be what the user is checking), but a crawl would not store it.
             err_console.print(
-                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl records this page as failed",
+                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl stores this page as an empty version",
                 highlight=False, soft_wrap=True,
             )
     if failed:
@@ -497,12 +497,14 @@ def status(
     """
     from core.sources import load_sources
     from dangan.run_status import source_status, status_lines
+    from storage.empty_pages import empty_counts
 
     try:
         sources = load_sources(config)
+        store = _open_store(db, data_dir)
         statuses = source_status(
-            sources, _open_store(db, data_dir).run_log, now=datetime.now(timezone.utc),
-            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE,
+            sources, store.run_log, now=datetime.now(timezone.utc),
+            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE, empty_pages=empty_counts(store.db),
         )
     except DanganError as error:
         raise _fail(error)
@@ -510,6 +512,34 @@ def status(
         sys.stdout.write(json.dumps([item.as_dict() for item in statuses], ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(status_lines(statuses)) + "\n")
+
+
+@app.command()
+def empty(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's pages.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List article pages stored without text (no article text could be found), and why.
+
+    `dangan reprocess` fills them in once the extraction rules find their text.
+
+    Example: dangan empty --source xiangtan-gov
+    """
+    from dangan.empty_report import empty_lines
+    from storage.empty_pages import empty_pages
+
+    try:
+        found = empty_pages(_open_store(db, data_dir).db, source)
+    except DanganError as error:
+        raise _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps([page.as_dict() for page in found], ensure_ascii=False, indent=2) + "\n")
+    elif found:
+        sys.stdout.write("\n".join(empty_lines(found)) + "\n")
+    else:
+        err_console.print("No article page is stored without text" + (f" for {source}" if source else "") + ".")
 
 
 @app.command()

@@ -67,6 +67,8 @@ class CrawlRun(Base):
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     gone: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    # Article pages stored as empty versions (no text could be found), see Version.empty_reason.
+    empty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Capture(Base):
@@ -154,6 +156,9 @@ class Version(Base):
     extractor_version: Mapped[str] = mapped_column(String(40))
     # "new" (first version), "changed" (the site changed it), "reprocess" (our rules changed)
     reason: Mapped[str] = mapped_column(String(20), default="new")
+    # Set when no article text could be found (text is then ""): why, for the
+    # operator and for `dangan reprocess`, which fills the version in later.
+    empty_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_seen: Mapped[datetime] = mapped_column(DateTime)
     # The family of copies this text belongs to (storage.families); None only for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.article import Article
-from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
+from core.errors import DocumentNotFound, VersionNotFound
+from storage.empty_pages import empty_counts, empty_pages
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
 from storage.times import as_utc
 from storage.warc import WarcLocation
@@ -141,14 +143,60 @@ def test_recording_one_capture_twice_changes_nothing(store: VersionStore, db: Da
     assert [v.number for v in store.history(URL)] == [1]
 
 
-def test_empty_text_marks_the_capture_failed_and_stores_nothing(store: VersionStore, db: Database) -> None:
+def test_a_page_without_text_becomes_a_document_with_an_empty_version_and_its_reason(
+    store: VersionStore, db: Database
+) -> None:
     capture_id = capture(db, 1)
-    with pytest.raises(ExtractionError, match=NO_TEXT_ERROR):
-        store.record(page(text="  \n", capture_id=capture_id))
-    failed = CaptureLog(db).get(capture_id)
-    assert failed.process_error == NO_TEXT_ERROR and failed.processed_at is not None
-    with pytest.raises(DocumentNotFound):
-        store.history(URL)
+    result = store.record(page(text="  \n", capture_id=capture_id))
+    assert (result.outcome, result.version_number) == (Outcome.EMPTY, 1)
+    [empty] = empty_pages(db)
+    assert (empty.url, empty.title, empty.reason, empty.version) == (URL, "通知", NO_TEXT_ERROR, 1)
+    recorded = CaptureLog(db).get(capture_id)
+    assert recorded.processed_at is not None and recorded.version_id is not None and recorded.process_error is None
+    # Seen again without text: the same empty version, seen later; no second version.
+    again = store.record(page(text="", capture_id=capture(db, 2, DAY2), seen_at=DAY2))
+    assert (again.outcome, again.version_number) == (Outcome.EMPTY, 1)
+    [summary] = store.history(URL)
+    assert summary.last_seen == DAY2
+
+
+def test_pages_without_text_are_never_duplicates_of_each_other(store: VersionStore, db: Database) -> None:
+    store.record(replace(page(text=""), empty_reason="cannot decode"))
+    other = store.record(replace(page(OTHER, text=""), empty_reason="cannot decode"))
+    assert (other.outcome, other.duplicate_of) == (Outcome.EMPTY, None)
+    assert empty_counts(db) == {"gov": 2}
+
+
+def test_a_document_with_text_keeps_it_when_a_capture_has_none(store: VersionStore, db: Database) -> None:
+    store.record(page(capture_id=capture(db, 1)))
+    empty_capture = capture(db, 2, DAY2)
+    result = store.record(replace(page(text="", capture_id=empty_capture, seen_at=DAY2), empty_reason="parser gave up"))
+    assert result.outcome is Outcome.EMPTY
+    assert [v.number for v in store.history(URL)] == [1] and store.show(URL).article.text == TEXT
+    assert empty_pages(db) == []
+    recorded = CaptureLog(db).get(empty_capture)
+    assert (recorded.version_id, recorded.process_error) == (None, "parser gave up")
+    assert recorded.document_id is not None
+
+
+def test_a_reprocess_that_finds_the_text_fills_the_empty_version_in(store: VersionStore, db: Database) -> None:
+    capture_id = capture(db, 1)
+    store.record(page(OTHER))  # the text is already held under another URL
+    store.record(page(text="", capture_id=capture_id))
+    filled = store.record(page(capture_id=capture_id), reprocessed=True)
+    assert (filled.outcome, filled.version_number, filled.duplicate_of) == (Outcome.FILLED, 1, OTHER)
+    [summary] = store.history(URL)
+    assert summary.reason == "reprocess"
+    assert store.show(URL).article.text == TEXT
+    assert empty_pages(db) == []
+
+
+def test_a_crawl_that_finds_text_where_there_was_none_makes_a_changed_version(store: VersionStore, db: Database) -> None:
+    store.record(page(text="", capture_id=capture(db, 1)))
+    changed = store.record(page(capture_id=capture(db, 2, DAY2), seen_at=DAY2))
+    assert (changed.outcome, changed.version_number) == (Outcome.NEW_VERSION, 2)
+    assert [v.reason for v in store.history(URL)] == ["new", "changed"]
+    assert empty_pages(db) == []
 
 
 def test_history_version_and_diff_errors_name_what_exists(store: VersionStore) -> None:

@@ -9,7 +9,7 @@ version's own first and last seen) after three columns of its own,
 `FEED_COLUMNS`: its ``cursor``, the ``change`` (``version``, ``gone`` or
 ``live``) and ``changed_at`` (when the site showed it).
 
-How no change is skipped. Database triggers (migration 0006) add a row to
+How no change is skipped. Database triggers (migration 0007) add a row to
 ``changes`` in the same transaction as each new version or status change, so
 a change is in the feed exactly when it is committed. The order to read in
 must be one in which nothing can later appear *behind* a cursor:

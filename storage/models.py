@@ -204,7 +204,7 @@ class FamilyBand(Base):
 class Change(Base):
     """One entry of the change feed: a version recorded, or a document gone or back.
 
-    Rows are written by database triggers (migration 0006), never by Python,
+    Rows are written by database triggers (migration 0007), never by Python,
     so every writer (crawl, reprocess, any future one) feeds it in the same
     transaction as the change itself. `txid` is the writing transaction's id
     on PostgreSQL (0 on SQLite, and for rows that existed before the feed);

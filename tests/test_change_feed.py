@@ -153,7 +153,7 @@ def test_an_archive_from_before_the_feed_is_in_it_from_the_start(db_url: str) ->
         Path(make_url(db_url).database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(db_url)
     with engine.begin() as connection:
-        command.upgrade(migration_config(connection), "0005")
+        command.upgrade(migration_config(connection), "0006")
         connection.execute(text(
             "INSERT INTO documents (id, url, source, status, first_seen, last_seen, gone_at)"
             " VALUES (1, :a, 'gov', 'gone', :d1, :d1, :d3), (2, :b, 'gov', 'live', :d2, :d2, NULL)"

@@ -50,6 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import history
+from storage.export_rows import export_rows
 from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
@@ -247,10 +248,11 @@ class VersionStore:
         return family_of(self.db, url)
 
     def export(
-        self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+        self, *, all_versions: bool = False, source: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> Iterator[dict]:
-        """Stream documents (latest version, or every version) as plain dicts."""
-        return history.export(self.db, all_versions=all_versions, source=source, since=since)
+        """Stream documents (latest version, or every version) as rows (`storage.export_rows`)."""
+        return export_rows(self.db, all_versions=all_versions, source=source, since=since, until=until)
 
     # -- inside the transaction ----------------------------------------------
 

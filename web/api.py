@@ -9,7 +9,8 @@ Routes (the schema with every parameter is at ``/openapi.json``):
   document by its URL (canonicalised as the crawl does);
 - ``GET /api/documents/{id}``: one document;
 - ``GET /api/documents/{id}/versions``: its versions with the captures behind each;
-- ``GET /api/documents/{id}/versions/{number}``: one version's text and metadata.
+- ``GET /api/documents/{id}/versions/{number}``: one version's text and metadata;
+- ``GET /api/documents/{id}/diff?from=&to=``: what changed between two versions.
 
 Lists take ``offset`` and ``limit`` and answer ``next_offset`` (null on the
 last page).
@@ -22,9 +23,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from core.errors import DocumentNotFound
+from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
-from storage import catalog
+from storage import catalog, history
 from storage.store import Store
 from web import schemas
 
@@ -127,3 +128,32 @@ def version(store: StoreDep, document_id: DocumentId,
             number: Annotated[int, Path(ge=1, le=MAX_ID)]) -> schemas.VersionWithText:
     """One version in full: its text, its article's metadata, and where it came from."""
     return schemas.VersionWithText.from_value(catalog.get_version(store.db, document_id, number))
+
+
+def version_diff(store: Store, document_id: int, older: int | None, newer: int | None) -> history.VersionDiff:
+    """The diff the API and the web view show: the last two versions, `older` against the latest,
+    `newer` against the version before it (what that version changed), or the pair."""
+    document = catalog.get_document(store.db, document_id)
+    if older is None and newer is not None:
+        if newer == 1:
+            raise VersionNotFound(f"Version 1 of {document.url} is its first: there is nothing before it to compare.")
+        older = newer - 1
+    return history.diff(store.db, document.url, older, newer)
+
+
+@router.get("/documents/{document_id}/diff", response_model=schemas.VersionDiff,
+            responses=NOT_FOUND)
+def diff(
+    store: StoreDep,
+    document_id: DocumentId,
+    older: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID, description="the older version")] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID, description="the newer version")] = None,
+) -> schemas.VersionDiff:
+    """What changed between two versions, line by line and inside lines.
+
+    Without numbers, the last two versions; with `from` alone, that version
+    against the latest; with `to` alone, what version `to` changed (against
+    the one before it). Each line carries its segments: `equal`, `delete`
+    (on the old side) and `insert` (on the new side).
+    """
+    return schemas.VersionDiff.from_value(document_id, version_diff(store, document_id, older, newer))

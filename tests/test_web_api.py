@@ -141,6 +141,27 @@ def test_the_diff_of_two_versions_marks_changes_inside_lines(client, archive):
     assert answer.status_code == 404 and "nothing to compare" in answer.json()["detail"]
 
 
+def test_the_change_feed_hands_out_each_change_once(client, archive):
+    every_version = [
+        (document["url"], number)
+        for document in _get(client, "/api/documents", limit=500)["items"]
+        for number in range(1, document["versions"] + 1)
+    ]
+    read, cursor, more = [], "0", True
+    while more:
+        page = _get(client, "/api/changes", after=cursor, limit=3)
+        assert len(page["items"]) <= 3
+        read += page["items"]
+        cursor, more = page["next_cursor"], page["more"]
+    versions = [(change["url"], change["version"]) for change in read if change["change"] == "version"]
+    assert sorted(versions) == sorted(every_version)
+    assert [change["url"] for change in read if change["change"] == "gone"] == [archive.removed_url]
+    assert len({change["cursor"] for change in read}) == len(read)
+    assert _get(client, "/api/changes", after=cursor)["items"] == []
+    answer = client.get("/api/changes", params={"after": "yesterday"})
+    assert answer.status_code == 422 and "after" in answer.json()["detail"][0]["loc"]
+
+
 def test_what_is_not_there_is_a_404_that_says_so(client, archive):
     document = _document(client, archive.corrected_url)
     answer = client.get(f"/api/documents/{document['id']}/versions/9")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, create_model
 from core.article import METADATA_FIELDS
 
 from storage import history
+from storage.change_feed import FEED_COLUMNS
 from storage.catalog import CaptureSummary, DocumentSummary, SourceSummary, VersionEntry, VersionText
 from storage.times import as_utc
 
@@ -192,3 +193,19 @@ class VersionDiff(BaseModel):
                             new=[Segment(kind=s.kind, text=s.text) for s in line.new])
                    for line in value.text.lines],
         )
+
+
+# A change's fields are the feed's (`storage.change_feed.FEED_COLUMNS`): named there once.
+Change = create_model(
+    "Change",
+    __doc__="One change: a version recorded, or a document gone or back; the version's export row.",
+    **{column.name: (column.kind | None, None) for column in FEED_COLUMNS},
+)
+
+
+class ChangePage(BaseModel):
+    """Changes after a cursor, oldest first; read again from `next_cursor` (at once while `more`)."""
+
+    items: list[Change]  # type: ignore[valid-type]
+    next_cursor: str
+    more: bool

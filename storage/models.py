@@ -204,3 +204,30 @@ class FamilyBand(Base):
 
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+
+
+class Change(Base):
+    """One entry of the change feed: a version recorded, or a document gone or back.
+
+    Rows are written by database triggers (migration 0007), never by Python,
+    so every writer (crawl, reprocess, any future one) feeds it in the same
+    transaction as the change itself. `txid` is the writing transaction's id
+    on PostgreSQL (0 on SQLite, and for rows that existed before the feed);
+    `storage.change_feed` explains why the feed is read in (txid, id) order.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        Index("ix_changes_feed_order", "txid", "id"),
+        # Ids are never reused, even after the newest row is deleted.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # "version" (a version was recorded), "gone" (404/410), "live" (a gone document answered again)
+    kind: Mapped[str] = mapped_column(String(10))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    # When it happened on the site: the version's first_seen, the document's gone_at or last_seen.
+    changed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -50,10 +50,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import history
+from storage.export_rows import export_rows
 from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
 from core.errors import StoreError
+from storage.display_texts import DISPLAY
 from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
@@ -61,8 +63,6 @@ from storage.times import as_stored, utc_now
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
-#: `Version.text_form` of a text kept as the page shows it (see migration 0004).
-DISPLAY = "display"
 # Two processes recording the same new URL (or the same next version number)
 # collide on a unique constraint; the loser rolls back and tries again, and
 # then sees the winner's row. More than a few rounds means something else.
@@ -247,10 +247,11 @@ class VersionStore:
         return family_of(self.db, url)
 
     def export(
-        self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+        self, *, all_versions: bool = False, source: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> Iterator[dict]:
-        """Stream documents (latest version, or every version) as plain dicts."""
-        return history.export(self.db, all_versions=all_versions, source=source, since=since)
+        """Stream documents (latest version, or every version) as rows (`storage.export_rows`)."""
+        return export_rows(self.db, all_versions=all_versions, source=source, since=since, until=until)
 
     # -- inside the transaction ----------------------------------------------
 

@@ -14,6 +14,7 @@ from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
 from storage.empty_pages import empty_counts, empty_pages
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
+from storage.times import as_utc
 from storage.warc import WarcLocation
 
 URL = "http://www.gov.cn/zhengce/content/2024-05/01/content_1.htm"
@@ -74,7 +75,7 @@ def test_unchanged_recrawl_only_moves_last_seen(store: VersionStore) -> None:
     [summary] = store.history(URL)
     assert (summary.first_seen, summary.last_seen) == (DAY1, DAY3)
     [row] = store.export()
-    assert (row["first_seen"], row["last_seen"]) == (DAY1.isoformat(), DAY3.isoformat())
+    assert (row["first_seen"], row["last_seen"]) == (as_utc(DAY1), as_utc(DAY3))
 
 
 def test_changed_text_makes_version_two(store: VersionStore) -> None:
@@ -230,19 +231,21 @@ def test_export_latest_or_every_version_filtered_by_source_and_time(store: Versi
 
     latest = list(store.export())
     assert [(row["url"], row["version"]) for row in latest] == [(URL, 2), (OTHER, 1)]
-    assert set(latest[0]) == {
-        "url", "source", "title", "published", "origin", "author", "editor", "doc_number", "text",
-        "version", "text_sha256", "first_seen", "last_seen", "status", "duplicate_of",
-    }
     assert latest[0]["text"] == TEXT + "\n附件"
-    assert latest[0]["first_seen"] == DAY1.isoformat()
+    assert latest[0]["first_seen"] == as_utc(DAY1)
+    assert (latest[0]["reason"], latest[0]["encoding"], latest[0]["encoding_reason"]) == (
+        "changed", "utf-8", "http header")
     every = list(store.export(all_versions=True))
     assert [(row["url"], row["version"], row["first_seen"]) for row in every] == [
-        (URL, 1, DAY1.isoformat()), (URL, 2, DAY3.isoformat()), (OTHER, 1, DAY2.isoformat()),
+        (URL, 1, as_utc(DAY1)), (URL, 2, as_utc(DAY3)), (OTHER, 1, as_utc(DAY2)),
     ]
     assert [row["url"] for row in store.export(source="sh")] == [OTHER]
     assert [row["url"] for row in store.export(since=DAY3)] == [URL]
     assert list(store.export(since=DAY4)) == []
+    # A window keeps the versions seen in it: version 1 of URL was seen on DAY1 only.
+    assert [(row["url"], row["version"]) for row in store.export(all_versions=True, until=DAY2)] == [(URL, 1)]
+    assert [(row["url"], row["version"]) for row in store.export(all_versions=True, since=DAY2, until=DAY3)] == [
+        (OTHER, 1)]
 
 
 def test_export_streams_past_one_batch(store: VersionStore) -> None:

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from core import settings as defaults
 from core.article import Article
+from pipeline.parent_watch import exit_with
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from core.errors import DanganError, ExtractionError, NotHtmlError, PageError, StoreError, WarcIntegrityError
@@ -153,8 +154,10 @@ class _WorkerStore:
     captures: CaptureLog | None = None
 
 
-def _start_worker(db_url: str) -> None:
-    """Executor initializer: open this worker's own connection to the store."""
+def _start_worker(db_url: str, owner_pid: int | None = None) -> None:
+    """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own connection to the store."""
+    if owner_pid is not None:
+        exit_with(owner_pid)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     db = open_database(db_url)
@@ -362,7 +365,8 @@ class WorkerPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker, initargs=(self._db_url,)
+            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker,
+            initargs=(self._db_url, os.getpid()),
         )
 
     @property

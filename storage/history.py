@@ -35,7 +35,7 @@ from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
 from core.text_diff import TextDiff, diff_texts
-from storage.models import Capture, Document, Version
+from storage.models import Capture, Document, Family, Version
 from storage.times import as_stored
 
 _BATCH = 200
@@ -291,8 +291,11 @@ def export(
     Fields: url, source, the article's (`core.article.ARTICLE_FIELDS`: title,
     published, origin, author, editor, doc_number, text), version,
     text_sha256, first_seen, last_seen (ISO strings; the version's with
-    `all_versions`, else the document's), status ("live" or "gone") and
-    duplicate_of (a URL or None). `since` keeps what was
+    `all_versions`, else the document's), status ("live" or "gone"),
+    duplicate_of (a URL or None), family_id (the version's family of copies,
+    see `storage.families`; None for a version recorded before families
+    existed) and canonical_url (the URL of that family's canonical copy,
+    which is the row's own URL when it is the canonical one). `since` keeps what was
     seen (or went gone) at or after that time. Rows are read in batches, each
     in its own short transaction, so an export never holds the database.
 
@@ -304,12 +307,16 @@ def export(
     """
     cutoff = as_stored(since) if since is not None else None
     original = aliased(Document)
+    canonical_version, canonical_document = aliased(Version), aliased(Document)
     last_key: tuple[int, int] = (0, 0)
     while True:
         query = (
-            select(Document, Version, original.url)
+            select(Document, Version, original.url, canonical_document.url)
             .join(Version, Version.document_id == Document.id)
             .outerjoin(original, original.id == Document.duplicate_of_id)
+            .outerjoin(Family, Family.id == Version.family_id)
+            .outerjoin(canonical_version, canonical_version.id == Family.canonical_version_id)
+            .outerjoin(canonical_document, canonical_document.id == canonical_version.document_id)
         )
         if not all_versions:
             other = aliased(Version)
@@ -324,8 +331,10 @@ def export(
         ).order_by(Document.id, Version.number).limit(_BATCH)
         with db.session() as session:
             rows = session.execute(query).all()
-        for document, chosen, original_url in rows:
-            yield _export_row(document, chosen, original_url, all_versions)
+        for document, chosen, original_url, canonical_url in rows:
+            yield _export_row(document, chosen, original_url, all_versions) | {
+                "family_id": chosen.family_id, "canonical_url": canonical_url,
+            }
         if len(rows) < _BATCH:
             return
         last_key = (rows[-1][0].id, rows[-1][1].number)

@@ -63,7 +63,7 @@ def test_every_field_is_stored_shown_and_exported(db: Database) -> None:
     # The export's keys and their order are documented in the README.
     assert list(row) == [
         "url", "source", *ARTICLE_FIELDS, "version", "text_sha256", "first_seen", "last_seen", "status",
-        "duplicate_of",
+        "duplicate_of", "family_id", "canonical_url",
     ]
     assert {name: row[name] for name in ARTICLE_FIELDS} == article.as_dict()
 

@@ -184,7 +184,7 @@ def test_export_latest_or_every_version_filtered_by_source_and_time(store: Versi
     assert [(row["url"], row["version"]) for row in latest] == [(URL, 2), (OTHER, 1)]
     assert set(latest[0]) == {
         "url", "source", "title", "published", "origin", "author", "editor", "doc_number", "text",
-        "version", "text_sha256", "first_seen", "last_seen", "status", "duplicate_of",
+        "version", "text_sha256", "first_seen", "last_seen", "status", "duplicate_of", "family_id", "canonical_url",
     }
     assert latest[0]["text"] == TEXT + "\n附件"
     assert latest[0]["first_seen"] == DAY1.isoformat()

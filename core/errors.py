@@ -85,3 +85,7 @@ class WarcIntegrityError(DanganError):
 
 class DemoFolderInUse(DanganError):
     """`dangan demo` was pointed at a folder that holds something other than an earlier demo."""
+
+
+class CaptureNotFound(DanganError):
+    """No capture is stored under the id asked for."""

@@ -255,6 +255,30 @@ def reprocess(
 
 
 @app.command()
+def verify(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures and versions.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Re-read every WARC record the store points at and re-hash every stored text; exit 1 if any fails.
+
+    Each missing, unreadable or altered record or text is listed with its document and version.
+
+    Example: dangan verify --source xiangtan-gov
+    """
+    from dangan.verify_display import verify_with_progress
+
+    try:
+        store = _open_existing_store(db, data_dir)
+        _check_source(store.versions, source)
+        report = verify_with_progress(store, source=source, console=console, err_console=err_console)
+    except DanganError as error:
+        raise _fail(error)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def export(
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version, not only the latest.")] = False,
     source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
@@ -362,6 +386,28 @@ def diff(
     except DanganError as error:
         raise _fail(error)
     print_diff(console, found, side_by_side=side_by_side)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8700,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Serve the archive read-only: the JSON API under /api (schema at /openapi.json) and the web view at /.
+
+    Example: dangan serve --data-dir /srv/dangan --port 8700
+    """
+    from web.server import serve as run_server
+
+    try:
+        store = _open_existing_store(db, data_dir)
+    except DanganError as error:
+        raise _fail(error)
+    err_console.print(f"Serving the archive on http://{host}:{port}/ (Ctrl-C stops it)")
+    run_server(store, host, port, access_log=access_log)
 
 
 @app.command()

@@ -87,5 +87,13 @@ class DemoFolderInUse(DanganError):
     """`dangan demo` was pointed at a folder that holds something other than an earlier demo."""
 
 
+class FeedCursorError(DanganError):
+    """A change-feed cursor that no feed read handed out (mistyped, or cut short)."""
+
+
+class ExportOutputError(DanganError):
+    """An export cannot be written where it was asked to go."""
+
+
 class CaptureNotFound(DanganError):
     """No capture is stored under the id asked for."""

@@ -94,6 +94,7 @@ def run_counts(stats: dict) -> dict[str, int]:
         "unchanged": stats.get("dangan/unchanged", 0),
         "duplicates": stats.get("dangan/duplicate", 0),
         "gone": stats.get("dangan/gone", 0),
+        "empty": stats.get("dangan/empty", 0),
         "errors": stats.get("dangan/errors", 0) + stats.get("dangan/fetch_failed", 0),
     }
 

@@ -59,6 +59,7 @@ class CrawlSummary:
     unchanged: int
     duplicates: int
     gone: int
+    empty: int
     errors: int
     run_id: int | None
 

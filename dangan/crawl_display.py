@@ -74,7 +74,7 @@ def summary_line(summary) -> str:
         f"{summary.source}: {summary.outcome}: {summary.pages_fetched} pages fetched, "
         f"{summary.not_modified} not modified, {summary.new_documents} new documents, "
         f"{summary.new_versions} new versions, {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
-        f"{summary.gone} gone, {summary.errors} errors"
+        f"{summary.gone} gone, {summary.empty} empty, {summary.errors} errors"
     )
 
 
@@ -149,7 +149,8 @@ def reprocess_with_progress(store, *, source: str | None, console: Console):
     console.print(
         f"reprocessed {summary.captures} captures: {summary.new_versions} new versions, "
         f"{summary.unchanged} unchanged, {summary.new_documents} new documents, "
-        f"{summary.duplicates} duplicates, {summary.errors} errors",
+        f"{summary.duplicates} duplicates, {summary.filled} empty versions filled in, "
+        f"{summary.empty} still empty, {summary.errors} errors",
         highlight=False,
     )
     for failure in summary.failures:

@@ -5,7 +5,9 @@ same decode → extract → normalise → fingerprint stages as during a crawl, 
 are recorded with ``reprocessed=True``: a text that changed becomes a new
 version whose reason is "reprocess" (the rules changed, not the site), and a
 text that did not change adds nothing (a version stored before display texts
-were kept gets its display text, see migration 0004).
+were kept gets its display text, see migration 0004). A document stored as an
+empty version (no text could be found) has that version filled in when the
+new rules find its text (``filled``); ``empty`` counts pages still without text.
 
 Each record is checked against the length and payload digest its capture row
 holds before it is used: a record edited since it was written is reported
@@ -33,6 +35,8 @@ class ReprocessSummary:
     new_versions: int
     unchanged: int
     duplicates: int
+    filled: int
+    empty: int
     errors: int
     failures: tuple[JobResult, ...] = ()
 
@@ -58,7 +62,7 @@ def reprocess_captures(
     On a store with nothing captured yet for that source:
 
     >>> reprocess_captures(Store.open(None, "dangan-data"), source="xiangtan-gov", workers=1)
-    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, errors=0, failures=())
+    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, filled=0, empty=0, errors=0, failures=())
     """
     captures = store.captures.for_reprocess(source)
     if on_start is not None:
@@ -84,6 +88,8 @@ def reprocess_captures(
         new_versions=counts["new_version"],
         unchanged=counts["unchanged"],
         duplicates=counts["duplicate"],
+        filled=counts["filled"],
+        empty=counts["empty"],
         errors=counts["errors"],
         failures=tuple(sorted(failures, key=lambda result: result.capture_id)),
     )

@@ -1,4 +1,4 @@
-"""Reading the archive back: a document's versions, one version, a diff, an export.
+"""Reading the archive back: a document's versions, one version, a diff.
 
 These are the read half of `VersionStore` (which calls them), kept apart
 because they change for other reasons: what a user wants to see, not how
@@ -23,22 +23,18 @@ Example, after a page was recorded on 1 May and changed on 3 May:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from storage.database import Database
 from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
 from core.text_diff import TextDiff, diff_texts
-from storage.models import Capture, Document, Family, Version
-from storage.times import as_stored
-
-_BATCH = 200
+from storage.models import Capture, Document, Version
 
 
 @dataclass(frozen=True)
@@ -281,76 +277,3 @@ def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> 
             url=document.url, older=(older.number, older.first_seen), newer=(newer.number, newer.first_seen),
             text=diff_texts(older.text, newer.text),
         )
-
-
-def export(
-    db: Database, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
-) -> Iterator[dict]:
-    """Stream the archive as dicts, one per document (its latest version) or per version.
-
-    Fields: url, source, the article's (`core.article.ARTICLE_FIELDS`: title,
-    published, origin, author, editor, doc_number, text), version,
-    text_sha256, first_seen, last_seen (ISO strings; the version's with
-    `all_versions`, else the document's), status ("live" or "gone"),
-    duplicate_of (a URL or None), family_id (the version's family of copies,
-    see `storage.families`; None for a version recorded before families
-    existed) and canonical_url (the URL of that family's canonical copy,
-    which is the row's own URL when it is the canonical one). `since` keeps what was
-    seen (or went gone) at or after that time. Rows are read in batches, each
-    in its own short transaction, so an export never holds the database.
-
-    Example:
-        >>> import io, json
-        >>> out = io.StringIO()
-        >>> for row in export(db, source="gov", since=datetime(2024, 5, 1)):
-        ...     _ = out.write(json.dumps(row, ensure_ascii=False) + "\\n")
-    """
-    cutoff = as_stored(since) if since is not None else None
-    original = aliased(Document)
-    canonical_version, canonical_document = aliased(Version), aliased(Document)
-    last_key: tuple[int, int] = (0, 0)
-    while True:
-        query = (
-            select(Document, Version, original.url, canonical_document.url)
-            .join(Version, Version.document_id == Document.id)
-            .outerjoin(original, original.id == Document.duplicate_of_id)
-            .outerjoin(Family, Family.id == Version.family_id)
-            .outerjoin(canonical_version, canonical_version.id == Family.canonical_version_id)
-            .outerjoin(canonical_document, canonical_document.id == canonical_version.document_id)
-        )
-        if not all_versions:
-            other = aliased(Version)
-            newest = select(func.max(other.number)).where(other.document_id == Document.id)
-            query = query.where(Version.number == newest.scalar_subquery())
-        if source is not None:
-            query = query.where(Document.source == source)
-        if cutoff is not None:
-            query = query.where(or_(Version.last_seen >= cutoff, Document.gone_at >= cutoff))
-        query = query.where(
-            or_(Document.id > last_key[0], (Document.id == last_key[0]) & (Version.number > last_key[1]))
-        ).order_by(Document.id, Version.number).limit(_BATCH)
-        with db.session() as session:
-            rows = session.execute(query).all()
-        for document, chosen, original_url, canonical_url in rows:
-            yield _export_row(document, chosen, original_url, all_versions) | {
-                "family_id": chosen.family_id, "canonical_url": canonical_url,
-            }
-        if len(rows) < _BATCH:
-            return
-        last_key = (rows[-1][0].id, rows[-1][1].number)
-
-
-def _export_row(document: Document, chosen: Version, original_url: str | None, per_version: bool) -> dict:
-    return {
-        "url": document.url,
-        "source": document.source,
-        **Article.from_attributes(chosen).as_dict(),
-        "version": chosen.number,
-        "text_sha256": chosen.text_sha256,
-        # A version's own span when exporting every version; the document's
-        # (first archived, last seen) when exporting one row per document.
-        "first_seen": (chosen.first_seen if per_version else document.first_seen).isoformat(),
-        "last_seen": (chosen.last_seen if per_version else document.last_seen).isoformat(),
-        "status": document.status,
-        "duplicate_of": original_url,
-    }

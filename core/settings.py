@@ -48,6 +48,12 @@ DANGAN_PROCESS_POLL_INTERVAL = 0.1
 DANGAN_RETRY_BACKOFF_BASE = 2.0
 #: Longest wait before one retry, in seconds.
 DANGAN_RETRY_BACKOFF_MAX = 120.0
+#: Longest wait a server's Retry-After (on a 429 or 503) is honoured for, in
+#: seconds; the whole host waits that long, not just the refused request.
+DANGAN_RETRY_AFTER_MAX = 300.0
+#: Seconds robots.txt has to answer. No answer (or a 5xx) means "disallowed for
+#: now" under RFC 9309: the host is not crawled and the next crawl asks again.
+DANGAN_ROBOTSTXT_TIMEOUT = 10.0
 #: What started a crawl, kept on its run record: "manual" (`dangan crawl`), or
 #: "schedule" (the scheduler passes ``dangan crawl --trigger schedule``).
 DANGAN_RUN_TRIGGER = "manual"

@@ -60,6 +60,19 @@ class FetchedPage:
         """An article page that arrived whole (200) and new: its text is to become a document version."""
         return self.is_article and self.status == 200 and self.revisit is None
 
+    @classmethod
+    def from_response(cls, response, fetched_at: datetime) -> "FetchedPage":
+        """A Scrapy `Response` as received: status, headers (repeats kept apart, in order) and body."""
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items() for value in values
+        ]
+        content_type = response.headers.get("Content-Type")
+        return cls(
+            url=response.url, status=response.status, headers=headers, body=response.body,
+            fetched_at=fetched_at, content_type=content_type.decode("latin-1") if content_type is not None else None,
+        )
+
     def __repr__(self) -> str:  # Scrapy logs items; a whole body in a log line helps nobody
         revisit = f", revisit={self.revisit}" if self.revisit else ""
         return f"FetchedPage({self.status} {self.url}, {len(self.body)} bytes, article={self.is_article}{revisit})"

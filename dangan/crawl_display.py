@@ -153,6 +153,13 @@ def reprocess_with_progress(store, *, source: str | None, console: Console):
         f"{summary.empty} still empty, {summary.errors} errors",
         highlight=False,
     )
+    if summary.display_restored or summary.display_kept:
+        console.print(
+            f"older versions given their display text: {summary.display_restored}"
+            + (f" ({summary.display_kept} kept as stored: today's rules read other words in their capture)"
+               if summary.display_kept else ""),
+            highlight=False,
+        )
     for failure in summary.failures:
         label = "damaged" if failure.damaged else "failed"
         console.print(f"  {label}: capture {failure.capture_id}: {for_terminal(failure.error or '')}",

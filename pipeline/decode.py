@@ -6,11 +6,12 @@ GB2312), ``gb2312`` for UTF-8 bytes after a CMS upgrade, and an HTTP header of
 ``ISO-8859-1`` that a web server adds by default. So a declaration is only
 believed when the bytes decode strictly with it, and the order of evidence is:
 
-1. a byte order mark (UTF-8, UTF-16);
-2. the declared charsets: the HTTP ``Content-Type`` header, then an XML
+1. a byte order mark (UTF-8, UTF-16), or UTF-16's zero bytes where it has none;
+2. parts in UTF-8 and parts in GBK in one page, each read in its own codec;
+3. the declared charsets: the HTTP ``Content-Type`` header, then an XML
    declaration and ``<meta>`` tags in the first few kilobytes;
-3. detection with charset-normalizer, limited to UTF-8 and Chinese encodings;
-4. a last resort that decodes with replacement characters and says how many.
+4. detection with charset-normalizer, limited to UTF-8 and Chinese encodings;
+5. a last resort that decodes with replacement characters and says how many.
 
 `Decoded.reason` records that path in words, e.g.
 ``"http-header iso-8859-1 not believed over non-ASCII bytes; meta gb2312 read as gb18030"``.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from core.errors import DecodeError
+from pipeline.mixed_encoding import MixedReading, read_mixed
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,17 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.I)
 _META_CHARSET = re.compile(r"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
 _XML_ENCODING = re.compile(r"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.I)
 
+# UTF-16 without a BOM: looked for in the first bytes, where markup is; at least
+# this many pairs, this share of them with a zero byte on one side, and almost
+# none with a zero byte on the other.
+_UTF16_WINDOW = 1024
+_UTF16_MIN_PAIRS = 8
+_UTF16_ZERO_SHARE = 0.1
+_UTF16_STRAY_ZERO_SHARE = 0.05
+
+#: `Decoded.encoding` of a page read part by part in UTF-8 and GB18030.
+MIXED_ENCODING = "utf-8+gb18030"
+
 # A declared charset that fails strict decoding is still kept if it leaves at
 # most this share of its non-ASCII characters as replacements: a page cut off
 # mid-character, or one stray byte, should not send a whole page to detection.
@@ -88,10 +101,13 @@ class Decoded:
     """Text decoded from a page, the codec used, and why that codec.
 
     `encoding` is the Python codec actually used (``"gb18030"``, not the
-    ``"gb2312"`` a page declared). `reason` is a ``"; "``-separated account
+    ``"gb2312"`` a page declared), or `MIXED_ENCODING` for a page read part
+    by part in UTF-8 and GB18030. `reason` is a ``"; "``-separated account
     whose last part names the evidence that decided: ``"bom"``,
-    ``"http-header"``, ``"meta"``, ``"xml-declaration"``, ``"detected"`` or
-    ``"fallback with N replacement characters"``.
+    ``"http-header"``, ``"meta"``, ``"xml-declaration"``, ``"detected"``,
+    ``"fallback with N replacement characters"``, or for the two cases found by
+    their bytes, ``"utf-16-le recognised by its zero bytes, …"`` and
+    ``"mixed encodings: N parts read as utf-8, M as gb18030"``.
     """
 
     text: str
@@ -109,8 +125,12 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     """Decode a fetched page, trusting declarations only as far as the bytes bear them out.
 
     `content_type` is the HTTP ``Content-Type`` header value, if there was one.
-    Never raises because of the content: undecodable bytes become U+FFFD and
-    the reason says how many. Raises `DecodeError` only if `raw` is not bytes.
+    Bytes no candidate reads become U+FFFD and the reason says how many. A
+    page that mixes UTF-8 and GBK parts is read part by part
+    (`pipeline.mixed_encoding`); UTF-16 is recognised without a byte order mark
+    by its zero bytes. Raises `DecodeError` when `raw` is not bytes, and when
+    such a page still leaves more than one in a hundred of its characters
+    unreadable: that text would be mojibake, not the page.
 
     >>> decode_html("镕".encode("gbk"), "text/html; charset=gb2312").reason
     'http-header gb2312 read as gb18030'
@@ -129,10 +149,17 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return _lenient(raw[len(bom):], codec, ["bom"])
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return _utf16(raw, utf16)
 
     notes: list[str] = []
     is_ascii = raw.isascii()
     utf8_text = _strict(raw, "utf-8")
+    if utf8_text is None and not is_ascii:
+        mixed = read_mixed(raw)
+        if mixed is not None:
+            return _mixed(mixed)
     declarations = _declarations(raw, content_type)
 
     believable: list[tuple[_Declaration, str]] = []
@@ -178,6 +205,57 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
 
     preferred = [codec for _, codec in believable + western]
     return _fallback(raw, preferred, notes)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when `raw` has UTF-16's zero bytes but no BOM, else None.
+
+    HTML is mostly ASCII markup, and in UTF-16 every ASCII character carries
+    a zero byte, after it (little-endian) or before it (big-endian). Pages in
+    UTF-8 or the Chinese codecs hold no zero bytes at all.
+    """
+    head = raw[:_UTF16_WINDOW]
+    pairs = len(head) // 2
+    if pairs < _UTF16_MIN_PAIRS:
+        return None
+    zeros_first, zeros_second = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if zeros_second >= pairs * _UTF16_ZERO_SHARE and zeros_first <= pairs * _UTF16_STRAY_ZERO_SHARE:
+        return "utf-16-le"
+    if zeros_first >= pairs * _UTF16_ZERO_SHARE and zeros_second <= pairs * _UTF16_STRAY_ZERO_SHARE:
+        return "utf-16-be"
+    return None
+
+
+def _utf16(raw: bytes, codec: str) -> Decoded:
+    """Decode bytes recognised as UTF-16 without a BOM; refuse them if they do not read as it."""
+    notes = [f"{codec} recognised by its zero bytes, without a byte order mark"]
+    text = _strict(raw, codec)
+    if text is not None:
+        return _done(text, codec, notes)
+    text, replaced = _replacing(raw, codec)
+    if _is_near_miss(text, replaced) or replaced <= 1:  # one odd byte: a page cut short
+        return _done(text, codec, notes + [_replacements(replaced)])
+    raise DecodeError(
+        None,
+        f"the page looks like {codec.upper()} without a byte order mark (zero bytes beside its ASCII), "
+        f"but {_replacements(replaced)} of it do not read as {codec.upper()}; nothing was decoded. "
+        "Check the capture: the body may be cut or not text at all",
+    )
+
+
+def _mixed(reading: MixedReading) -> Decoded:
+    """The part-by-part reading of a page in two encodings, or DecodeError when too much of it reads in neither."""
+    parts = f"mixed encodings: {reading.utf8_parts} parts read as utf-8, {reading.gb_parts} as gb18030"
+    if not reading.mostly_readable:
+        raise DecodeError(
+            None,
+            f"the page mixes UTF-8 and GBK, and {_replacements(reading.unreadable)} of its "
+            f"{reading.non_ascii} non-ASCII characters read as neither; nothing was decoded, so no "
+            "mojibake is stored. The capture is kept as received",
+        )
+    notes = [parts] + ([_replacements(reading.unreadable)] if reading.unreadable else [])
+    logger.info("page decoded part by part: %s", "; ".join(notes))
+    return _done(reading.text, MIXED_ENCODING, notes)
 
 
 def _declarations(raw: bytes, content_type: str | None) -> list[_Declaration]:

@@ -186,7 +186,8 @@ def is_decode_fallback(reason: str) -> bool:
     a look when a site's text comes out garbled.
     """
     deciding = reason.rsplit(";", 1)[-1].strip().lower()
-    return deciding == "detected" or deciding.startswith("fallback") or "replacement" in deciding
+    return (deciding == "detected" or deciding.startswith(("fallback", "mixed"))
+            or "replacement" in deciding)
 
 
 def _clean(value: str | None) -> str | None:

@@ -56,6 +56,7 @@ from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
 from storage.warc_records import verify_capture
+from storage.display_texts import restore_display_text
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
@@ -99,6 +100,9 @@ class CaptureJob:
     warc_length: int | None = None
     payload_sha256: str | None = None
     reprocessed: bool = False
+    # Set for a version still holding the comparison form (schema 0004): the job only
+    # gives that version its display text back (`storage.display_texts`), if the words match.
+    restore_version_id: int | None = None
 
     @classmethod
     def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "CaptureJob":
@@ -133,6 +137,8 @@ class JobResult:
     error: str | None = None
     decode_fallback: bool = False
     encoding_reason: str | None = None
+    # For a restore job: whether the version got its display text back.
+    restored: bool = False
     # The capture's WARC record failed its length or digest check: the stored
     # bytes are not what was fetched, so nothing was processed.
     damaged: bool = False
@@ -227,6 +233,11 @@ def process_and_record(job: CaptureJob) -> JobResult:
         raise StoreError("the processing worker has no database; it must be started by WorkerPool")
     try:
         page, empty_reason = process_article(job, read_body(job))
+        if job.restore_version_id is not None:
+            restored = page is not None and restore_display_text(
+                versions.db, job.restore_version_id, page.article.text, page.text_sha256
+            )
+            return JobResult(capture_id=job.capture_id, url=job.url, outcome=Outcome.UNCHANGED, restored=restored)
         record = _page_record(job, page, empty_reason)
         stored = versions.record(record, reprocessed=job.reprocessed)
     except DanganError as exc:

@@ -55,6 +55,7 @@ from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
 from core.errors import StoreError
+from storage.display_texts import DISPLAY
 from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
@@ -62,8 +63,6 @@ from storage.times import as_stored, utc_now
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
-#: `Version.text_form` of a text kept as the page shows it (see migration 0004).
-DISPLAY = "display"
 # Two processes recording the same new URL (or the same next version number)
 # collide on a unique constraint; the loser rolls back and tries again, and
 # then sees the winner's row. More than a few rounds means something else.

@@ -39,6 +39,7 @@ from crawler.conditional import LAST_CAPTURE_META_KEY
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
+from crawler.robots import RobotsTxtUnreachable
 from core.sources import Source, find_source, load_sources
 from core.urls import canonicalize_url
 from core.errors import SourceConfigError
@@ -172,6 +173,11 @@ class SourceSpider(Spider):
     def fetch_failed(self, failure: Failure) -> None:
         """A request that produced no response (network error, refused by robots.txt)."""
         request = failure.request
+        if failure.check(RobotsTxtUnreachable):
+            # Not fetched because robots.txt could not be: a page the archive does not hold this time.
+            self.crawler.stats.inc_value("dangan/fetch_failed")
+            log.debug("not fetched: %s (%s)", request.url, failure.value)
+            return
         if failure.check(IgnoreRequest):
             self.crawler.stats.inc_value("dangan/ignored")
             log.debug("not fetched: %s (%s)", request.url, failure.value)

@@ -67,6 +67,10 @@ class StoreError(DanganError):
     """The database could not be opened, migrated or written."""
 
 
+class RunInProgressError(StoreError):
+    """A crawl of the source is running now (its run record is alive): a second one is refused."""
+
+
 class DiskFullError(StoreError):
     """The disk holding the data folder (or the database) has no room left: nothing more can be kept."""
 

@@ -26,12 +26,12 @@ Example, a page recorded on 1 May:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, RowMapping, Select, func, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from core.article import ARTICLE_FIELDS
 from storage.database import Database
@@ -44,19 +44,35 @@ EXPORT_BATCH = 500
 
 @dataclass(frozen=True)
 class ExportColumn:
-    """One column of an export row: its name and the Python type of its values (None allowed)."""
+    """One column of an export row: its name and the Python type of its values (None allowed).
+
+    A column of kind `list` holds a list of dicts, each with `fields`.
+    """
 
     name: str
     kind: type
+    fields: tuple["ExportColumn", ...] = ()
 
+
+#: The fields of each entry of the `captures` column: every capture that
+#: showed the version, oldest first, revisit records (a 304, or the same bytes
+#: again; `revisit` says which) included.
+CAPTURE_FIELDS: tuple[ExportColumn, ...] = (
+    ExportColumn("fetched_at", datetime),
+    ExportColumn("status_code", int),
+    ExportColumn("warc_file", str),
+    ExportColumn("warc_record_id", str),
+    ExportColumn("payload_sha256", str),
+    ExportColumn("revisit", str),
+)
 
 #: The columns of every export and feed row, in order. `first_seen` and
 #: `last_seen` are the version's when every version is exported, the
 #: document's (first archived, last seen) when only the latest is. The
 #: provenance of the version: `reason` (new, changed, reprocess), the rules
 #: that made it (`extractor_version`), how its bytes were decoded and why,
-#: and the capture it was made from (when fetched, which WARC file and
-#: record, the payload's SHA-256).
+#: the capture it was made from (when fetched, which WARC file and
+#: record, the payload's SHA-256), and every capture that showed it.
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("url", str),
     ExportColumn("source", str),
@@ -76,11 +92,18 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("warc_file", str),
     ExportColumn("warc_record_id", str),
     ExportColumn("payload_sha256", str),
+    ExportColumn("captures", list, CAPTURE_FIELDS),
 )
 
 _TIME_COLUMNS = frozenset(column.name for column in EXPORT_COLUMNS if column.kind is datetime)
+_SCALAR_COLUMNS = tuple(column.name for column in EXPORT_COLUMNS if column.kind is not list)
 
 _original = aliased(Document)
+_CAPTURES = select(
+    Capture.id, Capture.version_id, *(getattr(Capture, column.name) for column in CAPTURE_FIELDS)
+).order_by(Capture.fetched_at, Capture.id)
+# Ids per IN list: well under every backend's limit on bound parameters.
+_IN_CHUNK = 500
 
 
 def row_columns(*, per_version: bool) -> list[ColumnElement]:
@@ -110,7 +133,9 @@ def row_columns(*, per_version: bool) -> list[ColumnElement]:
         "warc_record_id": Capture.warc_record_id,
         "payload_sha256": Capture.payload_sha256,
     }
-    return [by_name[column.name].label(column.name) for column in EXPORT_COLUMNS]
+    # The ids the `captures` column is looked up by (`rows_from`), after the row's own columns.
+    keys = [Document.id.label("document_id_"), Version.id.label("version_id_"), Version.capture_id.label("capture_id_")]
+    return [by_name[name].label(name) for name in _SCALAR_COLUMNS] + keys
 
 
 def with_row_tables(query: Select) -> Select:
@@ -119,12 +144,41 @@ def with_row_tables(query: Select) -> Select:
     return query.outerjoin(Capture, Capture.id == Version.capture_id)
 
 
-def row_from(values: dict) -> dict:
-    """An export row from a result row's mapping: times made aware (UTC), keys in column order."""
-    return {
+def rows_from(session: Session, batch: Sequence[RowMapping]) -> list[dict]:
+    """Export rows from a batch of result rows of `row_columns`, with their `captures` looked up at once.
+
+    Times are made aware (UTC) and keys put in column order. The captures
+    that showed a version are those processing linked to it, and the one it
+    was made from (a reprocess links that capture to the newer version, but
+    it showed the older one too).
+    """
+    made_from: dict[int, list[int]] = {}
+    for values in batch:
+        if values["capture_id_"] is not None:
+            made_from.setdefault(values["capture_id_"], []).append(values["version_id_"])
+    shown: dict[int, dict[int, dict]] = {values["version_id_"]: {} for values in batch if values["version_id_"]}
+    documents = sorted({values["document_id_"] for values in batch if values["version_id_"]})
+    for start in range(0, len(documents), _IN_CHUNK):
+        found = session.execute(_CAPTURES.where(or_(
+            Capture.document_id.in_(documents[start:start + _IN_CHUNK]), Capture.id.in_(list(made_from))
+        ))).mappings()
+        for capture in found:
+            entry = {column.name: capture[column.name] for column in CAPTURE_FIELDS}
+            entry["fetched_at"] = as_utc(entry["fetched_at"])
+            for version_id in {capture["version_id"], *made_from.get(capture["id"], ())}:
+                if version_id in shown:
+                    shown[version_id][capture["id"]] = entry
+    return [_row(values, shown) for values in batch]
+
+
+def _row(values: RowMapping, shown: dict[int, dict[int, dict]]) -> dict:
+    row = {
         name: (as_utc(values[name]) if name in _TIME_COLUMNS and values[name] is not None else values[name])
-        for name in (column.name for column in EXPORT_COLUMNS)
+        for name in _SCALAR_COLUMNS
     }
+    by_id = shown.get(values["version_id_"])
+    row["captures"] = None if by_id is None else [by_id[key] for key in sorted(by_id)]
+    return {column.name: row[column.name] for column in EXPORT_COLUMNS}
 
 
 def export_rows(
@@ -143,7 +197,7 @@ def export_rows(
     document went gone then), first seen before `until`.
     """
     query = (
-        select(*row_columns(per_version=all_versions), Document.id.label("document_id_"))
+        select(*row_columns(per_version=all_versions))
         .select_from(Document)
         .join(Version, Version.document_id == Document.id)
     )
@@ -164,8 +218,8 @@ def export_rows(
         page = query if last is None else query.where(tuple_(Document.id, Version.number) > tuple_(*last))
         with db.session() as session:
             rows = session.execute(page).mappings().all()
-        for values in rows:
-            yield row_from(values)
+            found = rows_from(session, rows)
+        yield from found
         if len(rows) < batch:
             return
         last = (rows[-1]["document_id_"], rows[-1]["version"])

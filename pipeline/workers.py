@@ -52,7 +52,7 @@ from core.article import Article
 from pipeline.parent_watch import exit_with
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
+from core.errors import DanganError, ExtractionError, NotHtmlError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
@@ -201,7 +201,8 @@ def process_article(job: CaptureJob, body: bytes) -> tuple[ProcessedPage | None,
     article_urls), so whatever happens it is to become a document: a page
     that cannot be decoded or parsed, or holds no article text
     (`require_article_text`), comes back with the reason, to be stored as an
-    empty version. An unexpected exception from a parser deep inside
+    empty version; a body that is not HTML at all (`pipeline.sniff`) raises
+    NotHtmlError instead, and its capture is marked failed. An unexpected exception from a parser deep inside
     extraction is such a page too, and its type and message are the reason.
     """
     # Imported here, not at the top: the process that hands out jobs (a
@@ -211,6 +212,8 @@ def process_article(job: CaptureJob, body: bytes) -> tuple[ProcessedPage | None,
 
     try:
         page = process_page(body, job.content_type, job.url)
+    except NotHtmlError:
+        raise  # a PNG or PDF served as a page is no article, not even an empty one: the capture fails
     except PageError as exc:
         return None, exc.reason
     except Exception as exc:  # noqa: BLE001 - see the docstring

@@ -21,7 +21,7 @@ from pipeline.extract.script_variants import both_scripts
 
 _CHROME_LINE = re.compile(
     both_scripts(
-    r"^[【\[（(]?\s*(?:查看更多|展开全文|点击查看更多|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
+    r"^[【\[（(]?\s*(?:查看更多|展开全文|点击查看更多|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|返回页首|回到页首|阅读原文|查看原文|原文链接|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
     r"字体[:：]?.*[大中小].*|字号[:：]?.*|上一篇.*|下一篇.*|上一条.*|下一条.*|扫一扫.*|扫描二维码.*|微信扫一扫.*|"
     r"\[?\s*返回\s*\]?|返回列表|责任编辑[:：].*|责编[:：].*|编辑[:：].*|审核[:：].*|校对[:：].*|"
     r"浏览次数[:：].*|点击数[:：].*|阅读次数[:：].*|访问量[:：].*|阅读量[:：].*|浏览量[:：].*|"
@@ -120,8 +120,8 @@ def _is_breadcrumb(line: str) -> bool:
 def clean_lines(text: str) -> str:
     """Drop boilerplate lines from extracted `text`, keeping article order.
 
-    A bare publication date near the top is dropped too: the date lives in
-    the Article's fields. Heading lines are kept, the title among them: a
+    A bare publication date near the top, above the first sentence, is
+    dropped too: the date lives in the Article's fields. Heading lines are kept, the title among them: a
     notice's own heading is part of its text.
     """
     lines = [_table_row(" ".join(line.split())) for line in text.splitlines()]
@@ -146,7 +146,9 @@ def clean_lines(text: str) -> str:
             if line in seen_lines:
                 continue
             seen_lines.add(line)
-        if i < 3 and _DATE_ONLY.match(line):
+        # A bare date above the first sentence is the page's date line; one
+        # after it is the signature's date, which a short notice ends with.
+        if i < 3 and _DATE_ONLY.match(line) and not any(_SENTENCE_MARK.search(k) for k in kept):
             continue
         kept.append(line)
     # Teasers: a run of "…"-ended lines closing the text is a related list.

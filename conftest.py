@@ -1,6 +1,6 @@
 """What the docstring examples in the library may take for granted.
 
-pytest collects the examples in `core`, `crawler`, `pipeline`, `storage` and
+pytest collects the examples in `core`, `crawler`, `pipeline`, `storage`, `web` and
 `dangan` (``--doctest-modules``, see pyproject.toml), so an example that
 stops being true fails the suite. Each example runs in a fresh temporary
 folder, where a store is already open: ``db`` (the `Database`), ``store``

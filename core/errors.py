@@ -67,6 +67,10 @@ class StoreError(DanganError):
     """The database could not be opened, migrated or written."""
 
 
+class DiskFullError(StoreError):
+    """The disk holding the data folder (or the database) has no room left: nothing more can be kept."""
+
+
 class DocumentNotFound(DanganError):
     """No document is stored under the URL asked for."""
 
@@ -81,3 +85,7 @@ class WarcIntegrityError(DanganError):
 
 class DemoFolderInUse(DanganError):
     """`dangan demo` was pointed at a folder that holds something other than an earlier demo."""
+
+
+class CaptureNotFound(DanganError):
+    """No capture is stored under the id asked for."""

@@ -29,10 +29,18 @@ TRACKING_PARAMS = frozenset(
         # WeChat article links: the article is __biz, mid, idx and sn; these only record the visit
         "scene", "subscene", "ascene", "chksm", "sessionid", "clicktime", "enterid", "srcid",
         "pass_ticket", "exportkey", "devicetype", "wx_header",
+        # session ids, sometimes sent in the query rather than the path
+        "jsessionid", "phpsessid",
     }
 )
 #: Parameter-name prefixes that are tracking whatever follows (utm_source, utm_medium, ...).
 TRACKING_PREFIXES = ("utm_", "sharer_")
+
+#: Session ids servers put in the path when a client keeps no cookies
+#: (``/art/1.jsp;jsessionid=0A1B…``). Each visit gets a new one, so a crawler
+#: that keeps them sees every article again under every new session: one
+#: article became 32 documents. Compared lower-cased; other path parameters are kept.
+SESSION_PATH_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken"})
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -42,13 +50,16 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
 
     Resolved against `base` when relative; fragment, tracking parameters and an
     empty query dropped; remaining parameters sorted; scheme and host
-    lower-cased; the default port dropped; percent-encoding made uniform.
+    lower-cased; the default port dropped; session path parameters
+    (`SESSION_PATH_PARAMS`) dropped; percent-encoding made uniform.
     Query bytes are kept as sent (a GBK-encoded ``%D6%D0`` stays as it is).
     A URL with no scheme and no `base` cannot be made absolute and comes back
     relative; callers holding a page URL should pass it as `base`.
 
     >>> canonicalize_url("../a.html?b=2&utm_source=wx&a=1#top", base="HTTP://WWW.Example.gov.cn:80/zwgk/tzgg/")
     'http://www.example.gov.cn/zwgk/a.html?a=1&b=2'
+    >>> canonicalize_url("http://www.example.gov.cn/art/1.jsp;jsessionid=0A1B2C3D?id=7")
+    'http://www.example.gov.cn/art/1.jsp?id=7'
     """
     url = url.strip()
     if base is not None:
@@ -58,7 +69,8 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     # percent-encode queries in GBK as often as UTF-8, and decoding would garble those.
     kept = [pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])]
     query = "&".join(kept)
-    url = _w3lib_canonicalize(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
+    path = _without_session_params(parts.path)
+    url = _w3lib_canonicalize(urlunsplit((parts.scheme, parts.netloc, path, query, "")))
     return _without_default_port(url)
 
 
@@ -105,6 +117,18 @@ def query_variant_key(url: str) -> str:
 def _is_tracking(name: str) -> bool:
     lowered = unquote(name).lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _without_session_params(path: str) -> str:
+    """`path` with the session parameters of each segment dropped (``;jsessionid=…``), other ``;params`` kept."""
+    if ";" not in path:
+        return path
+    segments = []
+    for segment in path.split("/"):
+        name, *params = segment.split(";")
+        kept = [param for param in params if unquote(param.split("=", 1)[0]).strip().lower() not in SESSION_PATH_PARAMS]
+        segments.append(";".join([name, *kept]))
+    return "/".join(segments)
 
 
 def _without_default_port(url: str) -> str:

@@ -38,11 +38,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from core.errors import DanganError
+from core.errors import DanganError, DiskFullError
 from core.urls import canonicalize_url
 from crawler.capture_writer import CaptureWriter
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
+from crawler.run_outcome import DISK_FULL_REASON, DISK_FULL_STAT
 from storage.warc import IDENTICAL_PAYLOAD, NOT_MODIFIED, WarcWriter
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,17 @@ class CapturePipeline:
             item.capture_id = await maybe_deferred_to_future(
                 self.writer.capture(item, reason=_reason(item.status), needs_processing=item.needs_processing)
             )
+        except DiskFullError as exc:
+            # Nothing more can be kept: stop fetching (the run is recorded failed, with this reason).
+            self.stats.inc_value("dangan/capture_failed")
+            self.stats.inc_value("dangan/errors")
+            first = self.stats.get_value(DISK_FULL_STAT) is None
+            if first:
+                self.stats.set_value(DISK_FULL_STAT, str(exc))
+                from twisted.internet import reactor
+
+                reactor.callLater(0, self._stop_for_full_disk)
+            raise DropItem(f"not captured: {exc}", log_level="ERROR" if first else "DEBUG") from exc
         except DanganError as exc:
             # Not captured: count it as an error and say so loudly; the page is
             # fetched again by the next crawl.
@@ -98,6 +110,14 @@ class CapturePipeline:
         if item.status in GONE_STATUSES:
             self._note_gone(item)
         return item
+
+    def _stop_for_full_disk(self) -> None:
+        """Close the spider for a full disk; what is in flight ends, nothing more is fetched."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=DISK_FULL_REASON))
 
     def _note_gone(self, item: FetchedPage) -> None:
         """A 404/410 on a URL the archive holds as a live document: it has been taken down."""

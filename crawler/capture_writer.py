@@ -32,7 +32,8 @@ from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
 from storage.captures import CaptureLog, NewCapture
-from core.errors import DanganError, StoreError
+from core.errors import DanganError, DiskFullError, StoreError
+from storage.disk_space import disk_full_error, is_disk_full
 from storage.versions import VersionStore
 from storage.warc import NOT_MODIFIED, WarcLocation, WarcWriter
 
@@ -48,6 +49,7 @@ class _Pending:
     reason: str
     needs_processing: bool
     done: Deferred
+    settled: bool = False
 
 
 class CaptureWriter:
@@ -70,6 +72,8 @@ class CaptureWriter:
         self.run_id = run_id
         self.source = source
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
+        #: The first full-disk error met; later ones are the same news and are not logged again.
+        self.disk_full: DiskFullError | None = None
         self._thread = threading.Thread(target=self._run, name="dangan-capture-writer", daemon=True)
         self._thread.start()
 
@@ -104,7 +108,14 @@ class CaptureWriter:
                     stopping = True
                     break
                 group.append(following)
-            self._capture_group(group)
+            try:
+                self._capture_group(group)
+            except Exception as exc:  # noqa: BLE001 - this thread must outlive any failure, or the crawl waits forever
+                log.exception("capturing a group of %d responses failed", len(group))
+                error = StoreError(f"capturing failed: {type(exc).__name__}: {exc}")
+                for pending in group:
+                    if not pending.settled:
+                        self._fail(pending, error)
 
     def _capture_group(self, group: list[_Pending]) -> None:
         written: list[tuple[_Pending, NewCapture]] = []
@@ -133,12 +144,17 @@ class CaptureWriter:
                 self._fail(pending, exc)
             return
         except Exception as exc:  # noqa: BLE001 - a database driver error must still reach each page
-            error = StoreError(f"could not record {len(written)} captures: {type(exc).__name__}: {exc}")
+            what = f"could not record {len(written)} captures in the database"
+            if is_disk_full(exc):
+                error: StoreError = disk_full_error(self.warc.data_dir, what, exc)
+            else:
+                error = StoreError(f"{what}: {type(exc).__name__}: {exc}")
             for pending, _ in written:
                 self._fail(pending, error)
             return
         self._mark_seen([capture for _, capture in written if capture.refers_to_id is not None])
         for (pending, _), capture_id in zip(written, ids):
+            pending.settled = True
             self._reactor.callFromThread(pending.done.callback, capture_id)
 
     def _write(self, pending: _Pending) -> WarcLocation:
@@ -163,7 +179,16 @@ class CaptureWriter:
                       "the next crawl that finds them unchanged will", len(revisits), type(exc).__name__, exc)
 
     def _fail(self, pending: _Pending, error: Exception) -> None:
-        log.error("could not capture %s: %s", pending.page.url, error)
+        pending.settled = True
+        if isinstance(error, DiskFullError):
+            # One clear line for a full disk, not one per page still queued.
+            if self.disk_full is None:
+                self.disk_full = error
+                log.error("%s", error)
+            else:
+                log.debug("could not capture %s: %s", pending.page.url, error)
+        else:
+            log.error("could not capture %s: %s", pending.page.url, error)
         self._reactor.callFromThread(pending.done.errback, Failure(error))
 
 

@@ -64,7 +64,8 @@ from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
 from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread
-from crawler.run_outcome import crawl_outcome
+from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
+from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
 from storage.recovery import recover_orphans
 from storage.store import Store
 from storage.times import utc_now
@@ -126,6 +127,7 @@ class CrawlRun:
         self._store: Store | None = None
         self._source: Source | None = None
         self._run_id: int | None = None
+        self._reserve: SpaceReserve | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRun":
@@ -171,16 +173,26 @@ class CrawlRun:
             raise CrawlSetupError(
                 f"Spider {spider.name!r} has no source to capture for; run `scrapy crawl source -a name=NAME`."
             )
-        store = Store.open(self.db, self.data_dir)
+        try:
+            store = Store.open(self.db, self.data_dir)
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.data_dir, "could not open the store", exc) from exc
+            raise
         try:
             # Orphans get their rows before anything looks for unprocessed captures,
             # so the processing pipeline re-submits them with the rest.
             report = recover_orphans(store.data_dir, store.db.session)
             self._started_at = utc_now()
             run_id = store.run_log.start_run(source.name, self._started_at, trigger=self.trigger)
-        except BaseException:
+        except BaseException as exc:
             store.close()
+            if is_disk_full(exc):
+                raise disk_full_error(self.data_dir, "could not start the run record", exc) from exc
             raise
+        # Room to record this run as failed should the crawl fill the disk.
+        self._reserve = SpaceReserve(store.data_dir)
+        self._reserve.take()
         self.stats.set_value("dangan/orphans_recovered", len(report.orphans_added))
         self.stats.set_value("dangan/run_id", run_id)
         self._store, self._source, self._run_id = store, source, run_id
@@ -223,6 +235,8 @@ class CrawlRun:
         self.stats.set_value("dangan/outcome", ended.outcome)
         self.stats.set_value("dangan/outcome_reason", ended.reason)
         finished_at = utc_now()
+        if stats.get(DISK_FULL_STAT) and self._reserve is not None:
+            self._reserve.release()  # the room this run record needs
         try:
             self._store.run_log.finish_run(self._run_id, finished_at, ended.outcome, counts, reason=ended.reason)
         finally:

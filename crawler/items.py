@@ -8,6 +8,24 @@ from datetime import datetime
 from storage.captures import LastCapture
 
 
+def body_left_out(_body: bytes) -> None:
+    """What a feed export shows of a body: nothing. The bytes are in the WARC file, named by `capture_id`.
+
+    (Processing hands an article's body to a worker and drops it from the
+    item, so by the time a feed exporter sees the item it may be gone.)
+    """
+    return None
+
+
+def iso_utc(moment: datetime) -> str:
+    """A naive UTC time as ISO 8601 with its offset, as a feed export shows it.
+
+    >>> iso_utc(datetime(2026, 11, 2, 8, 30))
+    '2026-11-02T08:30:00+00:00'
+    """
+    return moment.isoformat() + "+00:00"
+
+
 @dataclass
 class FetchedPage:
     """One HTTP response as the spider received it, for `crawler.capture.CapturePipeline`.
@@ -27,8 +45,9 @@ class FetchedPage:
     url: str
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
-    fetched_at: datetime
+    # The serializers are for Scrapy's feed exports (`scrapy crawl source -O items.jsonl`).
+    body: bytes = field(metadata={"serializer": body_left_out})
+    fetched_at: datetime = field(metadata={"serializer": iso_utc})
     content_type: str | None = None
     is_article: bool = False
     last_capture: LastCapture | None = field(default=None, repr=False)
@@ -44,3 +63,4 @@ class FetchedPage:
     def __repr__(self) -> str:  # Scrapy logs items; a whole body in a log line helps nobody
         revisit = f", revisit={self.revisit}" if self.revisit else ""
         return f"FetchedPage({self.status} {self.url}, {len(self.body)} bytes, article={self.is_article}{revisit})"
+

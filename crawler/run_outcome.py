@@ -4,6 +4,9 @@ Before this rule a crawl of a site that could not be reached printed
 "0 pages fetched, … 0 errors", exited 0 and was recorded as finished: a
 scheduled archive would have failed silently for months. The rule:
 
+- **failed**, first of all, when the disk filled up: the capture pipeline
+  stopped the crawl (close reason `DISK_FULL_REASON`) and the reason is the
+  "disk full: …" error it met.
 - **interrupted**: Scrapy closed the spider with "shutdown" (Ctrl-C, SIGTERM).
 - **failed**: no page request got a real answer. That is, every request
   failed without a response (DNS, refused connection, timeout, after the
@@ -42,6 +45,10 @@ from dataclasses import dataclass
 
 #: Scrapy's close reason for a crawl stopped from outside (Ctrl-C, SIGTERM, `Crawler.stop`).
 STOPPED_REASON = "shutdown"
+#: The close reason of a crawl the capture pipeline stopped because the disk is full;
+#: the stat `DISK_FULL_STAT` holds the error's message, which becomes the run's reason.
+DISK_FULL_REASON = "disk_full"
+DISK_FULL_STAT = "dangan/disk_full"
 
 #: Answers that mean "not now" rather than "here is the page" (the statuses the crawl retries).
 FAILURE_STATUSES = frozenset({408, 429})  # and every status from 500 on
@@ -83,6 +90,8 @@ class RunOutcome:
 
 def crawl_outcome(stats: dict, close_reason: str | None) -> RunOutcome:
     """The outcome of a crawl with these Scrapy `stats`, closed for `close_reason` (see the module docstring)."""
+    if close_reason == DISK_FULL_REASON or stats.get(DISK_FULL_STAT):
+        return RunOutcome("failed", stats.get(DISK_FULL_STAT) or "disk full: free space needed on the data folder's disk")
     if close_reason == STOPPED_REASON:
         return RunOutcome("interrupted", "stopped from outside (Ctrl-C or SIGTERM) before the crawl ended")
     statuses = page_statuses(stats)

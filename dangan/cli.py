@@ -70,6 +70,23 @@ def _open_store(db: str | None, data_dir: Path):
     return Store.open(db, data_dir)
 
 
+def _open_existing_store(db: str | None, data_dir: Path):
+    """The store, opened for reading only: the reading commands never create one (see storage.readonly)."""
+    from storage.store import Store
+
+    return Store.open_existing(db, data_dir)
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    """A moment for --at, naive UTC; a bare date means the end of that day (the version live that day)."""
+    if value is None:
+        return None
+    moment = _parse_since(value)
+    if moment is not None and len(value.strip()) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return moment
+
+
 def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -157,9 +174,12 @@ def crawl(
     failed = [summary for summary in summaries if summary.failed]
     if failed:
         names = ", ".join(summary.source for summary in failed)
+        # A full disk says what to do itself; the reachability hint would mislead.
+        hint = "" if (failed[0].reason or "").startswith("disk full") else (
+            " Check the start URLs can be reached from this machine;")
         raise _fail(DanganError(
-            f"the crawl of {names} failed: {failed[0].reason}. "
-            "Check the start URLs can be reached from this machine; `dangan runs --failed` lists failed runs."
+            f"the crawl of {names} failed: {failed[0].reason}.{hint} "
+            "`dangan runs --failed` lists failed runs."
         ))
     if any(summary.errors for summary in summaries):
         err_console.print(
@@ -178,6 +198,7 @@ def extract(
     Example: dangan extract --jsonl page.html http://www.example.gov.cn/art/2022/3/25/art_1.html
     """
     from dangan.page_input import read_and_extract
+    from dangan.terminal_text import for_terminal
 
     failed = False
     for item in inputs:
@@ -190,12 +211,12 @@ def extract(
         if jsonl:
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
-            console.rule(result["title"] or item)
+            console.rule(escape(for_terminal(result["title"] or item)))
             for field, value in result.items():
                 if field not in ("title", "text"):  # the title heads the output, the text ends it
-                    console.print(f"[bold]{field}:[/] {value}", highlight=False)
+                    console.print(f"[bold]{field}:[/] {escape(for_terminal(str(value)))}", highlight=False)
             console.print()
-            console.print(result["text"], highlight=False, markup=False)
+            console.print(for_terminal(result["text"]), highlight=False, markup=False)
         if not result["text"]:
             # Shown all the same (its metadata may be what the user is checking), but a crawl would not store it.
             err_console.print(
@@ -215,15 +236,46 @@ def reprocess(
     """Run decode, extract and versioning again over stored captures (after the rules improve).
 
     A changed text becomes a new version marked "reprocess"; the same text changes nothing.
+    Each capture's WARC record is checked against its digest first: one that fails is
+    reported, never used, and makes the command exit with 1.
 
     Example: dangan reprocess --source xiangtan-gov
     """
     from dangan.crawl_display import reprocess_with_progress
 
     try:
-        reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
+        summary = reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
     except DanganError as error:
         raise _fail(error)
+    if summary.damaged:
+        raise _fail(DanganError(
+            f"{len(summary.damaged)} capture(s) failed their digest check and were not used; "
+            "their WARC records changed since they were written. `dangan verify` lists every damaged record."
+        ))
+
+
+@app.command()
+def verify(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures and versions.")] = None,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Re-read every WARC record the store points at and re-hash every stored text; exit 1 if any fails.
+
+    Each missing, unreadable or altered record or text is listed with its document and version.
+
+    Example: dangan verify --source xiangtan-gov
+    """
+    from dangan.verify_display import verify_with_progress
+
+    try:
+        store = _open_existing_store(db, data_dir)
+        _check_source(store.versions, source)
+        report = verify_with_progress(store, source=source, console=console, err_console=err_console)
+    except DanganError as error:
+        raise _fail(error)
+    if not report.ok:
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -241,7 +293,8 @@ def export(
     """
     since_time = _parse_since(since)
     try:
-        store = _open_store(db, data_dir).versions
+        store = _open_existing_store(db, data_dir).versions
+        _check_source(store, source)
         stream = open(output, "w", encoding="utf-8") if output else sys.stdout
         count = 0
         try:
@@ -257,54 +310,65 @@ def export(
         err_console.print(f"{count} records written to {output}")
 
 
+def _check_source(versions, source: str | None) -> None:
+    """A --source that names nothing in the store is a mistake to say, not an empty answer."""
+    if source is None:
+        return
+    known = versions.sources()
+    if source not in known:
+        raise DanganError(
+            f"the store holds no source named {source!r}; it holds: {', '.join(known) or 'nothing yet'}."
+        )
+
+
 @app.command()
 def history(
-    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    url: Annotated[str, typer.Argument(help="The document's URL (canonicalised as the crawl does).")],
+    at: Annotated[Optional[str], typer.Option("--at", help="Mark the version live at this ISO date or time (UTC).")] = None,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
 ) -> None:
-    """List the versions of a document with when they were seen and their hashes.
+    """List a document's status and versions: when each was seen, why it was made, and the captures behind it.
 
-    Example: dangan history http://www.example.gov.cn/art/2022/3/25/art_1.html
+    Example: dangan history http://www.example.gov.cn/art/2022/3/25/art_1.html --at 2026-11-20
     """
+    from dangan.history_view import history_lines
+
+    moment = _parse_at(at)
     try:
-        versions = _open_store(db, data_dir).versions.history(url)
+        found = _open_existing_store(db, data_dir).versions.document_history(url)
+        live = found.live_at(moment).number if moment is not None else None
     except DanganError as error:
         raise _fail(error)
-    # Plain aligned lines, not a table: dates and hashes must never be cut or
-    # wrapped, whatever the terminal's width, and the output is greppable.
-    lines = [url, f"{'version':<8} {'first seen (UTC)':<20} {'last seen (UTC)':<20} {'reason':<10} {'extractor':<10} text sha256"]
-    for item in versions:
-        lines.append(
-            f"{item.number:<8} {item.first_seen.isoformat(sep=' ', timespec='seconds'):<20} "
-            f"{item.last_seen.isoformat(sep=' ', timespec='seconds'):<20} {item.reason:<10} "
-            f"{item.extractor_version:<10} {item.text_sha256}"
-        )
-        lines.append(f"{'':<8} title: {item.title or '(none)'}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write("\n".join(history_lines(found, live_at=(moment, live) if live else None)) + "\n")
 
 
 @app.command()
 def show(
-    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    url: Annotated[str, typer.Argument(help="The document's URL (canonicalised as the crawl does).")],
     version: Annotated[Optional[int], typer.Option("--version", "-n", help="Version number; the latest by default.")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="The version live at this ISO date or time (UTC).")] = None,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print the text of one version of a document.
+    """Print the text of one version of a document: the latest, a number, or the one live on a day.
 
-    Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --version 1
+    Example: dangan show http://www.example.gov.cn/art/2022/3/25/art_1.html --at 2026-11-20
     """
+    from dangan.terminal_text import for_terminal
+
+    if version is not None and at is not None:
+        raise _fail(DanganError("give --version or --at, not both"))
     try:
-        detail = _open_store(db, data_dir).versions.show(url, version)
+        detail = _open_existing_store(db, data_dir).versions.show(url, version, at=_parse_at(at))
     except DanganError as error:
         raise _fail(error)
-    sys.stdout.write(detail.article.text + "\n")
+    sys.stdout.write(for_terminal(detail.article.text) + "\n")
 
 
 @app.command()
 def diff(
-    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    url: Annotated[str, typer.Argument(help="The document's URL (canonicalised as the crawl does).")],
     a: Annotated[Optional[int], typer.Argument(help="Older version number (alone: against the latest).")] = None,
     b: Annotated[Optional[int], typer.Argument(help="Newer version number.")] = None,
     side_by_side: Annotated[bool, typer.Option("--side-by-side", "-y", help="The two versions in two columns.")] = False,
@@ -318,10 +382,52 @@ def diff(
     from dangan.diff_view import print_diff
 
     try:
-        found = _open_store(db, data_dir).versions.diff(url, a, b)
+        found = _open_existing_store(db, data_dir).versions.diff(url, a, b)
     except DanganError as error:
         raise _fail(error)
     print_diff(console, found, side_by_side=side_by_side)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8700,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Serve the archive read-only: the JSON API under /api (schema at /openapi.json) and the web view at /.
+
+    Example: dangan serve --data-dir /srv/dangan --port 8700
+    """
+    from web.server import serve as run_server
+
+    try:
+        store = _open_existing_store(db, data_dir)
+    except DanganError as error:
+        raise _fail(error)
+    err_console.print(f"Serving the archive on http://{host}:{port}/ (Ctrl-C stops it)")
+    run_server(store, host, port, access_log=access_log)
+
+
+@app.command()
+def family(
+    url: Annotated[str, typer.Argument(help="The document's URL.")],
+    diffs: Annotated[bool, typer.Option("--diff/--no-diff", help="Show each copy's diff against the canonical one.")] = True,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List the copies of a document's text (reposts, other scripts) with their similarity and diffs.
+
+    Example: dangan family http://www.example.gov.cn/art/2022/3/25/art_1.html --no-diff
+    """
+    from dangan.family_report import family_report
+
+    try:
+        view = _open_store(db, data_dir).versions.family(url)
+    except DanganError as error:
+        raise _fail(error)
+    sys.stdout.write(family_report(view, diffs=diffs) + "\n")
 
 
 @app.command()

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from core.sources import Source
+from dangan.terminal_text import for_terminal
 
 #: Seconds of history the displayed rate is averaged over: long enough to be
 #: steady through a slow page, short enough to show a site slowing down.
@@ -151,4 +152,8 @@ def reprocess_with_progress(store, *, source: str | None, console: Console):
         f"{summary.duplicates} duplicates, {summary.errors} errors",
         highlight=False,
     )
+    for failure in summary.failures:
+        label = "damaged" if failure.damaged else "failed"
+        console.print(f"  {label}: capture {failure.capture_id}: {for_terminal(failure.error or '')}",
+                      highlight=False, markup=False, soft_wrap=True)
     return summary

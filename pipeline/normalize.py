@@ -1,6 +1,12 @@
-"""The canonical form of an article's text: what versioning compares and hashes.
+"""The two forms of an article's text: the one a reader is shown, and the one versioning compares.
 
-It is for comparison, not display: dropping the space between two Chinese
+`display_text` is what the store keeps and every reader gets back: the
+extracted text tidied only where nothing a reader sees changes (Unicode
+composition, invisible characters, line endings, blank lines, spaces at
+either end of a line). The spaces inside a line stay: "联系人：王建平 电话：
+0731-5551234" keeps the space between its two fields.
+
+`normalize_text` is for comparison, not display: dropping the space between two Chinese
 words also joins fields such as "來源:四川日報 編輯:曹惠君", which is harmless
 in a fingerprint but not what a reader should be shown.
 
@@ -53,6 +59,21 @@ _LEAKED_PINYIN = re.compile(
     f"(?<=[{_HAN}])(?:[ \t]*[(（]{_SYLLABLE}(?: {_SYLLABLE})*[)）])+"
 )
 _HAS_TONE = re.compile(f"[{_TONED}]")
+
+
+def display_text(text: str) -> str:
+    """The article's text as it is stored and shown: paragraphs one a line, inner spaces kept.
+
+    ``normalize_text(display_text(t)) == normalize_text(t)``, so the hash of
+    either is the same.
+
+    >>> display_text("\\u3000\\u3000联系人：王建平\\u3000电话：0731-5551234  \\r\\n\\r\\n\\u200b第二段")
+    '联系人：王建平\\u3000电话：0731-5551234\\n第二段'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _NEWLINES.sub("\n", text)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def normalize_text(text: str) -> str:

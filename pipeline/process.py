@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pipeline.decode import decode_html
 from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
-from pipeline.normalize import normalize_text
+from pipeline.near_duplicates import text_signature
+from pipeline.normalize import display_text, normalize_text
 from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
 from core.errors import ExtractionError, PageError
@@ -53,10 +54,13 @@ class ProcessedPage:
 
     `url` is the document URL: the canonical link if the page names one on its
     own registered domain, else the fetched URL canonicalised; None for a page
-    read from a file with no URL. `article` is normalised: its text (``""``
-    when the page holds no article text) and every metadata field, which is
-    None rather than empty. `text_sha256` is the text's digest, the key
-    versioning compares. `decode_fallback` is True when the encoding was
+    read from a file with no URL. `article` holds the display text
+    (`pipeline.normalize.display_text`; ``""`` when the page holds no article
+    text) and every metadata field normalised, None rather than empty.
+    `text_sha256` is the digest of the text's normalised form, the key
+    versioning compares, and `signature` its MinHash signature (None for a
+    text with no letters or digits), which finds its family of copies.
+    `decode_fallback` is True when the encoding was
     detected or replaced rather than read from a declaration the bytes agreed with.
     """
 
@@ -67,6 +71,7 @@ class ProcessedPage:
     encoding_reason: str
     extractor_version: str
     decode_fallback: bool
+    signature: bytes | None = None
 
     def as_dict(self) -> dict:
         """One flat dict: ``url``, the article's fields, then the processing ones."""
@@ -113,7 +118,8 @@ def process_page(
     except PageError as exc:
         # The stages name no URL or another one; the page is known by the URL it was fetched from.
         raise type(exc)(url, exc.reason) from exc
-    text = normalize_text(article.text)
+    # Kept as the reader sees it; versioning compares its hash, taken of the normalised form.
+    text = display_text(article.text)
     return ProcessedPage(
         url=document_url,
         article=Article(text=text, **{name: _clean(getattr(article, name)) for name in METADATA_FIELDS}),
@@ -122,6 +128,7 @@ def process_page(
         encoding_reason=decoded.reason,
         extractor_version=EXTRACTOR_VERSION,
         decode_fallback=is_decode_fallback(decoded.reason),
+        signature=text_signature(text),
     )
 
 

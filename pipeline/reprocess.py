@@ -4,7 +4,12 @@ The bytes come back from the WARC files (read by the workers), go through the
 same decode → extract → normalise → fingerprint stages as during a crawl, and
 are recorded with ``reprocessed=True``: a text that changed becomes a new
 version whose reason is "reprocess" (the rules changed, not the site), and a
-text that did not change adds nothing.
+text that did not change adds nothing (a version stored before display texts
+were kept gets its display text, see migration 0004).
+
+Each record is checked against the length and payload digest its capture row
+holds before it is used: a record edited since it was written is reported
+(`ReprocessSummary.failures`, with ``damaged`` set) and never versioned.
 """
 
 from __future__ import annotations
@@ -21,12 +26,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReprocessSummary:
+    """The counts of a reprocess run, and the captures that failed (`JobResult`s with their error)."""
+
     captures: int
     new_documents: int
     new_versions: int
     unchanged: int
     duplicates: int
     errors: int
+    failures: tuple[JobResult, ...] = ()
+
+    @property
+    def damaged(self) -> tuple[JobResult, ...]:
+        """The failures whose WARC record did not match its stored digest."""
+        return tuple(result for result in self.failures if result.damaged)
 
 
 def reprocess_captures(
@@ -45,13 +58,22 @@ def reprocess_captures(
     On a store with nothing captured yet for that source:
 
     >>> reprocess_captures(Store.open(None, "dangan-data"), source="xiangtan-gov", workers=1)
-    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, errors=0)
+    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, errors=0, failures=())
     """
     captures = store.captures.for_reprocess(source)
     if on_start is not None:
         on_start(len(captures))
     log.info("reprocessing %d captures%s", len(captures), f" of {source}" if source else "")
-    with WorkerPool(store.db, workers=workers, on_result=on_result) as pool:
+    failures: list[JobResult] = []
+
+    def collect(result: JobResult) -> None:
+        if result.error is not None:
+            failures.append(result)
+            log.warning("capture %d: %s", result.capture_id, result.error)
+        if on_result is not None:
+            on_result(result)
+
+    with WorkerPool(store.db, workers=workers, on_result=collect) as pool:
         for capture in captures:
             pool.submit(CaptureJob.from_warc(capture, store.data_dir, reprocessed=True))
         pool.drain()
@@ -63,4 +85,5 @@ def reprocess_captures(
         unchanged=counts["unchanged"],
         duplicates=counts["duplicate"],
         errors=counts["errors"],
+        failures=tuple(sorted(failures, key=lambda result: result.capture_id)),
     )

@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING
 from core import settings as defaults
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError
+from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
+from storage.warc_records import verify_capture
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
@@ -92,6 +93,10 @@ class CaptureJob:
     data_dir: str | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
+    # The record's stored length and payload digest: a body read back from a
+    # WARC file is checked against them before it is processed.
+    warc_length: int | None = None
+    payload_sha256: str | None = None
     reprocessed: bool = False
 
     @classmethod
@@ -106,6 +111,8 @@ class CaptureJob:
             data_dir=str(data_dir),
             warc_file=capture.warc_file,
             warc_offset=capture.warc_offset,
+            warc_length=capture.warc_length,
+            payload_sha256=capture.payload_sha256,
             reprocessed=reprocessed,
         )
 
@@ -125,6 +132,9 @@ class JobResult:
     error: str | None = None
     decode_fallback: bool = False
     encoding_reason: str | None = None
+    # The capture's WARC record failed its length or digest check: the stored
+    # bytes are not what was fetched, so nothing was processed.
+    damaged: bool = False
 
 
 class _WorkerStore:
@@ -149,7 +159,10 @@ def _start_worker(db_url: str) -> None:
 def read_and_process(job: CaptureJob) -> ProcessedPage:
     """Read one job's body (in the job, or from its WARC record) and process it; runs in a worker.
 
-    A page with no article text is a failure here (`require_article_text`):
+    A body read from a WARC record is first checked against the capture's
+    stored length and payload digest (`storage.warc_records.verify_capture`):
+    a record that fails is a failure, never processed. A page with no article
+    text is a failure here (`require_article_text`):
     the job was submitted as an article. Any failure comes back as a DanganError naming the URL: an unexpected
     exception from a parser deep inside extraction is still a page that failed,
     and its type and message are what the capture's error should say.
@@ -165,6 +178,11 @@ def read_and_process(job: CaptureJob) -> ProcessedPage:
         else:
             if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
                 raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
+            if job.warc_length is not None and job.payload_sha256 is not None:
+                # A record edited since it was written (even in valid gzip) must not become
+                # a version: the history would say the site changed. WarcIntegrityError says how.
+                verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
+                               job.payload_sha256)
             body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
         page = process_page(body, job.content_type, job.url)
         require_article_text(page, job.url)
@@ -191,7 +209,8 @@ def process_and_record(job: CaptureJob) -> JobResult:
     except DanganError as exc:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
-        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error)
+        return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error,
+                         damaged=isinstance(exc, WarcIntegrityError))
     return JobResult(
         capture_id=job.capture_id,
         url=page.url,
@@ -214,6 +233,7 @@ def _page_record(job: CaptureJob, page: ProcessedPage) -> PageRecord:
         encoding=page.encoding,
         encoding_reason=page.encoding_reason,
         extractor_version=page.extractor_version,
+        signature=page.signature,
     )
 
 
@@ -288,6 +308,7 @@ class WorkerPool:
         self._in_flight: dict[Future, tuple[CaptureJob, ProcessPoolExecutor]] = {}
         self._executor = self._new_executor()
         self._closed = False
+        self._disk_full_seen = False
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -397,13 +418,19 @@ class WorkerPool:
         return False
 
     def _fail(self, job: CaptureJob, error: str) -> None:
-        log.warning("processing failed for capture %s: %s", job.capture_id, error)
+        # A full disk fails every job alike, and the crawl reports it once; say it here once too.
+        disk_full = "disk is full" in error or "No space left" in error
+        quiet = disk_full and self._disk_full_seen
+        self._disk_full_seen |= disk_full
+        log.log(logging.DEBUG if quiet else logging.WARNING,
+                "processing failed for capture %s: %s", job.capture_id, error.splitlines()[0])
         self.counts["errors"] += 1
         try:
             self._captures.mark_failed(job.capture_id, error, self._clock())
-        except DanganError as exc:
+        except Exception as exc:  # noqa: BLE001 - a full disk or a lost database must not stop the counting
             # The capture stays unprocessed, so the next crawl or reprocess retries it.
-            log.error("could not mark capture %s failed: %s", job.capture_id, exc)
+            log.log(logging.DEBUG if disk_full else logging.ERROR,
+                    "could not mark capture %s failed: %s", job.capture_id, str(exc).splitlines()[0])
         self._emit(JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error))
 
     def _emit(self, result: JobResult) -> None:

@@ -175,7 +175,7 @@ class CaptureLog:
         """For each URL of `source` fetched whole before, its last capture that showed its content.
 
         That is the newest 200 response, identical-payload revisit or 304
-        revisit of the URL. One query for the whole source: a crawl asks once,
+        revisit of the URL whose processing did not fail. One query for the whole source: a crawl asks once,
         at its start, not once per request.
         """
         newest = (
@@ -183,6 +183,9 @@ class CaptureLog:
             .where(
                 Capture.source == source,
                 or_(Capture.status_code == 200, and_(Capture.status_code == 304, Capture.refers_to_id.is_not(None))),
+                # A capture whose processing failed (a full disk, a worker that died) is
+                # no base for a revisit: the same bytes again must be processed, not skipped.
+                Capture.process_error.is_(None),
             )
             .group_by(Capture.url)
             .subquery()
@@ -210,7 +213,9 @@ class CaptureLog:
     def for_reprocess(self, source: str | None = None) -> list[Capture]:
         """The captures `dangan reprocess` runs again, oldest first.
 
-        For each document, only its newest successful capture: running the
+        For each document, only its newest successful capture that holds a
+        payload (a revisit record holds none; the capture it stands for holds the
+        same bytes): running the
         new rules over older captures too would record their older texts as
         new versions, as if the site had reverted. Plus every successful
         capture whose processing failed and that belongs to no document yet,
@@ -218,7 +223,8 @@ class CaptureLog:
         """
         newest = (
             select(Capture.document_id, func.max(Capture.id).label("capture_id"))
-            .where(Capture.document_id.is_not(None), Capture.status_code >= 200, Capture.status_code < 300)
+            .where(Capture.document_id.is_not(None), Capture.status_code >= 200, Capture.status_code < 300,
+                   Capture.revisit.is_(None))
             .group_by(Capture.document_id)
             .subquery()
         )

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from storage.database import Database
 from core.article import Article
 from core.errors import DocumentNotFound, VersionNotFound
+from core.urls import canonicalize_url
 from core.text_diff import TextDiff, diff_texts
 from storage.models import Capture, Document, Version
 from storage.times import as_stored
@@ -41,8 +42,31 @@ _BATCH = 200
 
 
 @dataclass(frozen=True)
+class CaptureRef:
+    """A capture behind a version: where its WARC record is and the digest of what the server sent.
+
+    `revisit` is set for a revisit record (a 304, or the same bytes again),
+    whose payload is the record it refers to.
+    """
+
+    id: int
+    fetched_at: datetime
+    status_code: int
+    warc_file: str
+    warc_record_id: str
+    payload_sha256: str
+    revisit: str | None
+
+
+@dataclass(frozen=True)
 class VersionSummary:
-    """One line of a document's history. `capture_ids` are the captures that showed this version."""
+    """One version's provenance: when it was seen, why it was made, by which rules, from which captures.
+
+    `reason` is "new" (first seen), "changed" (the site changed it) or
+    "reprocess" (our rules changed); `encoding` and `encoding_reason` say how
+    the bytes were decoded and why; `captures` are every capture that showed
+    this version (`capture_ids` their ids).
+    """
 
     number: int
     first_seen: datetime
@@ -52,6 +76,37 @@ class VersionSummary:
     reason: str
     extractor_version: str
     capture_ids: tuple[int, ...]
+    encoding: str | None = None
+    encoding_reason: str | None = None
+    captures: tuple[CaptureRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentHistory:
+    """A document's state (live, or gone since when) and its versions, oldest first."""
+
+    url: str
+    source: str
+    status: str
+    first_seen: datetime
+    last_seen: datetime
+    gone_at: datetime | None
+    duplicate_of: str | None
+    versions: tuple[VersionSummary, ...]
+
+    def live_at(self, moment: datetime) -> VersionSummary:
+        """The version the site showed at `moment` (naive UTC): the last one first seen by then.
+
+        Raises VersionNotFound when the document was first archived later.
+        """
+        shown = [version for version in self.versions if version.first_seen <= moment]
+        if not shown:
+            first = self.versions[0].first_seen if self.versions else self.first_seen
+            raise VersionNotFound(
+                f"{self.url} was first archived at {first.isoformat(sep=' ', timespec='seconds')} UTC, "
+                f"after {moment.isoformat(sep=' ', timespec='seconds')}; no version was seen by then."
+            )
+        return shown[-1]
 
 
 @dataclass(frozen=True)
@@ -76,7 +131,12 @@ class VersionDetail:
 
 
 def _document(session: Session, url: str) -> Document:
+    """The document at `url` as typed by a person: as given, else canonicalised the way the crawl does it."""
     document = session.scalar(select(Document).where(Document.url == url))
+    if document is None:
+        canonical = canonicalize_url(url.strip())
+        if canonical != url:
+            document = session.scalar(select(Document).where(Document.url == canonical))
     if document is None:
         raise DocumentNotFound(
             f"No document is stored under {url}. URLs are stored in canonical form; "
@@ -107,35 +167,65 @@ def _pick(session: Session, document: Document, number: int | None) -> Version:
     return version
 
 
+def known_sources(db: Database) -> list[str]:
+    """Every source name the store holds documents or captures of, sorted."""
+    with db.session() as session:
+        names = set(session.scalars(select(Document.source).distinct()))
+        names |= set(session.scalars(select(Capture.source).distinct()))
+    return sorted(names)
+
+
 def history(db: Database, url: str) -> list[VersionSummary]:
     """Every version of the document at `url`, oldest first; DocumentNotFound if unknown."""
+    return list(document_history(db, url).versions)
+
+
+def document_history(db: Database, url: str) -> DocumentHistory:
+    """The document at `url` (typed as a person would; see `_document`): its state and every version's provenance."""
     with db.session() as session:
         document = _document(session, url)
         versions = list(session.scalars(
             select(Version).where(Version.document_id == document.id).order_by(Version.number)
         ))
-        seen_by: dict[int, set[int]] = {v.id: ({v.capture_id} if v.capture_id else set()) for v in versions}
-        for version_id, capture_id in session.execute(
-            select(Capture.version_id, Capture.id).where(Capture.document_id == document.id)
-        ):
-            if version_id in seen_by:
-                seen_by[version_id].add(capture_id)
-        return [
-            VersionSummary(
+        by_version: dict[int, dict[int, CaptureRef]] = {v.id: {} for v in versions}
+        first_captures = [v.capture_id for v in versions if v.capture_id is not None]
+        rows = session.scalars(select(Capture).where(
+            or_(Capture.document_id == document.id, Capture.id.in_(first_captures))
+        ))
+        version_of_first = {v.capture_id: v.id for v in versions if v.capture_id is not None}
+        for capture in rows:
+            version_id = capture.version_id if capture.version_id in by_version else version_of_first.get(capture.id)
+            if version_id is not None:
+                by_version[version_id][capture.id] = CaptureRef(
+                    id=capture.id, fetched_at=capture.fetched_at, status_code=capture.status_code,
+                    warc_file=capture.warc_file, warc_record_id=capture.warc_record_id,
+                    payload_sha256=capture.payload_sha256, revisit=capture.revisit,
+                )
+        summaries = []
+        for v in versions:
+            captures = tuple(by_version[v.id][key] for key in sorted(by_version[v.id]))
+            summaries.append(VersionSummary(
                 number=v.number, first_seen=v.first_seen, last_seen=v.last_seen,
                 text_sha256=v.text_sha256, title=v.title, reason=v.reason,
-                extractor_version=v.extractor_version, capture_ids=tuple(sorted(seen_by[v.id])),
-            )
-            for v in versions
-        ]
+                extractor_version=v.extractor_version, capture_ids=tuple(c.id for c in captures),
+                encoding=v.encoding, encoding_reason=v.encoding_reason, captures=captures,
+            ))
+        original = document.duplicate_of.url if document.duplicate_of is not None else None
+        return DocumentHistory(
+            url=document.url, source=document.source, status=document.status, first_seen=document.first_seen,
+            last_seen=document.last_seen, gone_at=document.gone_at, duplicate_of=original,
+            versions=tuple(summaries),
+        )
 
 
-def show(db: Database, url: str, number: int | None = None) -> VersionDetail:
-    """One version of `url` in full (the latest when `number` is None).
+def show(db: Database, url: str, number: int | None = None, *, at: datetime | None = None) -> VersionDetail:
+    """One version of `url` in full: number `number`, or the one live at `at` (naive UTC), else the latest.
 
     Raises DocumentNotFound for an unknown URL, VersionNotFound naming the
-    version numbers that do exist.
+    version numbers that do exist (or saying the document was archived later than `at`).
     """
+    if at is not None and number is None:
+        number = document_history(db, url).live_at(at).number
     with db.session() as session:
         document = _document(session, url)
         chosen = _pick(session, document, number)

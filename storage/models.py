@@ -13,6 +13,10 @@ Four records carry the archive:
   an earlier document whose text it repeats.
 - `Version`: one distinct article text of a document. A recrawl that finds the
   same text only moves `last_seen`; a changed text makes version N+1.
+- `Family`: the copies of one text across documents and sites (reposts,
+  script conversions, light edits), found by MinHash; each version belongs
+  to one. Its signature and LSH band keys are `FamilySignature` and
+  `FamilyBand` (see `storage.families`).
 
 Times are stored as naive UTC (`datetime.now(UTC).replace(tzinfo=None)`), the
 one form SQLite and PostgreSQL both keep without surprises.
@@ -24,6 +28,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    LargeBinary,
     DateTime,
     ForeignKey,
     Index,
@@ -139,8 +144,11 @@ class Version(Base):
     author: Mapped[str | None] = mapped_column(Text, nullable=True)
     editor: Mapped[str | None] = mapped_column(Text, nullable=True)
     doc_number: Mapped[str | None] = mapped_column(Text, nullable=True)  # 发文字号
-    text: Mapped[str] = mapped_column(Text)
-    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text
+    text: Mapped[str] = mapped_column(Text)  # as a reader sees it: paragraphs, the spaces between fields
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text, the form versions are compared in
+    # "display" (the text as extracted) or "normalized" (a row from before 0004 that
+    # holds the comparison form; `dangan reprocess` replaces it with the display text).
+    text_form: Mapped[str] = mapped_column(String(12), default="display", server_default="display")
     encoding: Mapped[str | None] = mapped_column(String(40), nullable=True)
     encoding_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     extractor_version: Mapped[str] = mapped_column(String(40))
@@ -148,5 +156,41 @@ class Version(Base):
     reason: Mapped[str] = mapped_column(String(20), default="new")
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_seen: Mapped[datetime] = mapped_column(DateTime)
+    # The family of copies this text belongs to (storage.families); None only for
+    # versions recorded before families existed, until a reprocess run reaches them.
+    # versions -> families -> versions is a cycle, hence use_alter (as for captures).
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("families.id", use_alter=True, name="fk_versions_family_id"), nullable=True, index=True
+    )
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
+
+
+class Family(Base):
+    """The copies of one text; its canonical member is the earliest published (then first seen)."""
+
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+
+
+class FamilySignature(Base):
+    """A version's MinHash signature (pipeline.near_duplicates): what candidates are verified with."""
+
+    __tablename__ = "family_signatures"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FamilyBand(Base):
+    """One LSH band key of a version's signature: versions sharing a key are candidate copies."""
+
+    __tablename__ = "family_bands"
+    # The primary key is the index the lookups use; on SQLite, without a rowid
+    # the table is that index alone, half the size of a rowid table plus an index.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)

@@ -27,6 +27,7 @@ from core.settings import database_url
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from storage.models import Capture
+from storage.readonly import open_existing_database
 from storage.runs import RunLog
 from storage.versions import VersionStore
 from storage.warc import NOT_MODIFIED, WarcWriter
@@ -47,6 +48,15 @@ class Store:
     def open(cls, db: str | None, data_dir: str | Path) -> "Store":
         """Open (creating and migrating if need be) the store at `db`, or the SQLite file in `data_dir`."""
         return cls(open_database(database_url(db, data_dir)), Path(data_dir))
+
+    @classmethod
+    def open_existing(cls, db: str | None, data_dir: str | Path) -> "Store":
+        """Open an existing store for reading only (`storage.readonly.open_existing_database`).
+
+        Creates nothing: a missing data folder or database is a StoreError, and
+        a store on read-only media opens all the same.
+        """
+        return cls(open_existing_database(database_url(db, data_dir)), Path(data_dir))
 
     @property
     def url(self) -> str:

@@ -37,16 +37,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import history
+from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
 from core.errors import ExtractionError, StoreError
-from storage.history import VersionDetail, VersionDiff, VersionSummary
+from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
 
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
+#: `Version.text_form` of a text kept as the page shows it (see migration 0004).
+DISPLAY = "display"
 # Two processes recording the same new URL (or the same next version number)
 # collide on a unique constraint; the loser rolls back and tries again, and
 # then sees the winner's row. More than a few rounds means something else.
@@ -57,9 +60,10 @@ _ATTEMPTS = 4
 class PageRecord:
     """One processed page, ready to be versioned.
 
-    `url` is the canonical URL; `article` the normalised article (its fields
-    become the version's columns of the same names) and `text_sha256` the hex
-    digest of its text (the pipeline's normaliser computes both); `seen_at`
+    `url` is the canonical URL; `article` the article (its fields become the
+    version's columns of the same names; its text is the display text) and
+    `text_sha256` the hex digest of the text's normalised form, which is what
+    versions are compared by (the pipeline computes both); `seen_at`
     is when the page was fetched.
     """
 
@@ -72,6 +76,9 @@ class PageRecord:
     extractor_version: str
     encoding: str | None = None
     encoding_reason: str | None = None
+    #: The text's MinHash signature (`pipeline.near_duplicates.text_signature`),
+    #: which puts the version in its family; None gives it a family of its own.
+    signature: bytes | None = None
 
 
 class Outcome(str, enum.Enum):
@@ -84,12 +91,17 @@ class Outcome(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RecordResult:
-    """What `record` or `mark_gone` did. `duplicate_of` is the URL of the original, if any."""
+    """What `record` or `mark_gone` did. `duplicate_of` is the URL of the original, if any.
+
+    `family_id` is the family of the version recorded (see `storage.families`);
+    None when `mark_gone` or a capture recorded before answered.
+    """
 
     outcome: Outcome
     document_id: int
     version_number: int | None
     duplicate_of: str | None
+    family_id: int | None = None
 
 
 class VersionStore:
@@ -195,13 +207,25 @@ class VersionStore:
         """Every version of the document at `url`, oldest first."""
         return history.history(self.db, url)
 
-    def show(self, url: str, number: int | None = None) -> VersionDetail:
-        """One version of `url` in full (what ``dangan show`` prints); the latest when `number` is None."""
-        return history.show(self.db, url, number)
+    def show(self, url: str, number: int | None = None, *, at: datetime | None = None) -> VersionDetail:
+        """One version of `url` in full (what ``dangan show`` prints): `number`, the one live `at`, or the latest."""
+        return history.show(self.db, url, number, at=at)
+
+    def sources(self) -> list[str]:
+        """The source names the store holds anything of, sorted."""
+        return history.known_sources(self.db)
+
+    def document_history(self, url: str) -> DocumentHistory:
+        """The document's state and each version's provenance (what ``dangan history`` prints)."""
+        return history.document_history(self.db, url)
 
     def diff(self, url: str, a: int | None = None, b: int | None = None) -> VersionDiff:
         """What changed between two versions of `url` (the last two by default); see `storage.history.diff`."""
         return history.diff(self.db, url, a, b)
+
+    def family(self, url: str) -> FamilyView:
+        """The family of copies the document at `url` belongs to (see `storage.families.family_of`)."""
+        return family_of(self.db, url)
 
     def export(
         self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
@@ -232,9 +256,10 @@ class VersionStore:
         if document is None:
             document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
             outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
+            family_id = assign_family(sql, version_id, document_id, page.signature, None)
         else:
             document_id = document.id
-            version_id, version_number, outcome, original_id = self._known_document(
+            version_id, version_number, outcome, original_id, family_id = self._known_document(
                 sql, document, page, seen, reprocessed
             )
         if page.capture_id is not None:
@@ -245,7 +270,7 @@ class VersionStore:
         original_url = _url_of(sql, original_id)
         if outcome is Outcome.DUPLICATE:
             log.info("%s repeats the text of %s", page.url, original_url)
-        return RecordResult(outcome, document_id, version_number, original_url)
+        return RecordResult(outcome, document_id, version_number, original_url, family_id)
 
     def _new_document(
         self, sql: Connection, page: PageRecord, seen: datetime
@@ -262,8 +287,8 @@ class VersionStore:
 
     def _known_document(
         self, sql: Connection, document: Row, page: PageRecord, seen: datetime, reprocessed: bool
-    ) -> tuple[int, int, Outcome, int | None]:
-        """Record `page` against an existing document; return version id, number, outcome, original's id."""
+    ) -> tuple[int, int, Outcome, int | None, int]:
+        """Record `page` against an existing document; return version id, number, outcome, original's and family's ids."""
         changes: dict = {}
         if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
             changes.update(status="live", gone_at=None)
@@ -275,11 +300,20 @@ class VersionStore:
         if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.article.title:
             if seen > latest.last_seen:
                 sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
+            if latest.text_form != DISPLAY:
+                # A row from before display texts were kept: same words (same hash),
+                # now stored as the page shows them. Not a new version.
+                sql.execute(_VERSION_DISPLAY_TEXT, {"version_id": latest.id, "text": page.article.text})
             _update_document(sql, document.id, changes)
-            return latest.id, latest.number, Outcome.UNCHANGED, original_id
+            family_id = latest.family_id
+            if family_id is None and page.signature is not None:
+                # Recorded before families existed: reprocessing it fingerprints it now.
+                family_id = assign_family(sql, latest.id, document.id, page.signature, None)
+            return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
         version_id = _new_version(sql, document.id, page, seen, number, reason)
+        family_id = assign_family(sql, version_id, document.id, page.signature, latest.id if latest else None)
         if original_id is not None and not sql.execute(
             _HAS_TEXT, {"document_id": original_id, "sha": page.text_sha256}
         ).first():
@@ -287,7 +321,7 @@ class VersionStore:
             changes["duplicate_of_id"] = None
             original_id = None
         _update_document(sql, document.id, changes)
-        return version_id, number, Outcome.NEW_VERSION, original_id
+        return version_id, number, Outcome.NEW_VERSION, original_id, family_id
 
     def _mark_capture_failed(self, capture_id: int, error: str) -> None:
         with self.db.session(write=True) as session:
@@ -308,6 +342,7 @@ def _new_version(
         **page.article.as_dict(), "text_sha256": page.text_sha256,
         "encoding": page.encoding, "encoding_reason": page.encoding_reason,
         "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
+        "text_form": DISPLAY,
     }).scalar_one()
 
 
@@ -412,10 +447,15 @@ _FIRST_DOCUMENT_WITH_TEXT = (
 _INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
 _INSERT_VERSION = insert(_versions).returning(_versions.c.id)
 _LATEST_VERSION = (
-    select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen)
+    select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
+           _versions.c.text_form, _versions.c.family_id)
     .where(_versions.c.document_id == bindparam("document_id"))
     .order_by(_versions.c.number.desc())
     .limit(1)
+)
+_VERSION_DISPLAY_TEXT = (
+    update(_versions).where(_versions.c.id == bindparam("version_id"))
+    .values(text=bindparam("text"), text_form=DISPLAY)
 )
 _VERSION_SEEN = (
     update(_versions).where(_versions.c.id == bindparam("version_id")).values(last_seen=bindparam("seen"))

@@ -45,6 +45,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from core.errors import StoreError
+from storage.disk_space import disk_full_error, is_disk_full
 from storage.times import as_utc
 from storage.warc_records import sha256_base32, verify_capture
 
@@ -244,6 +245,9 @@ class WarcWriter:
         self._builder: _RecordBuilder | None = None
         self._relative_name = ""
         self._serial = 0
+        #: Set by the first write that found the disk full: later writes fail at once with it,
+        #: rather than open a new file per record that cannot be written either.
+        self._disk_full: StoreError | None = None
 
     @property
     def current_file(self) -> str | None:
@@ -358,8 +362,13 @@ class WarcWriter:
         if record_source:
             warc_headers[SOURCE_HEADER] = record_source
         with self._lock:
+            if self._disk_full is not None:
+                raise type(self._disk_full)(str(self._disk_full))
             if self._stream is None:
-                self._open_new_file()
+                try:
+                    self._open_new_file()
+                except OSError as exc:
+                    raise self._write_error(f"could not start a WARC file for {url}", exc) from exc
             assert self._stream is not None and self._builder is not None
             # The id is drawn after the file's warcinfo record has drawn its own, so
             # injected ids come out in file order.
@@ -374,11 +383,9 @@ class WarcWriter:
                 if sync:
                     self._sync()
             except OSError as exc:
+                failed_file = self._relative_name
                 self._abandon_file(start)
-                raise StoreError(
-                    f"Could not write a WARC record for {url} to {self._relative_name}: {exc}. "
-                    "Check free space and permissions on the data folder."
-                ) from exc
+                raise self._write_error(f"could not write a WARC record for {url} to {failed_file}", exc) from exc
             end = self._stream.tell()
             location = WarcLocation(
                 self._relative_name, start, end - start, warc_headers["WARC-Record-ID"], payload_hex
@@ -394,9 +401,7 @@ class WarcWriter:
                 try:
                     self._sync()
                 except OSError as exc:
-                    raise StoreError(
-                        f"Could not fsync {self._relative_name}: {exc}. Check the disk holding the data folder."
-                    ) from exc
+                    raise self._write_error(f"could not fsync {self._relative_name}", exc) from exc
 
     def close(self) -> None:
         """Close the open file; the next record (if any) starts a new one."""
@@ -408,6 +413,13 @@ class WarcWriter:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def _write_error(self, what: str, exc: OSError) -> StoreError:
+        """The error for a failed write: a `DiskFullError` when the disk is full, else a StoreError naming the fix."""
+        if is_disk_full(exc):
+            self._disk_full = disk_full_error(self.data_dir, what, exc)
+            return self._disk_full
+        return StoreError(f"{what[0].upper()}{what[1:]}: {exc}. Check free space and permissions on the data folder.")
 
     def _open_new_file(self) -> None:
         folder = self.data_dir / WARC_DIR
@@ -431,9 +443,15 @@ class WarcWriter:
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         }
-        self._builder.write_record(self._builder.create_warcinfo_record(name, info))
-        self._sync()
-        _fsync_folder(folder)
+        try:
+            self._builder.write_record(self._builder.create_warcinfo_record(name, info))
+            self._sync()
+            _fsync_folder(folder)
+        except OSError:
+            # A file with no whole warcinfo record holds nothing: remove it rather than leave a torn one.
+            self._close_file()
+            (folder / name).unlink(missing_ok=True)
+            raise
         log.info("Writing WARC file %s", folder / name)
 
     def _sync(self) -> None:
@@ -451,15 +469,27 @@ class WarcWriter:
         self._close_file()
 
     def _close_file(self) -> None:
-        if self._stream is not None:
-            # Records written with sync=False must be on disk before the file is let go.
-            try:
-                self._sync()
-            except OSError as exc:
-                log.error("Could not fsync %s before closing it: %s", self._relative_name, exc)
-            self._stream.close()  # also releases the lock
-            self._stream = None
-            self._builder = None
+        """Let the open file go; never raises, since it runs in the handlers of write errors too.
+
+        On a full disk, closing flushes buffered bytes and fails with ENOSPC
+        again; raised from here it once killed the capture thread, and the
+        crawl waited forever for captures that would never finish.
+        """
+        if self._stream is None:
+            return
+        stream, self._stream, self._builder = self._stream, None, None
+        # Records written with sync=False must be on disk before the file is let go.
+        try:
+            stream.flush()
+            os.fsync(stream.fileno())
+        except OSError as exc:
+            # On a full disk the write that failed has said so already, once.
+            level = logging.DEBUG if is_disk_full(exc) else logging.ERROR
+            log.log(level, "Could not fsync %s before closing it: %s", self._relative_name, exc)
+        try:
+            stream.close()  # also releases the lock
+        except OSError as exc:
+            log.debug("closing %s failed too: %s", self._relative_name, exc)
 
 
 def _warc_date(moment: datetime) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,16 +26,9 @@ PG_SKIP_REASON = (
 )
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a new, empty schema, dropped afterwards.
-
-    A schema per test keeps tests isolated from each other and from anything
-    else in the database, and lets tests run in parallel.
-    """
-    base = os.environ.get(PG_URL_VARIABLE)
-    if not base:
-        pytest.skip(PG_SKIP_REASON)
+@contextmanager
+def new_pg_schema(base: str) -> Iterator[str]:
+    """A URL for the PostgreSQL database at `base` whose search_path is a new, empty schema, dropped afterwards."""
     schema = f"dangan_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -46,6 +40,20 @@ def pg_url() -> Iterator[str]:
         with admin.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new, empty schema, dropped afterwards.
+
+    A schema per test keeps tests isolated from each other and from anything
+    else in the database, and lets tests run in parallel.
+    """
+    base = os.environ.get(PG_URL_VARIABLE)
+    if not base:
+        pytest.skip(PG_SKIP_REASON)
+    with new_pg_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Imports point one way: dangan → crawler → pipeline → storage → core.
+"""Imports point one way: dangan → web → crawler → pipeline → storage → core.
 
 The command line sits on top and nothing imports it; the store does not know
 the crawler or the extractor; `core` imports none of ours. Read from the
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ("core", "storage", "pipeline", "crawler", "dangan")  # each may import those before it
+ORDER = ("core", "storage", "pipeline", "crawler", "web", "dangan")  # each may import those before it
 
 
 def _our_imports(path: Path) -> set[str]:
@@ -46,3 +46,14 @@ def test_processing_stages_know_nothing_of_scrapy_or_the_database():
         modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not {m for m in modules if m.split(".")[0] in ("scrapy", "twisted", "sqlalchemy", "storage")}, path
+
+
+def test_the_web_app_reads_the_store_and_nothing_of_crawling_or_processing():
+    # The server stands beside the crawler, not on it: it needs the store alone,
+    # so a read-only archive can be served without Scrapy or the extractor running.
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(_our_imports(path) - {"core", "storage", "web"})
+        for path in (ROOT / "web").rglob("*.py")
+        if _our_imports(path) - {"core", "storage", "web"}
+    }
+    assert wrong == {}

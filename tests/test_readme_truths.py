@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI_SCRIPT = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-LAYERS = ("core", "crawler", "pipeline", "storage", "dangan")
+LAYERS = ("core", "crawler", "pipeline", "storage", "web", "dangan")
 
 _ARCHITECTURE = README.split("\n## Architecture", 1)[-1].split("\n## ", 1)[0]
 # A dotted name in backticks that starts with one of our packages: `storage.store.Store.open`.

@@ -88,7 +88,8 @@ def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: 
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     ).fetchall()
     assert [name for (name,) in tables] == [
-        "alembic_version", "captures", "crawl_runs", "documents", "versions",
+        "alembic_version", "captures", "crawl_runs", "documents", "families", "family_bands",
+        "family_signatures", "versions",
     ]
 
 

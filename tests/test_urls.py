@@ -107,3 +107,21 @@ def test_query_variant_key_drops_the_query():
 
 def test_query_variant_key_of_a_url_without_query_is_the_url():
     assert query_variant_key(PAGE) == PAGE
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://www.example.gov.cn/art/1.jsp;jsessionid=0A1B2C3D4E5F?id=7",
+        "http://www.example.gov.cn/art/1.jsp;JSESSIONID=FFEE.node2?id=7",
+        "http://www.example.gov.cn/art/1.jsp;phpsessid=abc?id=7&jsessionid=zz",
+        "http://www.example.gov.cn/art/1.jsp?id=7",
+    ],
+)
+def test_session_ids_in_the_path_do_not_make_new_pages(variant):
+    assert canonicalize_url(variant) == "http://www.example.gov.cn/art/1.jsp?id=7"
+
+
+def test_session_ids_are_dropped_from_any_segment_and_other_path_parameters_kept():
+    assert (canonicalize_url("http://www.example.gov.cn/col;jsessionid=9/list;type=a/2.html")
+            == "http://www.example.gov.cn/col/list;type=a/2.html")

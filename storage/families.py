@@ -1,0 +1,262 @@
+"""Families of copies: which versions carry one text, found through a persisted MinHash LSH index.
+
+A version's MinHash signature (`pipeline.near_duplicates`, PERMUTATIONS
+uint32 values) is cut into `BANDS` bands; each band is hashed to one signed
+64-bit key, and the keys are rows of ``family_bands`` (primary key
+``(band_key, version_id)``). Versions that share a key are candidate copies;
+a candidate is a copy when the two signatures agree in at least
+`FAMILY_SIMILARITY` of their positions. The index is the store's own
+tables, so it survives restarts, grows row by row with the archive (nothing
+is ever rebuilt) and works alike on SQLite and PostgreSQL.
+
+Why these numbers (the labelled pairs in tests/family_pairs.py, printed by
+``python -m bench.family_curve``): reposts with every edit we know of score
+0.67 or more, two different notices of one template 0.22 or less, so the
+threshold sits between, at 0.5. 32 bands of 4 values make a pair at
+similarity 0.6 a candidate with probability 0.988, at 0.67 0.9993, and a
+pair at 0.2 only 0.05, so few non-copies need verifying.
+
+`assign_family` runs inside `VersionStore.record`'s transaction, for every
+new version (and, once, for a version recorded before families existed):
+
+- a new version of a document whose text stays close to the previous
+  version's (a correction) stays in that family;
+- otherwise it joins the family of its most similar candidate at or above
+  the threshold, or starts a family of its own (a document whose text became
+  a different text leaves its old family this way);
+- the family's canonical member is then worked out again: among the versions
+  that are their document's latest, the earliest `published` (versions with
+  no date last), then the earliest first seen.
+
+On PostgreSQL, two workers recording copies of one text at once would not
+see each other's rows; each takes transaction-level advisory locks on its
+band keys (in sorted order, so two never wait on each other in a cycle)
+before looking for candidates. SQLite's write lock, taken at BEGIN, already
+serialises writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, bindparam, exists, insert, select, text, update
+from sqlalchemy.orm import aliased
+
+from core.errors import DocumentNotFound, StoreError
+from storage.database import Database
+from storage.models import Document, Family, FamilyBand, FamilySignature, Version
+
+#: Bands the signature is cut into; each is one row of family_bands per version.
+BANDS = 32
+#: Least share of agreeing signature positions for two texts to be copies of one.
+FAMILY_SIMILARITY = 0.5
+
+_families = Family.__table__
+_signatures = FamilySignature.__table__
+_bands = FamilyBand.__table__
+_versions = Version.__table__
+_documents = Document.__table__
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """The LSH keys of a signature: one signed 64-bit integer per band, sorted.
+
+    The band's number is hashed with its values, so equal values in two
+    different bands are different keys.
+
+    >>> keys = band_keys(bytes(range(256)) * 2)
+    >>> len(keys), all(-2**63 <= key < 2**63 for key in keys), keys == sorted(keys)
+    (32, True, True)
+    """
+    if len(signature) % (4 * BANDS):
+        raise StoreError(
+            f"A MinHash signature of {len(signature)} bytes cannot be cut into {BANDS} bands: "
+            "it was made with other settings. Run dangan reprocess to make them again."
+        )
+    width = len(signature) // BANDS
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(signature[band * width:(band + 1) * width], digest_size=8,
+                                 person=band.to_bytes(2, "little")).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return sorted(keys)
+
+
+def signature_agreement(a: bytes, b: bytes) -> float:
+    """The share of positions where two signatures agree (their texts' estimated Jaccard similarity).
+
+    >>> signature_agreement(array("I", [1, 2, 3, 4]).tobytes(), array("I", [1, 2, 0, 0]).tobytes())
+    0.5
+    """
+    left, right = array("I", a), array("I", b)
+    if len(left) != len(right):
+        raise StoreError(
+            f"Signatures of {len(left)} and {len(right)} values cannot be compared: one was made "
+            "with other settings. Run dangan reprocess to make them again."
+        )
+    return sum(1 for x, y in zip(left, right) if x == y) / len(left)
+
+
+def assign_family(
+    sql: Connection, version_id: int, document_id: int, signature: bytes | None, previous_version_id: int | None
+) -> int:
+    """Inside `record`'s transaction: put a just-recorded version in its family; return the family id.
+
+    `previous_version_id` is the document's version before this one (None for
+    a new document). A version with no signature (its text has no letters or
+    digits) is a family of its own.
+    """
+    keys = band_keys(signature) if signature is not None else []
+    if keys and sql.dialect.name == "postgresql":
+        sql.execute(_LOCK_KEYS, {"keys": keys})
+    family_id = None
+    previous = sql.execute(_SIGNED_VERSION, {"id": previous_version_id}).first() if previous_version_id else None
+    if signature is not None:
+        if previous is not None and previous.family_id is not None and previous.signature is not None \
+                and signature_agreement(previous.signature, signature) >= FAMILY_SIMILARITY:
+            family_id = previous.family_id
+        else:
+            family_id = _closest_family(sql, keys, signature, version_id)
+        sql.execute(_INSERT_SIGNATURE, {"version_id": version_id, "signature": signature})
+        sql.execute(_INSERT_BAND, [{"band_key": key, "version_id": version_id} for key in keys])
+    if family_id is None:
+        family_id = sql.execute(_INSERT_FAMILY, {"canonical_version_id": version_id}).scalar_one()
+    sql.execute(_SET_FAMILY, {"id_": version_id, "family_id": family_id})
+    refresh_canonical(sql, family_id)
+    if previous is not None and previous.family_id is not None and previous.family_id != family_id:
+        refresh_canonical(sql, previous.family_id)  # the document left it
+    return family_id
+
+
+def _closest_family(sql: Connection, keys: list[int], signature: bytes, version_id: int) -> int | None:
+    best: tuple[float, int] | None = None
+    for candidate in sql.execute(_CANDIDATES, {"keys": keys, "id_": version_id}):
+        if candidate.family_id is None:
+            continue
+        similarity = signature_agreement(candidate.signature, signature)
+        # The most similar wins; between equals, the older family.
+        if similarity >= FAMILY_SIMILARITY and (best is None or (similarity, -candidate.family_id) > (best[0], -best[1])):
+            best = (similarity, candidate.family_id)
+    return best[1] if best is not None else None
+
+
+def refresh_canonical(sql: Connection, family_id: int) -> None:
+    """Make the family's canonical member its earliest published copy, then earliest first seen."""
+    canonical = sql.execute(_CANONICAL, {"family_id": family_id}).scalar()
+    sql.execute(_SET_CANONICAL, {"id_": family_id, "canonical_version_id": canonical})
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """One copy in a family: a document, with the version of it that is in the family."""
+
+    url: str
+    source: str
+    version: int
+    title: str | None
+    published: str | None
+    first_seen: datetime
+    text: str
+    is_canonical: bool
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    """A family as ``dangan family`` shows it: its canonical copy first, then the others by date."""
+
+    family_id: int
+    canonical_url: str | None
+    members: tuple[FamilyMember, ...]
+
+
+def family_of(db: Database, url: str) -> FamilyView:
+    """The family of the latest version of the document at `url`, every copy in it.
+
+    A copy is a document whose latest version is in the family; the
+    canonical one comes first, then the rest by published date and first
+    sighting. Raises DocumentNotFound for an unknown URL, and StoreError for
+    a document recorded before families existed (``dangan reprocess`` gives it one).
+    """
+    with db.session() as session:
+        sql = session.connection()
+        latest = sql.execute(_LATEST_OF_URL, {"url": url}).first()
+        if latest is None:
+            raise DocumentNotFound(f"No document is stored under {url}. Check the URL (dangan export lists them).")
+        if latest.family_id is None:
+            raise StoreError(
+                f"{url} was recorded before families existed and has none yet. "
+                "Run dangan reprocess --source SOURCE to fingerprint it."
+            )
+        canonical_id = sql.execute(
+            select(_families.c.canonical_version_id).where(_families.c.id == latest.family_id)
+        ).scalar()
+        rows = sql.execute(_MEMBERS, {"family_id": latest.family_id}).all()
+    members = [
+        FamilyMember(url=row.url, source=row.source, version=row.number, title=row.title,
+                     published=row.published, first_seen=row.first_seen, text=row.text,
+                     is_canonical=row.id == canonical_id)
+        for row in rows
+    ]
+    members.sort(key=lambda m: (not m.is_canonical, m.published is None, m.published or "", m.first_seen))
+    canonical_url = next((m.url for m in members if m.is_canonical), None)
+    return FamilyView(family_id=latest.family_id, canonical_url=canonical_url, members=tuple(members))
+
+
+# -- the statements, built once ---------------------------------------------------
+
+_LOCK_KEYS = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k")
+_SIGNED_VERSION = (
+    select(_versions.c.family_id, _signatures.c.signature)
+    .outerjoin(_signatures, _signatures.c.version_id == _versions.c.id)
+    .where(_versions.c.id == bindparam("id"))
+)
+_CANDIDATES = (
+    select(_versions.c.id, _versions.c.family_id, _signatures.c.signature)
+    .join(_signatures, _signatures.c.version_id == _versions.c.id)
+    .where(
+        _versions.c.id.in_(
+            select(_bands.c.version_id).where(_bands.c.band_key.in_(bindparam("keys", expanding=True)))
+        ),
+        _versions.c.id != bindparam("id_"),
+    )
+)
+_INSERT_SIGNATURE = insert(_signatures)
+_INSERT_BAND = insert(_bands)
+_INSERT_FAMILY = insert(_families).returning(_families.c.id)
+_SET_FAMILY = update(_versions).where(_versions.c.id == bindparam("id_")).values(family_id=bindparam("family_id"))
+_SET_CANONICAL = (
+    update(_families).where(_families.c.id == bindparam("id_"))
+    .values(canonical_version_id=bindparam("canonical_version_id"))
+)
+_newer = aliased(_versions)
+_IS_LATEST = ~exists().where(and_(_newer.c.document_id == _versions.c.document_id, _newer.c.number > _versions.c.number))
+_CANONICAL = (
+    select(_versions.c.id)
+    .where(_versions.c.family_id == bindparam("family_id"))
+    # A document's latest version speaks for it; a family whose documents all
+    # left keeps its earliest remaining version as canonical.
+    .order_by(_IS_LATEST.desc(), _versions.c.published.is_(None), _versions.c.published,
+              _versions.c.first_seen, _versions.c.id)
+    .limit(1)
+)
+_newest_number = (
+    select(_newer.c.number).where(_newer.c.document_id == _documents.c.id)
+    .order_by(_newer.c.number.desc()).limit(1).scalar_subquery()
+)
+_LATEST_OF_URL = (
+    select(_versions.c.id, _versions.c.family_id)
+    .join(_documents, _documents.c.id == _versions.c.document_id)
+    .where(_documents.c.url == bindparam("url"), _versions.c.number == _newest_number)
+)
+_MEMBERS = (
+    select(_versions.c.id, _versions.c.number, _versions.c.title, _versions.c.published, _versions.c.first_seen,
+           _versions.c.text, _documents.c.url, _documents.c.source)
+    .join(_documents, _documents.c.id == _versions.c.document_id)
+    .where(_versions.c.family_id == bindparam("family_id"), _IS_LATEST)
+)

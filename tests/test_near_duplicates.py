@@ -1,0 +1,55 @@
+"""The labelled pairs: every repost kind is found, no two notices of one template are merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.near_duplicates import comparison_form, shingle_jaccard, signature_similarity, text_signature
+from storage.families import FAMILY_SIMILARITY, band_keys, signature_agreement
+from tests.family_pairs import NOTICES, REPOST_EDITS, labelled_pairs, seed_texts
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_every_repost_edit_of_every_notice_stays_in_the_family() -> None:
+    for name, text in NOTICES.items():
+        for edit_name, edit in REPOST_EDITS.items():
+            similarity = signature_similarity(text_signature(text), text_signature(edit(text)))
+            assert similarity >= FAMILY_SIMILARITY, f"{name}, {edit_name}: {similarity}"
+
+
+def test_no_two_notices_of_one_template_are_one_family() -> None:
+    for pair in labelled_pairs():
+        if not pair.same_family:
+            similarity = signature_similarity(text_signature(pair.left), text_signature(pair.right))
+            assert similarity < FAMILY_SIMILARITY, f"{pair.kind}: {similarity}\n{pair.left[:40]}\n{pair.right[:40]}"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed pages are not at {SEEDS}")
+def test_the_seed_pages_and_their_reposts_are_told_apart() -> None:
+    seeds = seed_texts(SEEDS)
+    pairs = [pair for pair in labelled_pairs(seeds) if pair.left in seeds.values()]
+    assert len(pairs) > 2 * len(seeds)
+    for pair in pairs:
+        similarity = signature_similarity(text_signature(pair.left), text_signature(pair.right))
+        assert (similarity >= FAMILY_SIMILARITY) == pair.same_family, f"{pair.kind}: {similarity}"
+
+
+def test_the_estimate_stays_near_the_exact_similarity() -> None:
+    for pair in labelled_pairs():
+        estimate = signature_similarity(text_signature(pair.left), text_signature(pair.right))
+        # 128 values: the standard error is at most 0.044.
+        assert abs(estimate - shingle_jaccard(pair.left, pair.right)) < 0.15
+
+
+def test_traditional_script_and_full_width_forms_compare_equal() -> None:
+    assert comparison_form("關於２０２４年度黨內統計工作的通知（ＡＢＣ）") == comparison_form("关于2024年度党内统计工作的通知(abc)")
+
+
+def test_the_store_reads_the_signatures_the_pipeline_makes() -> None:
+    # storage.families and pipeline.near_duplicates compare alike and band every signature.
+    a, b = text_signature(NOTICES["flood-duty"]), text_signature(REPOST_EDITS["dateline"](NOTICES["flood-duty"]))
+    assert signature_agreement(a, b) == signature_similarity(a, b)
+    assert len(band_keys(a)) == 32 and set(band_keys(a)) & set(band_keys(b))

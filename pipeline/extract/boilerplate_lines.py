@@ -29,6 +29,8 @@ _CHROME_LINE = re.compile(
     r"朋友圈|微信好友|微信朋友圈|新浪微博|腾讯微博|QQ空间|QQ好友|复制链接|点击右上角.*|点击浏览器.*分享.*|"
     # Placeholders a script would have replaced (polls, comment counts).
     r".*加载中.*请稍候.*|若长时间无响应.*|正在加载.*|"
+    # A video player's fallback line: 您的浏览器暂时无法播放此视频.
+    r"您的浏览器.{0,8}(?:无法|不能|不支持)播放.*|"
     # App-shell prompts on mobile pages: open the app, comment.
     r"(?:在|去)?(?:打开|下载|App内|APP内|app内|客户端内?)\s*(?:APP|App|app|客户端)?\s*(?:查看|阅读|打开|观看)?(?:全文|更多)?|写评论.*|"
     # A site's plea to follow it for more, closing an article it reposted.
@@ -46,13 +48,18 @@ FOOTER_LINE = re.compile(
 _BYLINE = re.compile(
     both_scripts(
     r"^(?:(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*)?"
-    r"(?:[【\[（(]?\s*)?(?:信息来源|文章来源|稿件来源|来源|作者|发布时间|发布日期|发表时间|更新时间|发布机构|时间|日期|浏览次数|点击数|点击率)\s*[:：]"
+    r"(?:[【\[（(]?\s*)?(?:信息来源|文章来源|稿件来源|本文来源|来源|作者|发布时间|发布日期|发表时间|更新时间|发布机构|时间|日期|浏览次数|点击数|点击率)\s*[:：]"
     )
 )
 _METADATA_LABEL = re.compile(both_scripts(r"(?:来源|作者|编辑|发布时间|发布日期|浏览|点击)\s*[:：]"))
 _DATE_ONLY = re.compile(
     r"^[\s\[【(（]*(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$"
 )
+# A site's notice paragraph, led by its label: 【免责声明】本文仅代表作者本人观点….
+NOTICE_LEAD = re.compile(
+    both_scripts(r"^\s*[【\[]?\s*(?:免责声明|版权声明|郑重声明|特别声明|风险提示)\s*[】\]:：]")
+)
+MAX_NOTICE_CHARS = 400
 # A stamp line: a source name beside a machine-printed time ("江城教育 2024-07-05
 # 10:20"). The clock tells it from a signature's date, which never has one.
 _STAMP_LINE = re.compile(
@@ -76,10 +83,12 @@ _MIN_REPEAT_CHARS = 20
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
 _SENTENCE_MARK = re.compile(r"[，。；！？]")
-# A breadcrumb rendered as text: 论坛 » 学术前沿 » 正文, 首页 > 新闻 > 本地.
-_CRUMB_SEPARATOR = re.compile(r"\s*(?:»|›|>|＞|→)\s*")
+# A breadcrumb rendered as text: 论坛 » 学术前沿 » 正文, 首页 > 新闻 > 本地; a tag
+# line reads the same way with bars: 20190926|国贸|增长率|全球经济.
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:»|›|>|＞|→|\||｜)\s*")
 # Pager remnants: "页:", "[1] [2] [3]", "共3页", "第2页".
-_PAGER_LINE = re.compile(r"^(?:页\s*[:：]?|(?:\[\d+\]\s*)+|共\s*\d+\s*页.*|第\s*\d+\s*页)$")
+# A gallery's slide counter, "1/10", is one too.
+_PAGER_LINE = re.compile(r"^(?:页\s*[:：]?|(?:\[\d+\]\s*)+|共\s*\d+\s*页.*|第\s*\d+\s*页|\d{1,3}\s*/\s*\d{1,3})$")
 # Bylines longer than this are prose that happens to start with 来源/时间.
 _MAX_BYLINE = 120
 
@@ -104,6 +113,8 @@ def is_boilerplate_line(line: str) -> bool:
     if len(stripped) <= 48 and _STAMP_LINE.match(stripped):
         return True
     if len(stripped) <= 20 and _PAGER_LINE.match(stripped):
+        return True
+    if len(stripped) <= MAX_NOTICE_CHARS and NOTICE_LEAD.match(stripped):
         return True
     if len(stripped) <= 160 and _is_breadcrumb(stripped):
         return True

@@ -17,7 +17,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.extract.boilerplate_lines import FOOTER_LINE
+from pipeline.extract.boilerplate_lines import FOOTER_LINE, MAX_NOTICE_CHARS, NOTICE_LEAD
 
 _CONTAINERS = frozenset("div td article section main form body center".split())
 _BLOCKS = frozenset(
@@ -48,6 +48,7 @@ _MIN_POST_CHARS = 100
 _ANNOUNCES = re.compile(r"^附\s*(?:件|表)?\s*\d*\s*[:：]|如下\s*[:：]?$|[:：]$")
 # The longest teaser mark ("【详细】", "阅读全文") fits in this many characters.
 _TEASER_TAIL = 8
+_BARE_URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 # Less credit than one short sentence is no article: a toolbar, a copyright line.
 _MIN_CREDIT = 15
 # Prose before the headline (a site intro, a sidebar laid out first) counts this much.
@@ -230,9 +231,15 @@ def _most_credited(
             # gives the same answer as searching all of a long paragraph.
             if length < _MIN_RUN_CHARS or TEASER_END.search(run.rstrip()[-_TEASER_TAIL:]):
                 continue
+            # A bare address (a logo link's URL printed as text) is no prose.
+            if _BARE_URL.match(run):
+                continue
             # A footer line (主办单位, ICP备, 版权所有) is punctuated like prose
             # and can outweigh a notice of one sentence.
             if length <= _MAX_FOOTER_RUN and FOOTER_LINE.search(run):
+                continue
+            # Nor is a site's disclaimer, however long and well punctuated.
+            if length <= MAX_NOTICE_CHARS and NOTICE_LEAD.match(run):
                 continue
             # Prose has punctuation; lists of titles and menus mostly do not.
             score = length * position * (1.0 if _PUNCTUATION.search(run) else 0.3)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 
+from pipeline.extract.boilerplate_lines import MAX_NOTICE_CHARS, NOTICE_LEAD
 from pipeline.extract.script_variants import both_scripts
 
 from lxml import etree
@@ -107,6 +108,7 @@ _BAR_SEPARATORS = re.compile(r"[|｜/\\>＞»›·•・\-－—_、,，;；:：
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
 _HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline", "tit", "bt"))
 _MIN_HEADLINE_CHARS = 4
+_MAX_HEADLINE_LABEL = 4
 # Asking first whether an element has a class or id at all spares most of
 # the contains() calls, each of which copies the attribute in libxml2.
 _HEADLINE_CANDIDATES = etree.XPath(
@@ -222,6 +224,9 @@ def find_headline(body: HtmlElement, title: str | None, page_title: str | None) 
             continue
         if text == wanted or (page.startswith(text) and len(text) >= 0.5 * len(wanted)):
             return el
+        # A label printed before the headline in the same box: 原创, 置顶, 独家.
+        if wanted and text.endswith(wanted) and len(text) - len(wanted) <= _MAX_HEADLINE_LABEL:
+            return el
     return None
 
 
@@ -270,7 +275,9 @@ def _drop_by_text(body: HtmlElement, guard: _Guard, texts: list) -> None:
         # Chrome phrases sit in short text nodes; prose that merely mentions
         # 分享到 or 上一页 is longer.
         if len(node.strip()) > 80 or not _CHROME_TEXT.search(node):
-            continue
+            # A notice paragraph is longer, but says what it is up front.
+            if len(node) > MAX_NOTICE_CHARS or not NOTICE_LEAD.match(node):
+                continue
         el = node.getparent()
         if el is None or el.getparent() is None or not _attached(el, body):
             continue

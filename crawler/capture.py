@@ -50,6 +50,19 @@ log = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
 
+#: Scrapy signal for a response no spider callback sees (robots.txt, a redirect):
+#: ``send_catch_log(ARCHIVE_RESPONSE, page=FetchedPage, kind="robotstxt")``.
+#: The capture pipeline keeps it like any page, unprocessed, and counts it
+#: in ``dangan/captured`` (the run's responses captured) and ``dangan/captured_<kind>``.
+ARCHIVE_RESPONSE = object()
+
+
+def archive_response(crawler: Crawler, response, kind: str) -> None:
+    """Have the capture pipeline keep `response`, which never reaches the spider; `kind` names why."""
+    from storage.times import utc_now
+
+    crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=FetchedPage.from_response(response, utc_now()), kind=kind)
+
 
 class CapturePipeline:
     """Item pipeline: capture each `FetchedPage` (WARC record, then capture row); note pages gone."""
@@ -64,7 +77,27 @@ class CapturePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CapturePipeline":
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.capture_side_response, signal=ARCHIVE_RESPONSE)
+        return pipeline
+
+    def capture_side_response(self, page: FetchedPage, kind: str) -> None:
+        """Keep a response the spider never sees (robots.txt, a redirect); see `ARCHIVE_RESPONSE`."""
+        if self.writer is None:
+            log.warning("%s not archived: the capture pipeline is not open", page.url)
+            return
+
+        def captured(capture_id: int) -> None:
+            # Counted with the responses captured (the run's pages_fetched), and apart.
+            self.stats.inc_value("dangan/captured")
+            self.stats.inc_value(f"dangan/captured_{kind}")
+
+        def failed(failure) -> None:
+            self.stats.inc_value("dangan/capture_failed")
+            self.stats.inc_value("dangan/errors")
+            log.debug("%s not archived: %s", page.url, failure.getErrorMessage())
+
+        self.writer.capture(page, reason=_reason(page.status), needs_processing=False).addCallbacks(captured, failed)
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.run.start(spider or self.crawler.spider)

@@ -9,11 +9,19 @@ twice that, and so on, capped at ``DANGAN_RETRY_BACKOFF_MAX``.
 
 The wait happens in `process_request` of the retried request, as a timer on
 the reactor: nothing blocks, other requests go on downloading meanwhile.
+
+A 429 or 503 that says how long to wait (``Retry-After``, in seconds or as
+an HTTP date) is believed instead of the doubling, up to
+``DANGAN_RETRY_AFTER_MAX``, and for the whole host: every request to that
+host waits until then, not only the refused one (it used to be retried
+after 2, 4 and 8 seconds whatever the server asked).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime, timezone
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -23,7 +31,8 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from core import settings as defaults
-from core.backoff import backoff_delay
+from core.backoff import backoff_delay, retry_after_delay
+from scrapy.utils.httpobj import urlparse_cached
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +48,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
     switches it off like Scrapy's. Counts ``dangan/retry_backoff`` in stats.
     """
 
-    def __init__(self, settings, base: float, cap: float) -> None:
+    def __init__(self, settings, base: float, cap: float, retry_after_cap: float = defaults.DANGAN_RETRY_AFTER_MAX) -> None:
         super().__init__(settings)
         self.base = base
         self.cap = cap
+        self.retry_after_cap = retry_after_cap
+        #: host → monotonic time before which no request goes to it (from a Retry-After).
+        self._host_resumes: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "BackoffRetryMiddleware":
@@ -51,13 +63,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
             raise NotConfigured
         base = settings.getfloat("DANGAN_RETRY_BACKOFF_BASE", defaults.DANGAN_RETRY_BACKOFF_BASE)
         cap = settings.getfloat("DANGAN_RETRY_BACKOFF_MAX", defaults.DANGAN_RETRY_BACKOFF_MAX)
-        middleware = cls(settings, base, cap)
+        retry_after_cap = settings.getfloat("DANGAN_RETRY_AFTER_MAX", defaults.DANGAN_RETRY_AFTER_MAX)
+        middleware = cls(settings, base, cap, retry_after_cap)
         middleware.crawler = crawler
         return middleware
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         delay = request.meta.pop(BACKOFF_META_KEY, 0)
-        if delay:
+        resumes = self._host_resumes.get(urlparse_cached(request).netloc)
+        if resumes is not None:
+            delay = max(delay, resumes - time.monotonic())
+        if delay > 0:
             from twisted.internet import reactor  # the reactor Scrapy installed, not a default one
             from twisted.internet.task import deferLater
 
@@ -67,19 +83,36 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        return self._with_backoff(super().process_response(request, response))
+        asked = _asked_wait(response, self.retry_after_cap)
+        if asked is not None:
+            host = urlparse_cached(request).netloc
+            self._host_resumes[host] = max(self._host_resumes.get(host, 0.0), time.monotonic() + asked)
+            self.crawler.stats.inc_value("dangan/retry_after")
+            log.info("%s asked to wait %.1f s (Retry-After: %s); holding requests to %s",
+                     request.url, asked, response.headers.get("Retry-After", b"").decode("latin-1"), host)
+        return self._with_backoff(super().process_response(request, response), asked)
 
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> Request | Response | None:
         return self._with_backoff(super().process_exception(request, exception))
 
-    def _with_backoff(self, result):
-        """Give a retry request its wait; pass anything else through."""
+    def _with_backoff(self, result, asked: float | None = None):
+        """Give a retry request its wait (the server's, when it asked for one); pass anything else through."""
         if isinstance(result, Request):
             retry_number = result.meta.get("retry_times", 1)
-            delay = backoff_delay(retry_number, self.base, self.cap)
+            delay = asked if asked is not None else backoff_delay(retry_number, self.base, self.cap)
             result.meta[BACKOFF_META_KEY] = delay
             self.crawler.stats.inc_value("dangan/retry_backoff")
             log.info("retry %d of %s in %.1f s", retry_number, result.url, delay)
         return result
+
+
+def _asked_wait(response: Response, cap: float) -> float | None:
+    """The wait a 429 or 503 asks for with Retry-After, capped; None for other answers."""
+    if response.status not in (429, 503):
+        return None
+    header = response.headers.get("Retry-After")
+    if header is None:
+        return None
+    return retry_after_delay(header.decode("latin-1"), datetime.now(timezone.utc), cap)

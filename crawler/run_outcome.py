@@ -49,6 +49,8 @@ STOPPED_REASON = "shutdown"
 #: the stat `DISK_FULL_STAT` holds the error's message, which becomes the run's reason.
 DISK_FULL_REASON = "disk_full"
 DISK_FULL_STAT = "dangan/disk_full"
+#: Set by `crawler.robots` when a host's robots.txt could not be fetched: the reason, in words.
+ROBOTS_UNREACHABLE_STAT = "dangan/robotstxt_unreachable"
 
 #: Answers that mean "not now" rather than "here is the page" (the statuses the crawl retries).
 FAILURE_STATUSES = frozenset({408, 429})  # and every status from 500 on
@@ -57,6 +59,8 @@ _RESPONSE_STATUS = "downloader/response_status_count/"
 _ROBOTS_STATUS = "robotstxt/response_status_count/"
 _EXCEPTION_TYPE = "downloader/exception_type_count/"
 _ROBOTS_EXCEPTION = "robotstxt/exception_count/"
+# Requests dangan chose not to send (robots.txt refused or unreachable): not the site's failures.
+_NOT_SENT = ("IgnoreRequest", "RobotsTxtUnreachable")
 
 # The errors a crawl of an unreachable site meets, in words; others are named by their class.
 # Scrapy 2.19 wraps Twisted's in its own (scrapy.exceptions.Download*); older ones count Twisted's.
@@ -99,7 +103,7 @@ def crawl_outcome(stats: dict, close_reason: str | None) -> RunOutcome:
         return RunOutcome("ok")
     errors: Counter[str] = Counter()
     for name, count in stats.items():
-        if name.startswith(_EXCEPTION_TYPE):
+        if name.startswith(_EXCEPTION_TYPE) and not name.endswith(_NOT_SENT):
             errors[_error_words(name[len(_EXCEPTION_TYPE):])] += count
     answered = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
     if statuses and answered > 0:
@@ -108,11 +112,17 @@ def crawl_outcome(stats: dict, close_reason: str | None) -> RunOutcome:
         reason += f"; besides, {_listed(errors)})" if errors else ")"
     elif errors:
         reason = f"no response from the site: {_listed(errors)}"
+    elif stats.get(ROBOTS_UNREACHABLE_STAT):
+        reason = stats[ROBOTS_UNREACHABLE_STAT]
     elif stats.get("robotstxt/forbidden"):
         reason = f"robots.txt forbids every start URL ({stats['robotstxt/forbidden']} requests refused)"
     else:
         reason = "no page was requested"
-    if any(name.startswith(_ROBOTS_EXCEPTION) for name in stats):
+    if stats.get(ROBOTS_UNREACHABLE_STAT):
+        if not reason.startswith("robots.txt"):
+            reason += "; robots.txt could not be fetched either"
+        reason += ", so no page was requested (RFC 9309); the next crawl asks again"
+    elif any(name.startswith(_ROBOTS_EXCEPTION) for name in stats):
         reason += "; robots.txt could not be fetched either"
     return RunOutcome("failed", reason)
 
@@ -136,6 +146,15 @@ def page_statuses(stats: dict) -> Counter[int]:
             if answered > 0 and status.isdigit():
                 statuses[int(status)] = answered
     return statuses
+
+
+def error_words(exception: str) -> str:
+    """An exception's class name (or dotted path) in words: ``timed out`` for ``DownloadTimeoutError``.
+
+    >>> error_words("scrapy.exceptions.DownloadConnectionRefusedError")
+    'connection refused'
+    """
+    return _error_words(exception)
 
 
 def _error_words(exception: str) -> str:

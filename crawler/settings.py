@@ -30,7 +30,11 @@ from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case n
     DANGAN_PROCESS_QUEUE_PER_WORKER,
     DANGAN_PROCESS_WORKERS,
     DANGAN_RETRY_BACKOFF_BASE,
+    DANGAN_RETRY_AFTER_MAX,
     DANGAN_RETRY_BACKOFF_MAX,
+    DANGAN_ROBOTSTXT_TIMEOUT,
+    DANGAN_RUN_HEARTBEAT_INTERVAL,
+    DANGAN_RUN_HEARTBEAT_STALE,
     DANGAN_RUN_TRIGGER,
     DANGAN_SOURCES_FILE,
     DANGAN_WEBHOOK_TIMEOUT,
@@ -73,9 +77,14 @@ CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # RFC 9309's reading of robots.txt failures, in the place of Scrapy's (which allows all on any failure).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsPolicyMiddleware": 100,
     # After robots.txt (100), so a page robots.txt refuses is not counted against max_pages.
     "crawler.budget.PageBudgetMiddleware": 120,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Sees a 3xx before RedirectMiddleware (600) follows it, and archives it.
+    "crawler.redirects.RedirectArchiveMiddleware": 650,
     # Late, so its validators are on the request when Scrapy's HttpCacheMiddleware (900) looks.
     "crawler.conditional.ConditionalRequestMiddleware": 880,
 }

@@ -23,6 +23,7 @@ from rich.markup import escape
 
 from core import settings as defaults
 from core.errors import DanganError
+from dangan.export_files import ExportFormat
 
 app = typer.Typer(
     add_completion=False,
@@ -220,7 +221,7 @@ def extract(
         if not result["text"]:
             # Shown all the same (its metadata may be what the user is checking), but a crawl would not store it.
             err_console.print(
-                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl records this page as failed",
+                f"[yellow]note:[/] {escape(item)}: no article text found; a crawl stores this page as an empty version",
                 highlight=False, soft_wrap=True,
             )
     if failed:
@@ -280,34 +281,56 @@ def verify(
 
 @app.command()
 def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version, not only the latest.")] = False,
     source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only documents seen since this ISO time (UTC).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only versions seen at or after this ISO time (UTC unless it says).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only versions first seen before this ISO time.")] = None,
+    after: Annotated[Optional[str], typer.Option("--after", help="The change feed: what was recorded after this cursor (0: from the start).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="With --after: at most this many changes.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
 ) -> None:
-    """Write the cleaned texts as JSON Lines: the latest version of each document, or all of them.
+    """Write the cleaned texts with their provenance, or the changes after a cursor (--after).
 
-    Example: dangan export --source xiangtan-gov --since 2026-11-01 -o notices.jsonl
+    Example: dangan export --format parquet --source xiangtan-gov --since 2026-11-01 -o notices.parquet
     """
-    since_time = _parse_since(since)
+    from dangan.export_files import write_file, write_rows
+    from storage.change_feed import FEED_COLUMNS, iter_changes
+    from storage.export_rows import EXPORT_COLUMNS, export_rows
+
+    if after is not None and (all_versions or since or until):
+        raise typer.BadParameter("--after reads the change feed; --all-versions, --since and --until do not apply to it")
+    if limit is not None and after is None:
+        raise typer.BadParameter("--limit applies to the change feed: use it with --after")
+    if fmt is ExportFormat.parquet and output is None:
+        raise typer.BadParameter("Parquet is a binary file: give --output PATH")
+    window = {"since": _parse_since(since), "until": _parse_since(until)}
     try:
-        store = _open_existing_store(db, data_dir).versions
-        _check_source(store, source)
-        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
-        count = 0
-        try:
-            for row in store.export(all_versions=all_versions, source=source, since=since_time):
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-        finally:
-            if output:
-                stream.close()
+        store = _open_existing_store(db, data_dir)
+        _check_source(store.versions, source)
+        if after is not None:
+            rows = feed = iter_changes(store.db, after, source=source, limit=limit)
+            columns = FEED_COLUMNS
+        else:
+            rows = export_rows(store.db, all_versions=all_versions, source=source, **window)
+            columns = EXPORT_COLUMNS
+        if output is not None:
+            count = write_file(rows, columns, fmt, output)
+        else:
+            count = write_rows(rows, columns, fmt, sys.stdout)
+            sys.stdout.flush()
     except DanganError as error:
         raise _fail(error)
-    if output:
-        err_console.print(f"{count} records written to {output}")
+    if output is not None:
+        err_console.print(f"{count} records written to {output}", highlight=False)
+    if after is not None:
+        # Only now, with every row written: a tool that keeps this cursor has all before it.
+        if output is not None:
+            sys.stdout.write(feed.next_cursor + "\n")
+        else:
+            err_console.print(f"next cursor: {feed.next_cursor}", highlight=False)
 
 
 def _check_source(versions, source: str | None) -> None:
@@ -474,12 +497,14 @@ def status(
     """
     from core.sources import load_sources
     from dangan.run_status import source_status, status_lines
+    from storage.empty_pages import empty_counts
 
     try:
         sources = load_sources(config)
+        store = _open_store(db, data_dir)
         statuses = source_status(
-            sources, _open_store(db, data_dir).run_log, now=datetime.now(timezone.utc),
-            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE,
+            sources, store.run_log, now=datetime.now(timezone.utc),
+            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE, empty_pages=empty_counts(store.db),
         )
     except DanganError as error:
         raise _fail(error)
@@ -487,6 +512,34 @@ def status(
         sys.stdout.write(json.dumps([item.as_dict() for item in statuses], ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(status_lines(statuses)) + "\n")
+
+
+@app.command()
+def empty(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's pages.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """List article pages stored without text (no article text could be found), and why.
+
+    `dangan reprocess` fills them in once the extraction rules find their text.
+
+    Example: dangan empty --source xiangtan-gov
+    """
+    from dangan.empty_report import empty_lines
+    from storage.empty_pages import empty_pages
+
+    try:
+        found = empty_pages(_open_store(db, data_dir).db, source)
+    except DanganError as error:
+        raise _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps([page.as_dict() for page in found], ensure_ascii=False, indent=2) + "\n")
+    elif found:
+        sys.stdout.write("\n".join(empty_lines(found)) + "\n")
+    else:
+        err_console.print("No article page is stored without text" + (f" for {source}" if source else "") + ".")
 
 
 @app.command()

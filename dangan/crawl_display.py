@@ -74,7 +74,7 @@ def summary_line(summary) -> str:
         f"{summary.source}: {summary.outcome}: {summary.pages_fetched} pages fetched, "
         f"{summary.not_modified} not modified, {summary.new_documents} new documents, "
         f"{summary.new_versions} new versions, {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
-        f"{summary.gone} gone, {summary.errors} errors"
+        f"{summary.gone} gone, {summary.empty} empty, {summary.errors} errors"
     )
 
 
@@ -149,9 +149,17 @@ def reprocess_with_progress(store, *, source: str | None, console: Console):
     console.print(
         f"reprocessed {summary.captures} captures: {summary.new_versions} new versions, "
         f"{summary.unchanged} unchanged, {summary.new_documents} new documents, "
-        f"{summary.duplicates} duplicates, {summary.errors} errors",
+        f"{summary.duplicates} duplicates, {summary.filled} empty versions filled in, "
+        f"{summary.empty} still empty, {summary.errors} errors",
         highlight=False,
     )
+    if summary.display_restored or summary.display_kept:
+        console.print(
+            f"older versions given their display text: {summary.display_restored}"
+            + (f" ({summary.display_kept} kept as stored: today's rules read other words in their capture)"
+               if summary.display_kept else ""),
+            highlight=False,
+        )
     for failure in summary.failures:
         label = "damaged" if failure.damaged else "failed"
         console.print(f"  {label}: capture {failure.capture_id}: {for_terminal(failure.error or '')}",

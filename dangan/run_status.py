@@ -33,7 +33,8 @@ from storage.runs import RUN_COUNTS, RunLog, run_as_dict
 # Short column heads for the counts, in `RUN_COUNTS` order.
 _COUNT_HEADS = {
     "pages_fetched": "fetched", "not_modified": "304", "new_documents": "new", "new_versions": "changed",
-    "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "errors": "errors",
+    "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "empty": "empty",
+    "errors": "errors",
 }
 
 
@@ -47,6 +48,7 @@ class SourceStatus:
     next_run: datetime | None  # aware; None without a schedule
     last_run: CrawlRun | None
     running: CrawlRun | None = None  # a crawl going on now, when a later skip is the last run
+    empty_pages: int = 0  # documents whose latest version has no text (storage.empty_pages)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values; times in ISO form, UTC."""
@@ -57,16 +59,19 @@ class SourceStatus:
             "next_run": _iso(self.next_run),
             "last_run": run_as_dict(self.last_run) if self.last_run is not None else None,
             "running": run_as_dict(self.running) if self.running is not None else None,
+            "empty_pages": self.empty_pages,
         }
 
 
 def source_status(
-    sources: list[Source], runs: RunLog, *, now: datetime, timezone: TimeZone = None
+    sources: list[Source], runs: RunLog, *, now: datetime, timezone: TimeZone = None,
+    empty_pages: dict[str, int] | None = None,
 ) -> list[SourceStatus]:
     """Each source's schedule, next run after `now` (aware) and last run, in the sources file's order.
 
     `timezone` is the zone the schedules are read in (None: the machine's
-    local time, as cron and the scheduler use).
+    local time, as cron and the scheduler use). `empty_pages` counts each
+    source's documents stored without text (`storage.empty_pages.empty_counts`).
     """
     statuses = []
     for source in sources:
@@ -79,6 +84,7 @@ def source_status(
             next_run=next_run(source.schedule, now, timezone) if source.schedule else None,
             last_run=last,
             running=running,
+            empty_pages=(empty_pages or {}).get(source.name, 0),
         ))
     return statuses
 
@@ -90,8 +96,8 @@ def runs_lines(runs: list[CrawlRun]) -> list[str]:
     ...                finished_at=datetime(2026, 11, 2, 8, 1), reason="no response from the site: timed out (4 attempts)",
     ...                **{name: 0 for name in RUN_COUNTS})
     >>> print("\\n".join(runs_lines([run])))  # doctest: +NORMALIZE_WHITESPACE
-    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  errors
-    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0       0
+    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors
+    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0
          reason: no response from the site: timed out (4 attempts)
     """
     width = max([len("source"), *(len(run.source) for run in runs)])
@@ -137,7 +143,12 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
         if run.outcome != "skipped":
             lines.append(
                 f"  counts:    {run.pages_fetched} fetched, {run.not_modified} not modified, {run.new_documents} new, "
-                f"{run.new_versions} changed, {run.errors} errors"
+                f"{run.new_versions} changed, {run.empty or 0} empty, {run.errors} errors"
+            )
+        if status.empty_pages:
+            lines.append(
+                f"  no text:   {status.empty_pages} page(s) stored without article text; "
+                f"`dangan empty --source {status.source}` lists them"
             )
     return lines
 

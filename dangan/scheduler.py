@@ -303,6 +303,12 @@ class CrawlScheduler:
             self.record_skipped(
                 source, at, f"its last crawl (pid {crawl.pid}, started {crawl.started_at:%Y-%m-%d %H:%M:%S}) is still running"
             )
+        elif (elsewhere := self.store.run_log.alive_run(source)) is not None:
+            # Started by hand, or by another machine on a shared store: its run record is alive.
+            self.record_skipped(
+                source, at, f"a crawl of it started outside this scheduler (run {elsewhere.id}, pid {elsewhere.pid} "
+                f"on {elsewhere.host}) is still running",
+            )
         elif source in self._waiting:
             self.record_skipped(
                 source, at, f"it is still waiting for a free crawl slot (DANGAN_SCHEDULE_MAX_CRAWLS={self.settings.max_crawls})"

@@ -6,11 +6,12 @@ GB2312), ``gb2312`` for UTF-8 bytes after a CMS upgrade, and an HTTP header of
 ``ISO-8859-1`` that a web server adds by default. So a declaration is only
 believed when the bytes decode strictly with it, and the order of evidence is:
 
-1. a byte order mark (UTF-8, UTF-16);
-2. the declared charsets: the HTTP ``Content-Type`` header, then an XML
+1. a byte order mark (UTF-8, UTF-16), or UTF-16's zero bytes where it has none;
+2. parts in UTF-8 and parts in GBK in one page, each read in its own codec;
+3. the declared charsets: the HTTP ``Content-Type`` header, then an XML
    declaration and ``<meta>`` tags in the first few kilobytes;
-3. detection with charset-normalizer, limited to UTF-8 and Chinese encodings;
-4. a last resort that decodes with replacement characters and says how many.
+4. detection with charset-normalizer, limited to UTF-8 and Chinese encodings;
+5. a last resort that decodes with replacement characters and says how many.
 
 `Decoded.reason` records that path in words, e.g.
 ``"http-header iso-8859-1 not believed over non-ASCII bytes; meta gb2312 read as gb18030"``.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from core.errors import DecodeError
+from pipeline.mixed_encoding import MixedReading, read_mixed
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,20 @@ _WIDER_CODEC = {
     "cp950": "big5hkscs",
 }
 
+# The charsets a page may declare and be read in: those browsers read pages
+# in. Python's registry knows more, and a page declaring one of them must not
+# be read with it: "base64", "zlib" or "rot13" are not text encodings and
+# raise, "undefined" and "idna" refuse every byte, and "cp037" (EBCDIC),
+# "utf-7" or "unicode_escape" would turn plain markup into other characters.
+_PAGE_CHARSETS = frozenset(codecs.lookup(label).name for label in (
+    "utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+    "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950",
+    "euc_jp", "shift_jis", "cp932", "iso2022_jp", "euc_kr", "cp949",
+    "ascii", "latin-1", *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    *(f"cp125{n}" for n in range(9)), "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic",
+    "cp866", "cp874", "tis-620",
+))
+
 # A server default rather than a statement about the page, when the bytes are not ASCII.
 _WESTERN_DEFAULTS = frozenset({"iso8859-1", "cp1252", "ascii"})
 
@@ -77,6 +93,18 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.I)
 _META_CHARSET = re.compile(r"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
 _XML_ENCODING = re.compile(r"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.I)
 
+# UTF-16 without a BOM: looked for in the first bytes, where markup is; at least
+# this many zero bytes, this share of them with a zero byte on one side, and almost
+# none with a zero byte on the other.
+_UTF16_WINDOW = 1024
+_UTF16_MIN_ZEROS = 16
+_MARKUP_TAG = re.compile(r"<[!/?a-zA-Z]")
+_UTF16_ZERO_SHARE = 0.1
+_UTF16_STRAY_ZERO_SHARE = 0.05
+
+#: `Decoded.encoding` of a page read part by part in UTF-8 and GB18030.
+MIXED_ENCODING = "utf-8+gb18030"
+
 # A declared charset that fails strict decoding is still kept if it leaves at
 # most this share of its non-ASCII characters as replacements: a page cut off
 # mid-character, or one stray byte, should not send a whole page to detection.
@@ -88,10 +116,13 @@ class Decoded:
     """Text decoded from a page, the codec used, and why that codec.
 
     `encoding` is the Python codec actually used (``"gb18030"``, not the
-    ``"gb2312"`` a page declared). `reason` is a ``"; "``-separated account
+    ``"gb2312"`` a page declared), or `MIXED_ENCODING` for a page read part
+    by part in UTF-8 and GB18030. `reason` is a ``"; "``-separated account
     whose last part names the evidence that decided: ``"bom"``,
-    ``"http-header"``, ``"meta"``, ``"xml-declaration"``, ``"detected"`` or
-    ``"fallback with N replacement characters"``.
+    ``"http-header"``, ``"meta"``, ``"xml-declaration"``, ``"detected"``,
+    ``"fallback with N replacement characters"``, or for the two cases found by
+    their bytes, ``"utf-16-le recognised by its zero bytes, …"`` and
+    ``"mixed encodings: N parts read as utf-8, M as gb18030"``.
     """
 
     text: str
@@ -109,8 +140,12 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     """Decode a fetched page, trusting declarations only as far as the bytes bear them out.
 
     `content_type` is the HTTP ``Content-Type`` header value, if there was one.
-    Never raises because of the content: undecodable bytes become U+FFFD and
-    the reason says how many. Raises `DecodeError` only if `raw` is not bytes.
+    Bytes no candidate reads become U+FFFD and the reason says how many. A
+    page that mixes UTF-8 and GBK parts is read part by part
+    (`pipeline.mixed_encoding`); UTF-16 is recognised without a byte order mark
+    by its zero bytes. Raises `DecodeError` when `raw` is not bytes, and when
+    such a page still leaves more than one in a hundred of its characters
+    unreadable: that text would be mojibake, not the page.
 
     >>> decode_html("镕".encode("gbk"), "text/html; charset=gb2312").reason
     'http-header gb2312 read as gb18030'
@@ -129,10 +164,17 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return _lenient(raw[len(bom):], codec, ["bom"])
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return _utf16(raw, utf16)
 
     notes: list[str] = []
     is_ascii = raw.isascii()
     utf8_text = _strict(raw, "utf-8")
+    if utf8_text is None and not is_ascii:
+        mixed = read_mixed(raw)
+        if mixed is not None:
+            return _mixed(mixed)
     declarations = _declarations(raw, content_type)
 
     believable: list[tuple[_Declaration, str]] = []
@@ -180,6 +222,65 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     return _fallback(raw, preferred, notes)
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when `raw` reads as UTF-16 markup but has no BOM, else None.
+
+    HTML is mostly ASCII markup, and in UTF-16 every ASCII character carries
+    a zero byte, after it (little-endian) or before it (big-endian). Pages in
+    UTF-8 or the Chinese codecs hold no zero bytes at all. Binary data may
+    have zero bytes on one side too, so the start must also read as markup: a
+    tag, and no control characters.
+    """
+    head = raw[:_UTF16_WINDOW]
+    pairs = len(head) // 2
+    zeros_first, zeros_second = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    needed = max(_UTF16_MIN_ZEROS, pairs * _UTF16_ZERO_SHARE)
+    stray = pairs * _UTF16_STRAY_ZERO_SHARE
+    if zeros_second >= needed and zeros_first <= stray:
+        codec = "utf-16-le"
+    elif zeros_first >= needed and zeros_second <= stray:
+        codec = "utf-16-be"
+    else:
+        return None
+    start = head[:pairs * 2].decode(codec, errors="replace")
+    controls = sum(1 for ch in start if ch < " " and ch not in "\t\n\r")
+    if not _MARKUP_TAG.search(start) or controls > len(start) * _UTF16_STRAY_ZERO_SHARE:
+        return None
+    return codec
+
+
+def _utf16(raw: bytes, codec: str) -> Decoded:
+    """Decode bytes recognised as UTF-16 without a BOM; refuse them if they do not read as it."""
+    notes = [f"{codec} recognised by its zero bytes, without a byte order mark"]
+    text = _strict(raw, codec)
+    if text is not None:
+        return _done(text, codec, notes)
+    text, replaced = _replacing(raw, codec)
+    if _is_near_miss(text, replaced) or replaced <= 1:  # one odd byte: a page cut short
+        return _done(text, codec, notes + [_replacements(replaced)])
+    raise DecodeError(
+        None,
+        f"the page looks like {codec.upper()} without a byte order mark (zero bytes beside its ASCII), "
+        f"but {_replacements(replaced)} of it do not read as {codec.upper()}; nothing was decoded. "
+        "Check the capture: the body may be cut or not text at all",
+    )
+
+
+def _mixed(reading: MixedReading) -> Decoded:
+    """The part-by-part reading of a page in two encodings, or DecodeError when too much of it reads in neither."""
+    parts = f"mixed encodings: {reading.utf8_parts} parts read as utf-8, {reading.gb_parts} as gb18030"
+    if not reading.mostly_readable:
+        raise DecodeError(
+            None,
+            f"the page mixes UTF-8 and GBK, and {_replacements(reading.unreadable)} of its "
+            f"{reading.non_ascii} non-ASCII characters read as neither; nothing was decoded, so no "
+            "mojibake is stored. The capture is kept as received",
+        )
+    notes = [parts] + ([_replacements(reading.unreadable)] if reading.unreadable else [])
+    logger.info("page decoded part by part: %s", "; ".join(notes))
+    return _done(reading.text, MIXED_ENCODING, notes)
+
+
 def _declarations(raw: bytes, content_type: str | None) -> list[_Declaration]:
     """Every charset the response declares, in the order they are believed, without repeats."""
     found: list[_Declaration] = []
@@ -205,11 +306,12 @@ def _declarations(raw: bytes, content_type: str | None) -> list[_Declaration]:
 
 
 def _python_name(label: str) -> str | None:
-    """Python's name for a charset label, or None if neither Python nor browsers know it."""
+    """Python's name for a charset label, or None unless it names a charset browsers read pages in."""
     try:
-        return codecs.lookup(_EXTRA_LABELS.get(label, label)).name
-    except LookupError:
+        name = codecs.lookup(_EXTRA_LABELS.get(label, label)).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the label, which a header can carry
         return None
+    return name if name in _PAGE_CHARSETS else None
 
 
 def _codec_for(label: str) -> str | None:

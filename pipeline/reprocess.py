@@ -5,7 +5,9 @@ same decode → extract → normalise → fingerprint stages as during a crawl, 
 are recorded with ``reprocessed=True``: a text that changed becomes a new
 version whose reason is "reprocess" (the rules changed, not the site), and a
 text that did not change adds nothing (a version stored before display texts
-were kept gets its display text, see migration 0004).
+were kept gets its display text, see migration 0004). A document stored as an
+empty version (no text could be found) has that version filled in when the
+new rules find its text (``filled``); ``empty`` counts pages still without text.
 
 Each record is checked against the length and payload digest its capture row
 holds before it is used: a record edited since it was written is reported
@@ -16,9 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.workers import CaptureJob, JobResult, WorkerPool
+from storage.display_texts import versions_in_comparison_form
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,8 +36,14 @@ class ReprocessSummary:
     new_versions: int
     unchanged: int
     duplicates: int
+    filled: int
+    empty: int
     errors: int
     failures: tuple[JobResult, ...] = ()
+    #: Older versions (schema before 0004) given their display text back from their own capture,
+    #: and those left in the comparison form because today's rules read different words there.
+    display_restored: int = 0
+    display_kept: int = 0
 
     @property
     def damaged(self) -> tuple[JobResult, ...]:
@@ -58,7 +67,7 @@ def reprocess_captures(
     On a store with nothing captured yet for that source:
 
     >>> reprocess_captures(Store.open(None, "dangan-data"), source="xiangtan-gov", workers=1)
-    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, errors=0, failures=())
+    ReprocessSummary(captures=0, new_documents=0, new_versions=0, unchanged=0, duplicates=0, filled=0, empty=0, errors=0, failures=(), display_restored=0, display_kept=0)
     """
     captures = store.captures.for_reprocess(source)
     if on_start is not None:
@@ -78,12 +87,34 @@ def reprocess_captures(
             pool.submit(CaptureJob.from_warc(capture, store.data_dir, reprocessed=True))
         pool.drain()
         counts = pool.counts
+    # Then the older versions of a store from before display texts (the pass above
+    # restored the latest ones): each from the capture it was made from.
+    restored: list[bool] = []
+
+    def collect_restore(result: JobResult) -> None:
+        if result.error is None:
+            restored.append(result.restored)
+        collect(result)
+
+    remaining = versions_in_comparison_form(store.db, source)
+    if remaining:
+        log.info("giving %d older versions their display text", len(remaining))
+        with WorkerPool(store.db, workers=workers, on_result=collect_restore) as pool:
+            for version_id, capture in remaining:
+                job = CaptureJob.from_warc(capture, store.data_dir, reprocessed=True)
+                pool.submit(replace(job, restore_version_id=version_id))
+            pool.drain()
+            counts["errors"] += pool.counts["errors"]
     return ReprocessSummary(
         captures=len(captures),
         new_documents=counts["new_document"],
         new_versions=counts["new_version"],
         unchanged=counts["unchanged"],
         duplicates=counts["duplicate"],
+        filled=counts["filled"],
+        empty=counts["empty"],
         errors=counts["errors"],
         failures=tuple(sorted(failures, key=lambda result: result.capture_id)),
+        display_restored=sum(restored),
+        display_kept=len(restored) - sum(restored),
     )

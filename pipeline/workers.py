@@ -7,8 +7,8 @@ a `ProcessPoolExecutor`, and only small, quick database writes happen in the
 process that owns the pool:
 
 - each worker gets a `CaptureJob` (the body, or where the body lies in a WARC
-  file) and runs `process_and_record` on it: `read_and_process` reads the
-  body and runs `pipeline.process.process_page`, then the result is recorded
+  file) and runs `process_and_record` on it: `read_body` reads the body and
+  `process_article` runs `pipeline.process.process_page`, then the result is recorded
   with `VersionStore.record` (or the capture marked failed), in one short
   transaction, through the worker's own database connection;
 - the parent only hands out jobs and tallies the `JobResult`s that come back.
@@ -48,13 +48,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import settings as defaults
+from core.article import Article
+from pipeline.parent_watch import exit_with
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
+from core.errors import DanganError, ExtractionError, NotHtmlError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
 from storage.warc_records import verify_capture
+from storage.display_texts import restore_display_text
 
 if TYPE_CHECKING:
     from pipeline.process import ProcessedPage
@@ -98,6 +101,9 @@ class CaptureJob:
     warc_length: int | None = None
     payload_sha256: str | None = None
     reprocessed: bool = False
+    # Set for a version still holding the comparison form (schema 0004): the job only
+    # gives that version its display text back (`storage.display_texts`), if the words match.
+    restore_version_id: int | None = None
 
     @classmethod
     def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "CaptureJob":
@@ -132,9 +138,13 @@ class JobResult:
     error: str | None = None
     decode_fallback: bool = False
     encoding_reason: str | None = None
+    # For a restore job: whether the version got its display text back.
+    restored: bool = False
     # The capture's WARC record failed its length or digest check: the stored
     # bytes are not what was fetched, so nothing was processed.
     damaged: bool = False
+    #: For outcome EMPTY: why the page has no article text.
+    empty_reason: str | None = None
 
 
 class _WorkerStore:
@@ -144,8 +154,10 @@ class _WorkerStore:
     captures: CaptureLog | None = None
 
 
-def _start_worker(db_url: str) -> None:
-    """Executor initializer: open this worker's own connection to the store."""
+def _start_worker(db_url: str, owner_pid: int | None = None) -> None:
+    """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own connection to the store."""
+    if owner_pid is not None:
+        exit_with(owner_pid)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     db = open_database(db_url)
@@ -156,16 +168,42 @@ def _start_worker(db_url: str) -> None:
     gc.freeze()
 
 
-def read_and_process(job: CaptureJob) -> ProcessedPage:
-    """Read one job's body (in the job, or from its WARC record) and process it; runs in a worker.
+def read_body(job: CaptureJob) -> bytes:
+    """The job's body: the one it carries, or the one read back from its WARC record; runs in a worker.
 
     A body read from a WARC record is first checked against the capture's
-    stored length and payload digest (`storage.warc_records.verify_capture`):
-    a record that fails is a failure, never processed. A page with no article
-    text is a failure here (`require_article_text`):
-    the job was submitted as an article. Any failure comes back as a DanganError naming the URL: an unexpected
-    exception from a parser deep inside extraction is still a page that failed,
-    and its type and message are what the capture's error should say.
+    stored length and payload digest (`storage.warc_records.verify_capture`).
+    Raises a DanganError naming the URL when the body cannot be read or fails
+    that check: such a capture is a failure (never processed), not a page
+    without text.
+    """
+    if job.body is not None:
+        return job.body
+    if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
+        raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
+    try:
+        if job.warc_length is not None and job.payload_sha256 is not None:
+            # A record edited since it was written (even in valid gzip) must not become
+            # a version: the history would say the site changed. WarcIntegrityError says how.
+            verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
+                           job.payload_sha256)
+        return read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
+    except DanganError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an unreadable file is this capture's failure
+        raise StoreError(f"{job.url}: cannot read its WARC record: {type(exc).__name__}: {exc}") from None
+
+
+def process_article(job: CaptureJob, body: bytes) -> tuple[ProcessedPage | None, str | None]:
+    """Process an article page's body; return the page (None if it could not be read) and why it has no text.
+
+    The job was submitted as an article (its URL matches the source's
+    article_urls), so whatever happens it is to become a document: a page
+    that cannot be decoded or parsed, or holds no article text
+    (`require_article_text`), comes back with the reason, to be stored as an
+    empty version; a body that is not HTML at all (`pipeline.sniff`) raises
+    NotHtmlError instead, and its capture is marked failed. An unexpected exception from a parser deep inside
+    extraction is such a page too, and its type and message are the reason.
     """
     # Imported here, not at the top: the process that hands out jobs (a
     # crawl's reactor) never extracts, and the extraction stack (trafilatura,
@@ -173,39 +211,41 @@ def read_and_process(job: CaptureJob) -> ProcessedPage:
     from pipeline.process import process_page, require_article_text
 
     try:
-        if job.body is not None:
-            body = job.body
-        else:
-            if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
-                raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
-            if job.warc_length is not None and job.payload_sha256 is not None:
-                # A record edited since it was written (even in valid gzip) must not become
-                # a version: the history would say the site changed. WarcIntegrityError says how.
-                verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
-                               job.payload_sha256)
-            body = read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
         page = process_page(body, job.content_type, job.url)
-        require_article_text(page, job.url)
-        return page
-    except DanganError:
-        raise
+    except NotHtmlError:
+        raise  # a PNG or PDF served as a page is no article, not even an empty one: the capture fails
+    except PageError as exc:
+        return None, exc.reason
     except Exception as exc:  # noqa: BLE001 - see the docstring
-        raise ExtractionError(job.url, f"{type(exc).__name__}: {exc}") from None
+        return None, f"{type(exc).__name__}: {exc}"
+    try:
+        require_article_text(page, job.url)
+    except ExtractionError as exc:
+        return page, exc.reason
+    return page, None
 
 
 def process_and_record(job: CaptureJob) -> JobResult:
     """Read and process one job's page and record what came of it; runs in a worker process.
 
-    Returns the `JobResult` for the parent to count. Only a failure to reach
-    the database at all escapes as an exception (the parent then marks the
-    capture failed itself).
+    Returns the `JobResult` for the parent to count. A page without text is
+    recorded as an empty version (outcome EMPTY, see `process_article`); a
+    capture that cannot be read or recorded is marked failed. Only a failure
+    to reach the database at all escapes as an exception (the parent then
+    marks the capture failed itself).
     """
     versions, captures = _WorkerStore.versions, _WorkerStore.captures
     if versions is None or captures is None:
         raise StoreError("the processing worker has no database; it must be started by WorkerPool")
     try:
-        page = read_and_process(job)
-        stored = versions.record(_page_record(job, page), reprocessed=job.reprocessed)
+        page, empty_reason = process_article(job, read_body(job))
+        if job.restore_version_id is not None:
+            restored = page is not None and restore_display_text(
+                versions.db, job.restore_version_id, page.article.text, page.text_sha256
+            )
+            return JobResult(capture_id=job.capture_id, url=job.url, outcome=Outcome.UNCHANGED, restored=restored)
+        record = _page_record(job, page, empty_reason)
+        stored = versions.record(record, reprocessed=job.reprocessed)
     except DanganError as exc:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
@@ -213,16 +253,28 @@ def process_and_record(job: CaptureJob) -> JobResult:
                          damaged=isinstance(exc, WarcIntegrityError))
     return JobResult(
         capture_id=job.capture_id,
-        url=page.url,
+        url=record.url,
         outcome=stored.outcome,
         document_id=stored.document_id,
         version_number=stored.version_number,
-        decode_fallback=page.decode_fallback,
-        encoding_reason=page.encoding_reason,
+        decode_fallback=page.decode_fallback if page is not None else False,
+        encoding_reason=page.encoding_reason if page is not None else None,
+        empty_reason=empty_reason,
     )
 
 
-def _page_record(job: CaptureJob, page: ProcessedPage) -> PageRecord:
+def _page_record(job: CaptureJob, page: ProcessedPage | None, empty_reason: str | None) -> PageRecord:
+    if page is None:
+        # Nothing could be read from the bytes: the document is the fetched URL, its text empty.
+        from core.urls import canonicalize_url
+        from pipeline.extract import EXTRACTOR_VERSION
+        from pipeline.fingerprint import text_sha256
+
+        return PageRecord(
+            url=canonicalize_url(job.url), source=job.source, capture_id=job.capture_id, seen_at=job.fetched_at,
+            article=Article(text=""), text_sha256=text_sha256(""), extractor_version=EXTRACTOR_VERSION,
+            empty_reason=empty_reason,
+        )
     return PageRecord(
         url=page.url,
         source=job.source,
@@ -233,6 +285,7 @@ def _page_record(job: CaptureJob, page: ProcessedPage) -> PageRecord:
         encoding=page.encoding,
         encoding_reason=page.encoding_reason,
         extractor_version=page.extractor_version,
+        empty_reason=empty_reason,
         signature=page.signature,
     )
 
@@ -312,7 +365,8 @@ class WorkerPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker, initargs=(self._db_url,)
+            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker,
+            initargs=(self._db_url, os.getpid()),
         )
 
     @property
@@ -411,6 +465,8 @@ class WorkerPool:
             self.counts["errors"] += 1
         else:
             self.counts[result.outcome.value] += 1
+            if result.outcome is Outcome.EMPTY:
+                log.warning("%s: stored as an empty version: %s", result.url, result.empty_reason)
             if result.decode_fallback:
                 self.counts["decode_fallback"] += 1
                 log.info("%s: encoding guessed (%s)", job.url, result.encoding_reason)

@@ -1,4 +1,4 @@
-"""Reading the archive back: a document's versions, one version, a diff, an export.
+"""Reading the archive back: a document's versions, one version, a diff.
 
 These are the read half of `VersionStore` (which calls them), kept apart
 because they change for other reasons: what a user wants to see, not how
@@ -23,12 +23,11 @@ Example, after a page was recorded on 1 May and changed on 3 May:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from storage.database import Database
 from core.article import Article
@@ -36,9 +35,6 @@ from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
 from core.text_diff import TextDiff, diff_texts
 from storage.models import Capture, Document, Version
-from storage.times import as_stored
-
-_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -180,6 +176,14 @@ def history(db: Database, url: str) -> list[VersionSummary]:
     return list(document_history(db, url).versions)
 
 
+def _capture_ref(capture: Capture) -> CaptureRef:
+    return CaptureRef(
+        id=capture.id, fetched_at=capture.fetched_at, status_code=capture.status_code,
+        warc_file=capture.warc_file, warc_record_id=capture.warc_record_id,
+        payload_sha256=capture.payload_sha256, revisit=capture.revisit,
+    )
+
+
 def document_history(db: Database, url: str) -> DocumentHistory:
     """The document at `url` (typed as a person would; see `_document`): its state and every version's provenance."""
     with db.session() as session:
@@ -193,14 +197,17 @@ def document_history(db: Database, url: str) -> DocumentHistory:
             or_(Capture.document_id == document.id, Capture.id.in_(first_captures))
         ))
         version_of_first = {v.capture_id: v.id for v in versions if v.capture_id is not None}
+        version_by_capture: dict[int, int] = {}
         for capture in rows:
             version_id = capture.version_id if capture.version_id in by_version else version_of_first.get(capture.id)
             if version_id is not None:
-                by_version[version_id][capture.id] = CaptureRef(
-                    id=capture.id, fetched_at=capture.fetched_at, status_code=capture.status_code,
-                    warc_file=capture.warc_file, warc_record_id=capture.warc_record_id,
-                    payload_sha256=capture.payload_sha256, revisit=capture.revisit,
-                )
+                version_by_capture[capture.id] = version_id
+                by_version[version_id][capture.id] = _capture_ref(capture)
+        # A recrawl's revisit records (a 304, or the same bytes again) are not
+        # processed; they showed the version of the capture they refer to.
+        if version_by_capture:
+            for capture in session.scalars(select(Capture).where(Capture.refers_to_id.in_(list(version_by_capture)))):
+                by_version[version_by_capture[capture.refers_to_id]].setdefault(capture.id, _capture_ref(capture))
         summaries = []
         for v in versions:
             captures = tuple(by_version[v.id][key] for key in sorted(by_version[v.id]))
@@ -281,67 +288,3 @@ def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> 
             url=document.url, older=(older.number, older.first_seen), newer=(newer.number, newer.first_seen),
             text=diff_texts(older.text, newer.text),
         )
-
-
-def export(
-    db: Database, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
-) -> Iterator[dict]:
-    """Stream the archive as dicts, one per document (its latest version) or per version.
-
-    Fields: url, source, the article's (`core.article.ARTICLE_FIELDS`: title,
-    published, origin, author, editor, doc_number, text), version,
-    text_sha256, first_seen, last_seen (ISO strings; the version's with
-    `all_versions`, else the document's), status ("live" or "gone") and
-    duplicate_of (a URL or None). `since` keeps what was
-    seen (or went gone) at or after that time. Rows are read in batches, each
-    in its own short transaction, so an export never holds the database.
-
-    Example:
-        >>> import io, json
-        >>> out = io.StringIO()
-        >>> for row in export(db, source="gov", since=datetime(2024, 5, 1)):
-        ...     _ = out.write(json.dumps(row, ensure_ascii=False) + "\\n")
-    """
-    cutoff = as_stored(since) if since is not None else None
-    original = aliased(Document)
-    last_key: tuple[int, int] = (0, 0)
-    while True:
-        query = (
-            select(Document, Version, original.url)
-            .join(Version, Version.document_id == Document.id)
-            .outerjoin(original, original.id == Document.duplicate_of_id)
-        )
-        if not all_versions:
-            other = aliased(Version)
-            newest = select(func.max(other.number)).where(other.document_id == Document.id)
-            query = query.where(Version.number == newest.scalar_subquery())
-        if source is not None:
-            query = query.where(Document.source == source)
-        if cutoff is not None:
-            query = query.where(or_(Version.last_seen >= cutoff, Document.gone_at >= cutoff))
-        query = query.where(
-            or_(Document.id > last_key[0], (Document.id == last_key[0]) & (Version.number > last_key[1]))
-        ).order_by(Document.id, Version.number).limit(_BATCH)
-        with db.session() as session:
-            rows = session.execute(query).all()
-        for document, chosen, original_url in rows:
-            yield _export_row(document, chosen, original_url, all_versions)
-        if len(rows) < _BATCH:
-            return
-        last_key = (rows[-1][0].id, rows[-1][1].number)
-
-
-def _export_row(document: Document, chosen: Version, original_url: str | None, per_version: bool) -> dict:
-    return {
-        "url": document.url,
-        "source": document.source,
-        **Article.from_attributes(chosen).as_dict(),
-        "version": chosen.number,
-        "text_sha256": chosen.text_sha256,
-        # A version's own span when exporting every version; the document's
-        # (first archived, last seen) when exporting one row per document.
-        "first_seen": (chosen.first_seen if per_version else document.first_seen).isoformat(),
-        "last_seen": (chosen.last_seen if per_version else document.last_seen).isoformat(),
-        "status": document.status,
-        "duplicate_of": original_url,
-    }

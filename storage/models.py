@@ -67,6 +67,13 @@ class CrawlRun(Base):
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     gone: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    # Article pages stored as empty versions (no text could be found), see Version.empty_reason.
+    empty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Where the crawl runs, and when it last said it was alive (storage.runs):
+    # a second crawl of the source is refused while this run is alive.
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Capture(Base):
@@ -154,6 +161,9 @@ class Version(Base):
     extractor_version: Mapped[str] = mapped_column(String(40))
     # "new" (first version), "changed" (the site changed it), "reprocess" (our rules changed)
     reason: Mapped[str] = mapped_column(String(20), default="new")
+    # Set when no article text could be found (text is then ""): why, for the
+    # operator and for `dangan reprocess`, which fills the version in later.
+    empty_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_seen: Mapped[datetime] = mapped_column(DateTime)
     # The family of copies this text belongs to (storage.families); None only for
@@ -194,3 +204,30 @@ class FamilyBand(Base):
 
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+
+
+class Change(Base):
+    """One entry of the change feed: a version recorded, or a document gone or back.
+
+    Rows are written by database triggers (migration 0007), never by Python,
+    so every writer (crawl, reprocess, any future one) feeds it in the same
+    transaction as the change itself. `txid` is the writing transaction's id
+    on PostgreSQL (0 on SQLite, and for rows that existed before the feed);
+    `storage.change_feed` explains why the feed is read in (txid, id) order.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        Index("ix_changes_feed_order", "txid", "id"),
+        # Ids are never reused, even after the newest row is deleted.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # "version" (a version was recorded), "gone" (404/410), "live" (a gone document answered again)
+    kind: Mapped[str] = mapped_column(String(10))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    # When it happened on the site: the version's first_seen, the document's gone_at or last_seen.
+    changed_at: Mapped[datetime] = mapped_column(DateTime)

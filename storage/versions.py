@@ -22,6 +22,19 @@ Example (a page recorded without a capture; a crawl passes the capture's id):
     <Outcome.UNCHANGED: 'unchanged'>
     >>> store.record(page("全文，已更正。", datetime(2026, 11, 3))).version_number
     2
+
+No page is dropped: an article page with no text that could be found is
+stored as a version flagged empty, with the reason, and `dangan reprocess`
+fills that version in once the rules find the text:
+    >>> empty = PageRecord(url="http://www.gov.cn/b.htm", source="gov", capture_id=None,
+    ...     seen_at=datetime(2026, 11, 1), article=Article(title="公告", text=""),
+    ...     text_sha256=text_sha256(""), extractor_version="zh-4", empty_reason="no article text")
+    >>> store.record(empty).outcome
+    <Outcome.EMPTY: 'empty'>
+    >>> filled = store.record(replace(empty, article=Article(title="公告", text="附件：细则。"),
+    ...                               text_sha256=text_sha256("附件：细则。"), empty_reason=None), reprocessed=True)
+    >>> filled.outcome, filled.version_number
+    (<Outcome.FILLED: 'filled'>, 1)
 """
 
 from __future__ import annotations
@@ -29,7 +42,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, update
@@ -37,10 +50,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import history
+from storage.export_rows import export_rows
 from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
-from core.errors import ExtractionError, StoreError
+from core.errors import StoreError
+from storage.display_texts import DISPLAY
 from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
@@ -48,8 +63,6 @@ from storage.times import as_stored, utc_now
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
-#: `Version.text_form` of a text kept as the page shows it (see migration 0004).
-DISPLAY = "display"
 # Two processes recording the same new URL (or the same next version number)
 # collide on a unique constraint; the loser rolls back and tries again, and
 # then sees the winner's row. More than a few rounds means something else.
@@ -76,6 +89,8 @@ class PageRecord:
     extractor_version: str
     encoding: str | None = None
     encoding_reason: str | None = None
+    #: Why no article text could be found, for a page stored as an empty version.
+    empty_reason: str | None = None
     #: The text's MinHash signature (`pipeline.near_duplicates.text_signature`),
     #: which puts the version in its family; None gives it a family of its own.
     signature: bytes | None = None
@@ -87,6 +102,10 @@ class Outcome(str, enum.Enum):
     UNCHANGED = "unchanged"
     DUPLICATE = "duplicate"
     GONE = "gone"
+    #: An article page with no text that could be found, stored as a version flagged empty.
+    EMPTY = "empty"
+    #: An empty version whose text a reprocess has now found, filled in place.
+    FILLED = "filled"
 
 
 @dataclass(frozen=True)
@@ -122,17 +141,17 @@ class VersionStore:
         when `reprocessed`), or UNCHANGED (only last_seen moves). A capture
         already recorded is not recorded twice unless `reprocessed`.
 
-        Raises ExtractionError when `page.text` is empty, after marking the
-        capture failed with "no article text"; no version is made.
+        A page with no text (blank, or `page.empty_reason` set) is EMPTY: it
+        becomes a version with text "" flagged with `empty_reason` ("no
+        article text" when none is given) if its document has no text yet, or
+        the empty version is seen again; a document that has text keeps it,
+        and the capture is marked processed with the reason as its error.
+        Empty versions are never duplicates of each other. FILLED: a reprocess
+        found the text of a document whose latest version is empty, and that
+        version now holds it (reason "reprocess").
         """
-        if not page.article.text.strip():
-            if page.capture_id is not None:
-                self._mark_capture_failed(page.capture_id, NO_TEXT_ERROR)
-            raise ExtractionError(
-                page.url,
-                f"{NO_TEXT_ERROR}; no version was stored. Check the extraction "
-                "rules for this site (dangan extract URL shows what was found).",
-            )
+        if not page.article.text.strip() or page.empty_reason is not None:
+            page = replace(page, empty_reason=page.empty_reason or NO_TEXT_ERROR)
         for attempt in range(1, _ATTEMPTS + 1):
             with self.db.session(write=True) as session:
                 try:
@@ -228,10 +247,11 @@ class VersionStore:
         return family_of(self.db, url)
 
     def export(
-        self, *, all_versions: bool = False, source: str | None = None, since: datetime | None = None
+        self, *, all_versions: bool = False, source: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> Iterator[dict]:
-        """Stream documents (latest version, or every version) as plain dicts."""
-        return history.export(self.db, all_versions=all_versions, source=source, since=since)
+        """Stream documents (latest version, or every version) as rows (`storage.export_rows`)."""
+        return export_rows(self.db, all_versions=all_versions, source=source, since=since, until=until)
 
     # -- inside the transaction ----------------------------------------------
 
@@ -249,13 +269,19 @@ class VersionStore:
                 raise StoreError(f"There is no capture {page.capture_id} for {page.url}.")
             if capture.version_id is not None and not reprocessed:
                 return _already_recorded(sql, capture.document_id, capture.version_id)
+            if capture.document_id is not None and capture.process_error is not None and not reprocessed:
+                # Recorded before as a page with no text, against a document whose text it kept.
+                return RecordResult(Outcome.EMPTY, capture.document_id, None, None)
 
         # FOR UPDATE locks the row on PostgreSQL; SQLite renders none (BEGIN
         # IMMEDIATE already holds its write lock).
         document = sql.execute(_DOCUMENT_BY_URL, {"url": page.url}).first()
         if document is None:
             document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
-            outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
+            if page.empty_reason is not None:
+                outcome = Outcome.EMPTY
+            else:
+                outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
             family_id = assign_family(sql, version_id, document_id, page.signature, None)
         else:
             document_id = document.id
@@ -266,6 +292,8 @@ class VersionStore:
             sql.execute(_CAPTURE_PROCESSED, {
                 "capture_id": page.capture_id, "processed_at": self._clock(),
                 "document_id_": document_id, "version_id_": version_id,
+                # A page without text against a document that keeps its text shows no version: say why.
+                "process_error_": page.empty_reason if version_id is None else None,
             })
         original_url = _url_of(sql, original_id)
         if outcome is Outcome.DUPLICATE:
@@ -276,7 +304,9 @@ class VersionStore:
         self, sql: Connection, page: PageRecord, seen: datetime
     ) -> tuple[int, int, int, int | None]:
         """Insert the document and its version 1; return their ids, the number, and the original's id."""
-        original_id = sql.execute(_FIRST_DOCUMENT_WITH_TEXT, {"sha": page.text_sha256}).scalar()
+        original_id = None
+        if page.empty_reason is None:  # pages without text share the empty text's digest, not an original
+            original_id = sql.execute(_FIRST_DOCUMENT_WITH_TEXT, {"sha": page.text_sha256}).scalar()
         # A concurrent insert of the same URL fails here, and is retried.
         document_id = sql.execute(_INSERT_DOCUMENT, {
             "url": page.url, "source": page.source, "status": "live", "first_seen": seen,
@@ -287,7 +317,7 @@ class VersionStore:
 
     def _known_document(
         self, sql: Connection, document: Row, page: PageRecord, seen: datetime, reprocessed: bool
-    ) -> tuple[int, int, Outcome, int | None, int]:
+    ) -> tuple[int | None, int | None, Outcome, int | None, int | None]:
         """Record `page` against an existing document; return version id, number, outcome, original's and family's ids."""
         changes: dict = {}
         if document.status == "gone" and (document.gone_at is None or seen >= document.gone_at):
@@ -297,6 +327,22 @@ class VersionStore:
             changes["last_seen"] = seen
         latest = sql.execute(_LATEST_VERSION, {"document_id": document.id}).first()
         original_id = document.duplicate_of_id
+        if page.empty_reason is not None and latest is not None:
+            _update_document(sql, document.id, changes)
+            if latest.empty_reason is None:
+                # The document has text; a capture without any does not replace it.
+                return None, None, Outcome.EMPTY, original_id, None
+            if seen > latest.last_seen:
+                sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
+            return latest.id, latest.number, Outcome.EMPTY, original_id, latest.family_id
+        if reprocessed and latest is not None and latest.empty_reason is not None and page.empty_reason is None:
+            original_id = self._fill_in(sql, latest.id, document.id, page)
+            if document.duplicate_of_id is None and original_id is not None:
+                changes["duplicate_of_id"] = original_id
+            _update_document(sql, document.id, changes)
+            # The empty version was a family of its own; it stays there (families are
+            # assigned when a version is made, and this one keeps its id).
+            return latest.id, latest.number, Outcome.FILLED, original_id, latest.family_id
         if latest is not None and latest.text_sha256 == page.text_sha256 and latest.title == page.article.title:
             if seen > latest.last_seen:
                 sql.execute(_VERSION_SEEN, {"version_id": latest.id, "seen": seen})
@@ -323,14 +369,18 @@ class VersionStore:
         _update_document(sql, document.id, changes)
         return version_id, number, Outcome.NEW_VERSION, original_id, family_id
 
-    def _mark_capture_failed(self, capture_id: int, error: str) -> None:
-        with self.db.session(write=True) as session:
-            capture = session.get(Capture, capture_id)
-            if capture is None:
-                raise StoreError(f"There is no capture {capture_id} to mark failed.")
-            capture.processed_at = self._clock()
-            capture.process_error = error
-            session.commit()
+    def _fill_in(self, sql: Connection, version_id: int, document_id: int, page: PageRecord) -> int | None:
+        """Put `page`'s text into the empty version `version_id`; return the id of a document that has it already."""
+        original_id = sql.execute(
+            _FIRST_DOCUMENT_WITH_TEXT.where(_versions.c.document_id != document_id), {"sha": page.text_sha256}
+        ).scalar()
+        sql.execute(update(_versions).where(_versions.c.id == version_id).values(
+            **page.article.as_dict(), text_sha256=page.text_sha256, encoding=page.encoding,
+            encoding_reason=page.encoding_reason, extractor_version=page.extractor_version,
+            reason="reprocess", empty_reason=None, text_form=DISPLAY,
+        ))
+        log.info("%s: the empty version's text was found and filled in", page.url)
+        return original_id
 
 
 def _new_version(
@@ -342,7 +392,7 @@ def _new_version(
         **page.article.as_dict(), "text_sha256": page.text_sha256,
         "encoding": page.encoding, "encoding_reason": page.encoding_reason,
         "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
-        "text_form": DISPLAY,
+        "text_form": DISPLAY, "empty_reason": page.empty_reason,
     }).scalar_one()
 
 
@@ -426,11 +476,13 @@ _captures = Capture.__table__
 _documents = Document.__table__
 _versions = Version.__table__
 
-_CAPTURE = select(_captures.c.document_id, _captures.c.version_id).where(_captures.c.id == bindparam("id"))
+_CAPTURE = select(_captures.c.document_id, _captures.c.version_id, _captures.c.process_error).where(
+    _captures.c.id == bindparam("id")
+)
 _CAPTURE_PROCESSED = (
     update(_captures)
     .where(_captures.c.id == bindparam("capture_id"))
-    .values(processed_at=bindparam("processed_at"), process_error=None,
+    .values(processed_at=bindparam("processed_at"), process_error=bindparam("process_error_"),
             document_id=bindparam("document_id_"), version_id=bindparam("version_id_"))
 )
 _DOCUMENT_BY_URL = select(
@@ -448,7 +500,7 @@ _INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
 _INSERT_VERSION = insert(_versions).returning(_versions.c.id)
 _LATEST_VERSION = (
     select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
-           _versions.c.text_form, _versions.c.family_id)
+           _versions.c.text_form, _versions.c.family_id, _versions.c.empty_reason)
     .where(_versions.c.document_id == bindparam("document_id"))
     .order_by(_versions.c.number.desc())
     .limit(1)

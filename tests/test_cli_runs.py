@@ -50,7 +50,7 @@ def test_runs_lists_newest_first_with_outcomes_counts_and_reasons(store_args: li
         ("2", "xiangtan-test", "schedule", "failed"),
         ("1", "xiangtan-test", "manual", "ok"),
     ]
-    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0"]
+    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0"]
     assert "     reason: no response from the site: timed out (4 attempts)" in lines
     assert "     reason: run 2 is still running" in lines
 
@@ -89,7 +89,7 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
     assert upcoming > before and local.strftime("%A") == "Monday" and local.hour in (0, 6, 12, 18)
     assert (first["last_run"]["id"], first["last_run"]["outcome"]) == (4, "skipped")
     assert second == {"source": "never-crawled", "schedule": None, "schedule_in_words": None,
-                      "next_run": None, "last_run": None, "running": None}
+                      "next_run": None, "last_run": None, "running": None, "empty_pages": 0}
 
 
 def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str], tmp_path: Path) -> None:

@@ -75,7 +75,8 @@ def test_a_site_that_answers_500_to_everything_fails_the_crawl(tmp_path: Path) -
     broken.mkdir()
     (broken / "error.html").write_text("<h1>500 Internal Server Error</h1>", encoding="utf-8")
     error = {"file": "error.html", "content_type": "text/html; charset=utf-8", "status": 500}
-    (broken / "index.json").write_text(json.dumps({"/": error, "/robots.txt": error}), encoding="utf-8")
+    # No robots.txt (a 404): a 500 there would keep every page from being asked for (RFC 9309).
+    (broken / "index.json").write_text(json.dumps({"/": error}), encoding="utf-8")
     server = SiteServer(broken).start()
     try:
         sources = write_sources(tmp_path / "sources.toml", server.base_url)
@@ -90,7 +91,7 @@ def test_a_site_that_answers_500_to_everything_fails_the_crawl(tmp_path: Path) -
     assert (run.outcome, run.trigger) == ("failed", "manual")
     # The start page's 500 was retried (RETRY_TIMES = 3) and the last answer captured.
     assert run.reason == "every page answered an error: HTTP 500 (1 page, after retries)"
-    assert run.pages_fetched == 1
+    assert run.pages_fetched == 2  # the start page's last answer, and robots.txt's 404
     assert server.requests.count("/") == 4
 
 

@@ -103,16 +103,32 @@ def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
     by_capture = {result.capture_id: result for result in results}
     assert by_capture[good].outcome is Outcome.NEW_DOCUMENT
     assert by_capture[copy].outcome is Outcome.NEW_VERSION  # state 2's corrected text, same document
-    assert by_capture[bad].outcome is None and "empty.html" in by_capture[bad].error
-    assert pool.counts["errors"] == 1
+    # An article page with no text is not dropped: it is a document whose version is flagged empty.
+    assert by_capture[bad].outcome is Outcome.EMPTY
+    assert by_capture[bad].empty_reason.startswith("the page holds no article text")
+    assert (pool.counts["errors"], pool.counts["empty"]) == (0, 1)
 
     with db.session() as session:
-        assert session.scalars(select(Document.url)).all() == [HOST + A102.path]
-        assert len(session.scalars(select(Version)).all()) == 2
-        failed = session.get(Capture, bad)
-        assert failed.processed_at is not None
-        assert failed.process_error.startswith(HOST + "/empty.html: the page holds no article text")
+        assert sorted(session.scalars(select(Document.url)).all()) == [HOST + A102.path, HOST + "/empty.html"]
+        assert len(session.scalars(select(Version)).all()) == 3
+        empty = session.get(Capture, bad)
+        assert empty.processed_at is not None and empty.version_id is not None
+        assert session.get(Version, empty.version_id).empty_reason.startswith("the page holds no article text")
     assert CaptureLog(db).unprocessed(source="gov") == []
+
+
+def test_a_page_that_cannot_be_parsed_is_stored_as_an_empty_version_with_the_reason(db, data_dir: Path) -> None:
+    broken = _capture(db, data_dir, HOST + "/content/9.html?utm_source=x", b"  \r\n")
+    results = []
+    with WorkerPool(db, workers=1, on_result=results.append) as pool:
+        for capture in CaptureLog(db).unprocessed(source="gov"):
+            pool.submit(CaptureJob.from_warc(capture, data_dir))
+    [result] = results
+    assert result.outcome is Outcome.EMPTY, result
+    assert result.url == HOST + "/content/9.html" and result.empty_reason.startswith("the HTML is empty")
+    with db.session() as session:
+        version = session.get(Version, session.get(Capture, broken).version_id)
+        assert (version.text, version.empty_reason) == ("", result.empty_reason)
 
 
 def _niceness_of_a_started_worker(db_url: str, answer) -> None:

@@ -154,12 +154,14 @@ def test_max_pages_closes_the_crawl_and_the_run_still_finishes(test_site, sqlite
     summary = crawl(test_site, sqlite_url, tmp_path / "data")
 
     # Exactly four, although four requests run at a time: the fifth is refused before it is sent.
-    assert summary["pages_fetched"] == 4
+    # Responses captured: the four pages and robots.txt's answer.
+    assert summary["pages_fetched"] == 5
     db = open_database(sqlite_url)
     try:
         with db.session() as session:
             run = session.scalars(select(CrawlRun)).one()
-            assert (run.outcome, run.pages_fetched) == ("ok", 4)
+            assert (run.outcome, run.pages_fetched) == ("ok", 5)
+            assert session.query(Capture).filter(~Capture.url.endswith("/robots.txt")).count() == 4
             # Whatever articles were among the four were processed before the run closed.
             assert session.query(Capture).filter(Capture.processed_at.is_(None), Capture.url.contains("/art/")).count() == 0
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from storage.consistency import check_archive
 from storage.store import Store
 from storage.warc import WarcWriter
 from tests.site.faulty_server import FaultyServer, page
-from tests.site.fixtures import FAST_SETTINGS, REPO_ROOT, SOURCE_NAME, subprocess_env, write_sources
+from tests.site.fixtures import SOURCE_NAME, run_dangan_crawl, write_sources
 
 ARTICLES = 120
 
@@ -64,11 +63,8 @@ def large_site() -> Iterator[FaultyServer]:
 
 
 def dangan_crawl(sources: Path, data_dir: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "dangan", "crawl", SOURCE_NAME, "--config", str(sources), "--data-dir", str(data_dir)]
-    for name, value in FAST_SETTINGS.items():
-        command += ["--set", f"{name}={value}"]
     # The timeout is the hang this test is about: the crawl used to wait forever.
-    return subprocess.run(command, cwd=REPO_ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    return run_dangan_crawl(sources, data_dir, timeout=120)
 
 
 def test_warc_writer_on_a_full_disk_raises_disk_full_and_keeps_what_it_wrote(small_disk: Path) -> None:

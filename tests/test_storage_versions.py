@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.article import Article
-from core.errors import DocumentNotFound, ExtractionError, VersionNotFound
+from core.errors import DocumentNotFound, VersionNotFound
+from storage.empty_pages import empty_counts, empty_pages
 from storage.versions import NO_TEXT_ERROR, Outcome, PageRecord, VersionStore
+from storage.times import as_utc
 from storage.warc import WarcLocation
 
 URL = "http://www.gov.cn/zhengce/content/2024-05/01/content_1.htm"
@@ -72,7 +75,7 @@ def test_unchanged_recrawl_only_moves_last_seen(store: VersionStore) -> None:
     [summary] = store.history(URL)
     assert (summary.first_seen, summary.last_seen) == (DAY1, DAY3)
     [row] = store.export()
-    assert (row["first_seen"], row["last_seen"]) == (DAY1.isoformat(), DAY3.isoformat())
+    assert (row["first_seen"], row["last_seen"]) == (as_utc(DAY1), as_utc(DAY3))
 
 
 def test_changed_text_makes_version_two(store: VersionStore) -> None:
@@ -140,14 +143,60 @@ def test_recording_one_capture_twice_changes_nothing(store: VersionStore, db: Da
     assert [v.number for v in store.history(URL)] == [1]
 
 
-def test_empty_text_marks_the_capture_failed_and_stores_nothing(store: VersionStore, db: Database) -> None:
+def test_a_page_without_text_becomes_a_document_with_an_empty_version_and_its_reason(
+    store: VersionStore, db: Database
+) -> None:
     capture_id = capture(db, 1)
-    with pytest.raises(ExtractionError, match=NO_TEXT_ERROR):
-        store.record(page(text="  \n", capture_id=capture_id))
-    failed = CaptureLog(db).get(capture_id)
-    assert failed.process_error == NO_TEXT_ERROR and failed.processed_at is not None
-    with pytest.raises(DocumentNotFound):
-        store.history(URL)
+    result = store.record(page(text="  \n", capture_id=capture_id))
+    assert (result.outcome, result.version_number) == (Outcome.EMPTY, 1)
+    [empty] = empty_pages(db)
+    assert (empty.url, empty.title, empty.reason, empty.version) == (URL, "通知", NO_TEXT_ERROR, 1)
+    recorded = CaptureLog(db).get(capture_id)
+    assert recorded.processed_at is not None and recorded.version_id is not None and recorded.process_error is None
+    # Seen again without text: the same empty version, seen later; no second version.
+    again = store.record(page(text="", capture_id=capture(db, 2, DAY2), seen_at=DAY2))
+    assert (again.outcome, again.version_number) == (Outcome.EMPTY, 1)
+    [summary] = store.history(URL)
+    assert summary.last_seen == DAY2
+
+
+def test_pages_without_text_are_never_duplicates_of_each_other(store: VersionStore, db: Database) -> None:
+    store.record(replace(page(text=""), empty_reason="cannot decode"))
+    other = store.record(replace(page(OTHER, text=""), empty_reason="cannot decode"))
+    assert (other.outcome, other.duplicate_of) == (Outcome.EMPTY, None)
+    assert empty_counts(db) == {"gov": 2}
+
+
+def test_a_document_with_text_keeps_it_when_a_capture_has_none(store: VersionStore, db: Database) -> None:
+    store.record(page(capture_id=capture(db, 1)))
+    empty_capture = capture(db, 2, DAY2)
+    result = store.record(replace(page(text="", capture_id=empty_capture, seen_at=DAY2), empty_reason="parser gave up"))
+    assert result.outcome is Outcome.EMPTY
+    assert [v.number for v in store.history(URL)] == [1] and store.show(URL).article.text == TEXT
+    assert empty_pages(db) == []
+    recorded = CaptureLog(db).get(empty_capture)
+    assert (recorded.version_id, recorded.process_error) == (None, "parser gave up")
+    assert recorded.document_id is not None
+
+
+def test_a_reprocess_that_finds_the_text_fills_the_empty_version_in(store: VersionStore, db: Database) -> None:
+    capture_id = capture(db, 1)
+    store.record(page(OTHER))  # the text is already held under another URL
+    store.record(page(text="", capture_id=capture_id))
+    filled = store.record(page(capture_id=capture_id), reprocessed=True)
+    assert (filled.outcome, filled.version_number, filled.duplicate_of) == (Outcome.FILLED, 1, OTHER)
+    [summary] = store.history(URL)
+    assert summary.reason == "reprocess"
+    assert store.show(URL).article.text == TEXT
+    assert empty_pages(db) == []
+
+
+def test_a_crawl_that_finds_text_where_there_was_none_makes_a_changed_version(store: VersionStore, db: Database) -> None:
+    store.record(page(text="", capture_id=capture(db, 1)))
+    changed = store.record(page(capture_id=capture(db, 2, DAY2), seen_at=DAY2))
+    assert (changed.outcome, changed.version_number) == (Outcome.NEW_VERSION, 2)
+    assert [v.reason for v in store.history(URL)] == ["new", "changed"]
+    assert empty_pages(db) == []
 
 
 def test_history_version_and_diff_errors_name_what_exists(store: VersionStore) -> None:
@@ -182,19 +231,21 @@ def test_export_latest_or_every_version_filtered_by_source_and_time(store: Versi
 
     latest = list(store.export())
     assert [(row["url"], row["version"]) for row in latest] == [(URL, 2), (OTHER, 1)]
-    assert set(latest[0]) == {
-        "url", "source", "title", "published", "origin", "author", "editor", "doc_number", "text",
-        "version", "text_sha256", "first_seen", "last_seen", "status", "duplicate_of",
-    }
     assert latest[0]["text"] == TEXT + "\n附件"
-    assert latest[0]["first_seen"] == DAY1.isoformat()
+    assert latest[0]["first_seen"] == as_utc(DAY1)
+    assert (latest[0]["reason"], latest[0]["encoding"], latest[0]["encoding_reason"]) == (
+        "changed", "utf-8", "http header")
     every = list(store.export(all_versions=True))
     assert [(row["url"], row["version"], row["first_seen"]) for row in every] == [
-        (URL, 1, DAY1.isoformat()), (URL, 2, DAY3.isoformat()), (OTHER, 1, DAY2.isoformat()),
+        (URL, 1, as_utc(DAY1)), (URL, 2, as_utc(DAY3)), (OTHER, 1, as_utc(DAY2)),
     ]
     assert [row["url"] for row in store.export(source="sh")] == [OTHER]
     assert [row["url"] for row in store.export(since=DAY3)] == [URL]
     assert list(store.export(since=DAY4)) == []
+    # A window keeps the versions seen in it: version 1 of URL was seen on DAY1 only.
+    assert [(row["url"], row["version"]) for row in store.export(all_versions=True, until=DAY2)] == [(URL, 1)]
+    assert [(row["url"], row["version"]) for row in store.export(all_versions=True, since=DAY2, until=DAY3)] == [
+        (OTHER, 1)]
 
 
 def test_export_streams_past_one_batch(store: VersionStore) -> None:

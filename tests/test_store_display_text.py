@@ -93,6 +93,23 @@ def test_an_old_store_is_migrated_and_reprocess_restores_the_display_text(tmp_pa
         assert [(v.number, v.reason) for v in store.versions.history(URL)] == [(1, "new")]
 
 
+def test_reprocess_gives_every_older_version_its_display_text_from_its_own_capture(tmp_path: Path) -> None:
+    changed = notice("（已更正）")
+    with Store.open(None, tmp_path) as store:
+        record(store, capture(store, notice(), 1), notice(), 1)
+        record(store, capture(store, changed, 2), changed, 2)
+        with store.db.session(write=True) as session:  # both stored by the old code, in the comparison form
+            session.execute(update(Version).values(text=text("replace(text, ' 电话', '电话')"), text_form="normalized"))
+            session.commit()
+        summary = reprocess_captures(store, workers=1)
+        assert (summary.new_versions, summary.display_restored, summary.display_kept, summary.errors) == (0, 1, 0, 0)
+        for number in (1, 2):
+            assert "联系人：王建平 电话：0731-5551234" in store.versions.show(URL, number).article.text
+        assert [(v.number, v.reason) for v in store.versions.history(URL)] == [(1, "new"), (2, "changed")]
+        again = reprocess_captures(store, workers=1)
+        assert (again.new_versions, again.display_restored, again.display_kept) == (0, 0, 0)
+
+
 def test_migration_marks_every_existing_version_as_the_comparison_form(tmp_path: Path) -> None:
     url = database_url(None, tmp_path)
     engine = create_engine(url)

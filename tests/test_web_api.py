@@ -27,7 +27,7 @@ from storage.store import Store
 from tests.conftest import PG_SKIP_REASON, PG_URL_VARIABLE, new_pg_schema
 from tests.site.fixtures import REPO_ROOT, subprocess_env
 from tests.site.pages import EXPECTED
-from tests.web_archive import HOSTILE_TITLE, RunningApp, ServedArchive, build_archive
+from tests.web_archive import HOSTILE_TITLE, INSERTED, RunningApp, ServedArchive, build_archive
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +86,16 @@ def test_sources_and_documents_are_listed_a_page_at_a_time(client, archive):
     assert archive.corrected_url in seen and archive.removed_url in seen
 
 
+def test_a_repost_and_its_original_share_a_family_and_its_canonical_url(client, archive):
+    documents = _get(client, "/api/documents", limit=100)["items"]
+    [copy] = [document for document in documents if document["duplicate_of"]]
+    original = _document(client, copy["duplicate_of"])
+    assert copy["family_id"] == original["family_id"] and copy["family_id"] is not None
+    assert copy["canonical_url"] == original["canonical_url"] in (copy["url"], original["url"])
+    one = _get(client, f"/api/documents/{copy['id']}")
+    assert (one["family_id"], one["canonical_url"]) == (copy["family_id"], copy["canonical_url"])
+
+
 def test_documents_are_filtered_by_source_status_time_and_text(client, archive):
     def urls(**params) -> list[str]:
         return [item["url"] for item in _get(client, "/api/documents", **params)["items"]]
@@ -117,6 +127,49 @@ def test_a_documents_versions_say_when_why_and_from_which_capture(client, archiv
     assert text["version_numbers"] == [1, 2] and text["version"]["reason"] == "new"
     latest = _get(client, f"/api/documents/{document['id']}/versions/2")
     assert EXPECTED.corrected_new_phrase in latest["article"]["text"]
+
+
+def test_the_diff_of_two_versions_marks_changes_inside_lines(client, archive):
+    document = _document(client, archive.hostile_url)
+    found = _get(client, f"/api/documents/{document['id']}/diff")
+    assert (found["older"]["number"], found["newer"]["number"]) == (1, 2)
+    assert found["changed"] and (found["inserted_chars"], found["deleted_chars"]) == (len(INSERTED), 0)
+    [line] = [line for line in found["lines"] if line["kind"] != "equal"]
+    assert line["kind"] == "change"
+    assert [s["text"] for s in line["new"] if s["kind"] == "insert"] == [INSERTED]
+    assert "".join(s["text"] for s in line["new"]) == "".join(s["text"] for s in line["old"]).replace(
+        "施行，", "施行，" + INSERTED)
+
+    same = _get(client, f"/api/documents/{document['id']}/diff", **{"from": 2, "to": 2})
+    assert not same["changed"] and all(line["kind"] == "equal" for line in same["lines"])
+    what_2_changed = _get(client, f"/api/documents/{document['id']}/diff", to=2)
+    assert (what_2_changed["older"]["number"], what_2_changed["inserted_chars"]) == (1, len(INSERTED))
+    answer = client.get(f"/api/documents/{document['id']}/diff", params={"to": 1})
+    assert answer.status_code == 404 and "nothing before it" in answer.json()["detail"]
+    single = _document(client, archive.removed_url)
+    answer = client.get(f"/api/documents/{single['id']}/diff")
+    assert answer.status_code == 404 and "nothing to compare" in answer.json()["detail"]
+
+
+def test_the_change_feed_hands_out_each_change_once(client, archive):
+    every_version = [
+        (document["url"], number)
+        for document in _get(client, "/api/documents", limit=500)["items"]
+        for number in range(1, document["versions"] + 1)
+    ]
+    read, cursor, more = [], "0", True
+    while more:
+        page = _get(client, "/api/changes", after=cursor, limit=3)
+        assert len(page["items"]) <= 3
+        read += page["items"]
+        cursor, more = page["next_cursor"], page["more"]
+    versions = [(change["url"], change["version"]) for change in read if change["change"] == "version"]
+    assert sorted(versions) == sorted(every_version)
+    assert [change["url"] for change in read if change["change"] == "gone"] == [archive.removed_url]
+    assert len({change["cursor"] for change in read}) == len(read)
+    assert _get(client, "/api/changes", after=cursor)["items"] == []
+    answer = client.get("/api/changes", params={"after": "yesterday"})
+    assert answer.status_code == 422 and "after" in answer.json()["detail"][0]["loc"]
 
 
 def test_what_is_not_there_is_a_404_that_says_so(client, archive):

@@ -23,7 +23,7 @@ from core.settings import database_url
 from storage import catalog
 from storage.store import Store
 from tests.site.fixtures import REPO_ROOT
-from tests.web_archive import HOSTILE_PHRASE, HOSTILE_TITLE, RunningApp, ServedArchive, build_archive
+from tests.web_archive import HOSTILE_PHRASE, HOSTILE_TITLE, INSERTED, RunningApp, ServedArchive, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -144,6 +144,28 @@ def test_the_timeline_says_when_each_version_was_seen_and_why(watched, app_url, 
 
     page.goto(f"{app_url}/documents/{_document_id(store, archive.removed_url)}")
     assert re.search(r"gone since \d{4}-\d\d-\d\d", page.inner_text("main"))
+    watched.assert_nothing_ran(archive)
+
+
+def test_the_side_by_side_diff_marks_the_changed_characters_inside_the_line(watched, app_url, archive, store,
+                                                                              screenshots):
+    page = watched.page
+    page.goto(f"{app_url}/documents/{_document_id(store, archive.hostile_url)}")
+    page.click("text=what changed")
+    page.wait_for_load_state()
+    page.screenshot(path=screenshots / "diff.png", full_page=True)
+    # The second paragraph gained ten characters: those ten are marked, nothing else is.
+    assert page.locator("table.diff ins").all_inner_texts() == [INSERTED]
+    assert page.locator("table.diff del").count() == 0
+    changed = page.locator("table.diff tr.change")
+    assert changed.count() == 1 and INSERTED not in changed.locator("td.old").inner_text()
+    assert page.locator("h1").inner_text() == HOSTILE_TITLE
+
+    page.goto(f"{app_url}/documents/{_document_id(store, archive.corrected_url)}/diff?from=1&to=2&context=0")
+    # 3.2亿元 became 3.5亿元 and 4月底 5月底: two characters out, two in, on the one line that changed.
+    line = page.locator("table.diff tr.change")
+    assert line.count() == 1
+    assert line.locator("del").all_inner_texts() == ["2", "4"] and line.locator("ins").all_inner_texts() == ["5", "5"]
     watched.assert_nothing_ran(archive)
 
 

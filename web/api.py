@@ -9,7 +9,9 @@ Routes (the schema with every parameter is at ``/openapi.json``):
   document by its URL (canonicalised as the crawl does);
 - ``GET /api/documents/{id}``: one document;
 - ``GET /api/documents/{id}/versions``: its versions with the captures behind each;
-- ``GET /api/documents/{id}/versions/{number}``: one version's text and metadata.
+- ``GET /api/documents/{id}/versions/{number}``: one version's text and metadata;
+- ``GET /api/documents/{id}/diff?from=&to=``: what changed between two versions;
+- ``GET /api/changes?after=CURSOR``: the change feed (`storage.change_feed`).
 
 Lists take ``offset`` and ``limit`` and answer ``next_offset`` (null on the
 last page).
@@ -17,14 +19,18 @@ last page).
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
+from datetime import time as dt_time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BeforeValidator
 
-from core.errors import DocumentNotFound
+from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
-from storage import catalog
+from storage import catalog, history
+from storage.change_feed import FEED_PAGE, read_changes
 from storage.store import Store
 from web import schemas
 
@@ -59,17 +65,42 @@ DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str | None, Query(min_length=1, max_length=500, pattern=PRINTABLE)]
 
 
+def _iso_8601(value: object) -> object:
+    # Pydantic would also take a bare number as seconds since 1970: a person
+    # who typed seen_from=158 meant something else, so say how to write a time.
+    if isinstance(value, str) and _ISO_START.match(value.strip()):
+        return value.strip()
+    raise ValueError("write a time in ISO 8601, like 2026-11-01 or 2026-11-01T08:00:00+08:00")
+
+
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A date (the whole day) or a date and time (UTC when it has no offset).
+Moment = Annotated[datetime | date | None, BeforeValidator(_iso_8601)]
+
+
+def _start_of(moment: datetime | date | None) -> datetime | None:
+    if moment is None or isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, dt_time.min)
+
+
+def _end_of(moment: datetime | date | None) -> datetime | None:
+    if moment is None or isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, dt_time.max)
+
+
 def document_filter(
     source: Text = None,
     status: Literal["live", "gone"] | None = None,
-    seen_from: Annotated[datetime | None, Query(description="seen at or after (ISO 8601; UTC if no offset)")] = None,
-    seen_to: Annotated[datetime | None, Query(description="first seen at or before (ISO 8601)")] = None,
+    seen_from: Annotated[Moment, Query(description="seen at or after this time or day (ISO 8601; UTC if no offset)")] = None,
+    seen_to: Annotated[Moment, Query(description="first seen at or before this time or day (ISO 8601)")] = None,
     q: Annotated[str | None, Query(max_length=500, pattern=PRINTABLE,
                                    description="text in the latest title or text, or in the URL")] = None,
 ) -> catalog.DocumentFilter:
     """The document list's filter from its query parameters (the web view's list uses it too)."""
-    return catalog.DocumentFilter(source=source, status=status, seen_from=seen_from, seen_to=seen_to,
-                                  text=q or None)
+    return catalog.DocumentFilter(source=source, status=status, seen_from=_start_of(seen_from),
+                                  seen_to=_end_of(seen_to), text=q or None)
 
 
 @router.get("/sources", response_model=schemas.SourcePage)
@@ -127,3 +158,54 @@ def version(store: StoreDep, document_id: DocumentId,
             number: Annotated[int, Path(ge=1, le=MAX_ID)]) -> schemas.VersionWithText:
     """One version in full: its text, its article's metadata, and where it came from."""
     return schemas.VersionWithText.from_value(catalog.get_version(store.db, document_id, number))
+
+
+def version_diff(store: Store, document_id: int, older: int | None, newer: int | None) -> history.VersionDiff:
+    """The diff the API and the web view show: the last two versions, `older` against the latest,
+    `newer` against the version before it (what that version changed), or the pair."""
+    document = catalog.get_document(store.db, document_id)
+    if older is None and newer is not None:
+        if newer == 1:
+            raise VersionNotFound(f"Version 1 of {document.url} is its first: there is nothing before it to compare.")
+        older = newer - 1
+    return history.diff(store.db, document.url, older, newer)
+
+
+@router.get("/documents/{document_id}/diff", response_model=schemas.VersionDiff,
+            responses=NOT_FOUND)
+def diff(
+    store: StoreDep,
+    document_id: DocumentId,
+    older: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID, description="the older version")] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID, description="the newer version")] = None,
+) -> schemas.VersionDiff:
+    """What changed between two versions, line by line and inside lines.
+
+    Without numbers, the last two versions; with `from` alone, that version
+    against the latest; with `to` alone, what version `to` changed (against
+    the one before it). Each line carries its segments: `equal`, `delete`
+    (on the old side) and `insert` (on the new side).
+    """
+    return schemas.VersionDiff.from_value(document_id, version_diff(store, document_id, older, newer))
+
+
+#: A cursor as the feed hands them out ("0" is the beginning). The two numbers
+#: are kept below 10**18, inside the 64-bit integers they are compared with.
+CURSOR_PATTERN = r"^(0|[0-9]{1,18}-[0-9]{1,18})$"
+
+
+@router.get("/changes", response_model=schemas.ChangePage)
+def changes(
+    store: StoreDep,
+    after: Annotated[str, Query(pattern=CURSOR_PATTERN, description="the cursor the last read returned; 0 to start")] = "0",
+    source: Text = None,
+    limit: Annotated[int, Query(ge=1, le=FEED_PAGE, description="changes per page")] = 100,
+) -> schemas.ChangePage:
+    """The change feed: versions recorded and documents gone (or back) after the cursor, each exactly once.
+
+    Pass the answer's `next_cursor` as `after` next time; when `more` is true
+    read again at once, else later. With `source`, only that source's changes
+    (the cursor still moves past the others').
+    """
+    page = read_changes(store.db, after, source=source, limit=limit)
+    return schemas.ChangePage(items=page.rows, next_cursor=page.next_cursor, more=page.more)

@@ -9,7 +9,10 @@
 
 Every stored string reaches the page through Jinja2's autoescaping (never
 ``|safe``), and `web.policies.APP_POLICY` forbids scripts on these pages
-besides. The side-by-side diff is `web.diff_pages`.
+besides.
+
+- ``/documents/{id}/diff?from=&to=``: two versions side by side, changed
+  characters marked inside lines (`core.text_diff`'s model, drawn as HTML).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storage import catalog
 from storage.times import as_utc
-from web.api import PRINTABLE, DocumentId, Limit, Offset, StoreDep
+from web.api import MAX_ID, PRINTABLE, DocumentId, Limit, Offset, StoreDep, version_diff
 from web.archived_pages import archived_page, capture_as_text
 from web.policies import IFRAME_SANDBOX
 
@@ -116,3 +119,18 @@ def capture(store: StoreDep, capture_id: DocumentId) -> HTMLResponse:
 def archived(store: StoreDep, capture_id: DocumentId) -> Response:
     """The captured page itself, under the sandbox policy (only ever framed by the capture page)."""
     return archived_page(store, catalog.get_capture(store.db, capture_id))
+
+
+@router.get("/documents/{document_id}/diff", response_class=HTMLResponse)
+def side_by_side(
+    store: StoreDep,
+    document_id: DocumentId,
+    older: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID)] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID)] = None,
+    context: Annotated[int, Query(ge=0, le=MAX_ID)] = 3,
+) -> HTMLResponse:
+    """The two versions side by side, changed lines paired, changed characters marked inside them."""
+    found = version_diff(store, document_id, older, newer)
+    document = catalog.get_document(store.db, document_id)
+    return render("diff.html", document=document, diff=found, hunks=found.text.hunks(context=context),
+                  context=context, numbers=range(1, document.versions + 1))

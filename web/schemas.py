@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field, create_model
 
 from core.article import METADATA_FIELDS
 
+from storage import history
+from storage.change_feed import FEED_COLUMNS
 from storage.catalog import CaptureSummary, DocumentSummary, SourceSummary, VersionEntry, VersionText
 from storage.times import as_utc
 
@@ -55,12 +57,15 @@ class Document(BaseModel):
     duplicate_of: str | None = Field(description="URL of the document whose text this one repeats")
     versions: int = Field(description="how many versions (the latest's number)")
     title: str | None = Field(description="the latest version's title")
+    family_id: int | None = Field(description="the latest version's family of copies (reposts, other scripts)")
+    canonical_url: str | None = Field(description="URL of the family's canonical copy: the earliest published")
 
     @classmethod
     def from_value(cls, value: DocumentSummary) -> "Document":
         return cls(id=value.id, url=value.url, source=value.source, status=value.status,
                    first_seen=_utc(value.first_seen), last_seen=_utc(value.last_seen), gone_at=_utc(value.gone_at),
-                   duplicate_of=value.duplicate_of, versions=value.versions, title=value.title)
+                   duplicate_of=value.duplicate_of, versions=value.versions, title=value.title,
+                   family_id=value.family_id, canonical_url=value.canonical_url)
 
 
 class Capture(BaseModel):
@@ -143,3 +148,67 @@ class DocumentPage(ListPage):
 
 class VersionPage(ListPage):
     items: list[Version]
+
+
+class Segment(BaseModel):
+    kind: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class DiffLine(BaseModel):
+    """One line of the diff: equal, deleted, inserted, or changed in place (with its changed characters marked)."""
+
+    kind: Literal["equal", "delete", "insert", "change"]
+    old_number: int | None
+    new_number: int | None
+    old: list[Segment]
+    new: list[Segment]
+
+
+class DiffSide(BaseModel):
+    number: int
+    first_seen: datetime
+
+
+class VersionDiff(BaseModel):
+    """What changed between two versions: every line of both, changed characters marked inside lines."""
+
+    document_id: int
+    url: str
+    older: DiffSide
+    newer: DiffSide
+    changed: bool
+    inserted_chars: int
+    deleted_chars: int
+    lines: list[DiffLine]
+
+    @classmethod
+    def from_value(cls, document_id: int, value: history.VersionDiff) -> "VersionDiff":
+        def side(pair: tuple[int, datetime]) -> DiffSide:
+            return DiffSide(number=pair[0], first_seen=_utc(pair[1]))
+
+        return cls(
+            document_id=document_id, url=value.url, older=side(value.older), newer=side(value.newer),
+            changed=value.text.changed, inserted_chars=value.text.inserted_chars,
+            deleted_chars=value.text.deleted_chars,
+            lines=[DiffLine(kind=line.kind, old_number=line.old_number, new_number=line.new_number,
+                            old=[Segment(kind=s.kind, text=s.text) for s in line.old],
+                            new=[Segment(kind=s.kind, text=s.text) for s in line.new])
+                   for line in value.text.lines],
+        )
+
+
+# A change's fields are the feed's (`storage.change_feed.FEED_COLUMNS`): named there once.
+Change = create_model(
+    "Change",
+    __doc__="One change: a version recorded, or a document gone or back; the version's export row.",
+    **{column.name: (column.kind | None, None) for column in FEED_COLUMNS},
+)
+
+
+class ChangePage(BaseModel):
+    """Changes after a cursor, oldest first; read again from `next_cursor` (at once while `more`)."""
+
+    items: list[Change]  # type: ignore[valid-type]
+    next_cursor: str
+    more: bool

@@ -136,12 +136,16 @@ def reset_after(body: bytes, sent: int, *, content_type: str = "text/html; chars
     return Route(respond)
 
 
-def too_many_then(retry_after: str, answer: Route, *, refusals: int = 1) -> Route:
-    """Answer 429 with ``Retry-After: retry_after`` the first `refusals` times, then as `answer`."""
+def too_many_then(retry_after: str | Callable[[], str], answer: Route, *, refusals: int = 1) -> Route:
+    """Answer 429 with ``Retry-After: retry_after`` the first `refusals` times, then as `answer`.
+
+    `retry_after` may be a function, called at each answer (an HTTP date counted from then).
+    """
     def respond(handler: BaseHTTPRequestHandler, seen: int) -> None:
         if seen <= refusals:
             body = b"<html><body>Too Many Requests</body></html>"
-            _send(handler, 429, [("Content-Type", "text/html"), ("Retry-After", retry_after),
+            header = retry_after() if callable(retry_after) else retry_after
+            _send(handler, 429, [("Content-Type", "text/html"), ("Retry-After", header),
                                  ("Content-Length", str(len(body)))], body)
         else:
             answer.respond(handler, seen - refusals)

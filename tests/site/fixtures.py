@@ -133,3 +133,13 @@ def _env() -> dict[str, str]:
 
 
 subprocess_env = _env
+
+
+def run_dangan_crawl(sources: Path, data_dir: Path, *extra: str, settings: dict | None = None,
+                     timeout: float = 180) -> subprocess.CompletedProcess:
+    """``dangan crawl`` of the test source, as a user runs it, with `FAST_SETTINGS` and `settings` set."""
+    command = [sys.executable, "-m", "dangan", "crawl", SOURCE_NAME, "--config", str(sources),
+               "--data-dir", str(data_dir), *extra]
+    for name, value in {**FAST_SETTINGS, **(settings or {})}.items():
+        command += ["--set", f"{name}={value}"]
+    return subprocess.run(command, cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=timeout)

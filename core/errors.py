@@ -55,6 +55,10 @@ class DecodeError(PageError):
     """Bytes could not be turned into text by any candidate encoding."""
 
 
+class NotHtmlError(PageError):
+    """A body served as a web page is binary (a PDF, an image, an archive): kept, never versioned."""
+
+
 class ExtractionError(PageError):
     """A page could not be parsed, or held no article text."""
 
@@ -65,6 +69,10 @@ class PageInputError(PageError):
 
 class StoreError(DanganError):
     """The database could not be opened, migrated or written."""
+
+
+class RunInProgressError(StoreError):
+    """A crawl of the source is running now (its run record is alive): a second one is refused."""
 
 
 class DiskFullError(StoreError):

@@ -57,6 +57,14 @@ DANGAN_ROBOTSTXT_TIMEOUT = 10.0
 #: What started a crawl, kept on its run record: "manual" (`dangan crawl`), or
 #: "schedule" (the scheduler passes ``dangan crawl --trigger schedule``).
 DANGAN_RUN_TRIGGER = "manual"
+#: Seconds between two heartbeats a running crawl writes to its run record, so
+#: that another crawl of the same source, on any machine, can tell it is alive.
+DANGAN_RUN_HEARTBEAT_INTERVAL = 15.0
+#: A run marked running whose heartbeat is older than this many seconds is
+#: dead (its process was killed, or its machine went down): the next crawl of
+#: the source marks it interrupted. On the machine that ran it, a run whose
+#: process no longer exists is dead at once.
+DANGAN_RUN_HEARTBEAT_STALE = 90.0
 #: Recrawls send If-None-Match / If-Modified-Since for the articles the archive
 #: holds, and keep a 304, or a body the archive already has, as a WARC revisit
 #: record with no extraction and no new version. False fetches and stores every

@@ -35,7 +35,7 @@ from storage.captures import CaptureLog, NewCapture
 from core.errors import DanganError, DiskFullError, StoreError
 from storage.disk_space import disk_full_error, is_disk_full
 from storage.versions import VersionStore
-from storage.warc import NOT_MODIFIED, WarcLocation, WarcWriter
+from storage.warc import NOT_MODIFIED, TRUNCATED_BY_DISCONNECT, WarcLocation, WarcWriter
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class CaptureWriter:
                 run_id=self.run_id, source=self.source, url=page.url, status_code=page.status,
                 content_type=page.content_type, fetched_at=page.fetched_at, location=location,
                 needs_processing=pending.needs_processing, etag=etag, last_modified=last_modified,
-                revisit=page.revisit,
+                revisit=page.revisit, not_processed=f"cut short: {page.cut_short}" if page.cut_short else None,
                 refers_to_id=page.last_capture.original_id if page.revisit and page.last_capture else None,
             )))
         if not written:
@@ -165,7 +165,8 @@ class CaptureWriter:
                 profile=page.revisit, refers_to=page.last_capture.refers_to(), body=page.body, sync=False,
             )
         return self.warc.write_response(
-            page.url, page.status, pending.reason, page.headers, page.body, page.fetched_at, sync=False
+            page.url, page.status, pending.reason, page.headers, page.body, page.fetched_at, sync=False,
+            truncated=TRUNCATED_BY_DISCONNECT if page.cut_short else None,
         )
 
     def _mark_seen(self, revisits: list[NewCapture]) -> None:

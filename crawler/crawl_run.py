@@ -11,7 +11,11 @@ place in the crawler that opens the store. When the crawl starts it:
 3. starts the run record (`RunLog.start_run`, with the trigger
    ``DANGAN_RUN_TRIGGER``: "manual", or "schedule" when the scheduler
    started the crawl) and puts its id in the stats as ``dangan/run_id``,
-   with ``dangan/orphans_recovered``.
+   with ``dangan/orphans_recovered``. It does this first, before step 2: a
+   crawl of the same source that is still alive refuses this one
+   (`core.errors.RunInProgressError`), and only a dead one is marked
+   interrupted. While the crawl runs, its heartbeat goes to the run record
+   every ``DANGAN_RUN_HEARTBEAT_INTERVAL`` seconds (`RunLog.beat`, in a thread).
 
 When the spider closes, it finishes the run record with the crawl's counts
 (`run_counts`) and its outcome (`crawler.run_outcome.crawl_outcome`):
@@ -53,17 +57,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TypeVar
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
-from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread
+from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread, should_notify
 from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
 from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
 from storage.recovery import recover_orphans
@@ -115,6 +121,8 @@ class CrawlRun:
         trigger: str = "manual",
         webhook: str | None = None,
         webhook_timeout: float = defaults.DANGAN_WEBHOOK_TIMEOUT,
+        heartbeat_interval: float = defaults.DANGAN_RUN_HEARTBEAT_INTERVAL,
+        heartbeat_stale: float = defaults.DANGAN_RUN_HEARTBEAT_STALE,
     ) -> None:
         self.stats = stats
         self.db = db
@@ -122,6 +130,9 @@ class CrawlRun:
         self.trigger = trigger
         self.webhook = webhook
         self.webhook_timeout = webhook_timeout
+        self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_stale = heartbeat_stale
+        self._heartbeat = None
         #: URLs with new versions and new documents, for the run's notice.
         self.changes = ChangedUrls()
         self._started_at = utc_now()
@@ -140,6 +151,10 @@ class CrawlRun:
             trigger=settings.get("DANGAN_RUN_TRIGGER") or defaults.DANGAN_RUN_TRIGGER,
             webhook=settings.get("DANGAN_WEBHOOK_URL") or defaults.DANGAN_WEBHOOK_URL,
             webhook_timeout=settings.getfloat("DANGAN_WEBHOOK_TIMEOUT", defaults.DANGAN_WEBHOOK_TIMEOUT),
+            heartbeat_interval=settings.getfloat(
+                "DANGAN_RUN_HEARTBEAT_INTERVAL", defaults.DANGAN_RUN_HEARTBEAT_INTERVAL
+            ),
+            heartbeat_stale=settings.getfloat("DANGAN_RUN_HEARTBEAT_STALE", defaults.DANGAN_RUN_HEARTBEAT_STALE),
         )
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         # Scrapy tells the close reason only with spider_closed, after the item pipelines have closed.
@@ -181,11 +196,16 @@ class CrawlRun:
                 raise disk_full_error(self.data_dir, "could not open the store", exc) from exc
             raise
         try:
-            # Orphans get their rows before anything looks for unprocessed captures,
-            # so the processing pipeline re-submits them with the rest.
-            report = recover_orphans(store.data_dir, store.db.session)
+            # The run first: a crawl of this source that is alive refuses this one
+            # (RunInProgressError) before anything is touched.
             self._started_at = utc_now()
-            run_id = store.run_log.start_run(source.name, self._started_at, trigger=self.trigger)
+            run_id = store.run_log.start_run(
+                source.name, self._started_at, trigger=self.trigger, stale_after=self.heartbeat_stale
+            )
+            # Orphans get their rows before anything looks for unprocessed captures,
+            # so the processing pipeline re-submits them with the rest. Files a live
+            # writer (of another source) still holds are skipped.
+            report = recover_orphans(store.data_dir, store.db.session)
         except BaseException as exc:
             store.close()
             if is_disk_full(exc):
@@ -198,6 +218,26 @@ class CrawlRun:
         self.stats.set_value("dangan/run_id", run_id)
         self._store, self._source, self._run_id = store, source, run_id
         log.info("%s: run %d started (%s)", source.name, run_id, self.trigger)
+        self._start_heartbeat()
+
+    def _start_heartbeat(self) -> None:
+        """Write the run's heartbeat every `heartbeat_interval` seconds, off the reactor thread."""
+        from twisted.internet.task import LoopingCall
+
+        self._heartbeat = LoopingCall(self._beat)
+        self._heartbeat.start(self.heartbeat_interval, now=False)
+
+    def _beat(self) -> Deferred | None:
+        if self._store is None or self._run_id is None:
+            return None
+        from twisted.internet.threads import deferToThread
+
+        beating = deferToThread(self._store.run_log.beat, self._run_id)
+        # A missed beat is not worth stopping the crawl for; a run that misses
+        # them for DANGAN_RUN_HEARTBEAT_STALE seconds may be taken for dead.
+        beating.addErrback(lambda failure: log.warning("run %s: heartbeat not written: %s",
+                                                       self._run_id, failure.getErrorMessage()))
+        return beating
 
     def spider_opened(self, spider: Spider) -> None:
         self.start(spider)
@@ -223,13 +263,16 @@ class CrawlRun:
 
     # -- closing -----------------------------------------------------------------
 
-    def spider_closed(self, spider: Spider, reason: str) -> "Deferred | None":
+    def spider_closed(self, spider: Spider, reason: str) -> Coroutine[Any, Any, None] | None:
         """Finish the run record with its outcome, reason and counts, close the store, send the notice.
 
-        Returns the notice's Deferred (the POST runs in a thread, see `crawler.run_notice`).
+        When a notice is due, returns the coroutine that sends it (the POST
+        runs in a thread, see `crawler.run_notice`), for Scrapy to await.
         """
         if self._store is None or self._run_id is None or self._source is None:
             return None
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
         stats = self.stats.get_stats()
         ended = crawl_outcome(stats, reason)
         counts = run_counts(stats)
@@ -250,12 +293,14 @@ class CrawlRun:
             reason=ended.reason, started_at=self._started_at, finished_at=finished_at, counts=counts,
             changes=self.changes,
         )
-        # Scrapy waits for a Deferred a spider_closed handler returns, so the
-        # crawl still ends only after the notice, while the reactor goes on.
-        notice = notify_run_in_thread(self._source.webhook or self.webhook, payload, timeout=self.webhook_timeout)
-        notice.addCallback(self._count_notice)
-        return notice
+        webhook = self._source.webhook or self.webhook
+        if not webhook or not should_notify(ended.outcome, counts):
+            return None
+        # Scrapy awaits what a spider_closed handler returns, so the crawl
+        # still ends only after the notice, while the reactor goes on.
+        return self._send_notice(webhook, payload)
 
-    def _count_notice(self, sent: bool | None) -> None:
+    async def _send_notice(self, webhook: str, payload: dict) -> None:
+        sent = await maybe_deferred_to_future(notify_run_in_thread(webhook, payload, timeout=self.webhook_timeout))
         if sent is not None:
             self.stats.inc_value("dangan/webhook_sent" if sent else "dangan/webhook_failed")

@@ -52,13 +52,16 @@ class FetchedPage:
     is_article: bool = False
     last_capture: LastCapture | None = field(default=None, repr=False)
     revisit: str | None = None
+    #: Why the body is not the whole page (`crawler.truncation.cut_short`), or None: a cut page is
+    #: archived (its WARC record marked truncated) but never processed.
+    cut_short: str | None = None
     # Set by CapturePipeline once the capture row is committed; only then may it be processed.
     capture_id: int | None = field(default=None, repr=False)
 
     @property
     def needs_processing(self) -> bool:
         """An article page that arrived whole (200) and new: its text is to become a document version."""
-        return self.is_article and self.status == 200 and self.revisit is None
+        return self.is_article and self.status == 200 and self.revisit is None and self.cut_short is None
 
     @classmethod
     def from_response(cls, response, fetched_at: datetime) -> "FetchedPage":

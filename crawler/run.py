@@ -32,8 +32,10 @@ from crawler.crawl_run import run_counts
 from crawler.run_outcome import RunOutcome, crawl_outcome
 from crawler.spiders.source import SourceSpider
 from core.sources import Source
-from core.errors import DanganError
+from core.errors import DanganError, RunInProgressError
+from core.settings import DANGAN_RUN_HEARTBEAT_STALE
 from storage.database import open_database
+from storage.runs import RunLog
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +127,22 @@ def run_crawls(
     # A store that cannot be opened (a bad URL, a server that is down) is one
     # clear error here, before Scrapy starts: inside the crawl it surfaced only
     # after Scrapy's own extensions had logged their AssertionErrors.
-    open_database(db_url).dispose()
+    # A source being crawled now by another process is refused here too, with
+    # the same one clear error (CrawlRun's start_run is the check that holds
+    # when two start at once).
+    db = open_database(db_url)
+    try:
+        stale_after = float((settings or {}).get("DANGAN_RUN_HEARTBEAT_STALE", DANGAN_RUN_HEARTBEAT_STALE))
+        for source in sources:
+            running = RunLog(db).alive_run(source.name, stale_after)
+            if running is not None:
+                raise RunInProgressError(
+                    f"{source.name} is being crawled now (run {running.id}, pid {running.pid} on {running.host}, "
+                    f"started {running.started_at:%Y-%m-%d %H:%M:%S} UTC); a second crawl of it is refused. "
+                    f"Wait for it to end (`dangan runs --source {source.name}`), or stop it first."
+                )
+    finally:
+        db.dispose()
     overrides = {"LOG_INSTALL_ROOT_HANDLER": False, "DANGAN_RUN_TRIGGER": trigger, **(settings or {})}
     root_level = logging.root.level
     process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))

@@ -6,7 +6,8 @@ come: JSON Lines and CSV a row at a time, Parquet a row group of
 `PARQUET_ROW_GROUP` rows at a time, so memory does not grow with the archive.
 Times are ISO 8601 with their UTC offset in JSON Lines and CSV, and
 timestamps in UTC in Parquet; missing values are JSON null, empty CSV
-fields, and Parquet nulls.
+fields, and Parquet nulls. A list column (the captures) is a JSON array in
+JSON Lines, a JSON array in one CSV field, and a list of structs in Parquet.
 
 A file is written under a temporary name beside it and renamed when it is
 complete: a failed or interrupted export never leaves a file that looks whole.
@@ -86,7 +87,12 @@ def write_file(rows: Iterable[dict], columns: Sequence[ExportColumn], fmt: Expor
 
 
 def _text(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """A value as JSON holds it: times in ISO 8601 with their offset, lists of entries likewise."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [{name: _text(item) for name, item in entry.items()} for entry in value]
+    return value
 
 
 def _write_jsonl(rows: Iterable[dict], columns: Sequence[ExportColumn], out: IO[str]) -> int:
@@ -105,9 +111,17 @@ def _write_csv(rows: Iterable[dict], columns: Sequence[ExportColumn], out: IO[st
     writer.writerow(names)
     count = 0
     for row in rows:
-        writer.writerow(["" if row[name] is None else _text(row[name]) for name in names])
+        writer.writerow([_csv_field(row[name]) for name in names])
         count += 1
     return count
+
+
+def _csv_field(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):  # a list of entries (the captures) is one field, as JSON
+        return json.dumps(_text(value), ensure_ascii=False)
+    return _text(value)
 
 
 def _write_parquet(rows: Iterable[dict], columns: Sequence[ExportColumn], out: IO[bytes]) -> int:
@@ -116,7 +130,13 @@ def _write_parquet(rows: Iterable[dict], columns: Sequence[ExportColumn], out: I
     import pyarrow.parquet as pq
 
     kinds = {str: pa.string(), int: pa.int64(), datetime: pa.timestamp("us", tz="UTC")}
-    schema = pa.schema([pa.field(column.name, kinds[column.kind]) for column in columns])
+
+    def arrow_type(column: "ExportColumn"):
+        if column.kind is list:
+            return pa.list_(pa.struct([pa.field(field.name, arrow_type(field)) for field in column.fields]))
+        return kinds[column.kind]
+
+    schema = pa.schema([pa.field(column.name, arrow_type(column)) for column in columns])
     names = [column.name for column in columns]
     count = 0
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:

@@ -59,6 +59,20 @@ _WIDER_CODEC = {
     "cp950": "big5hkscs",
 }
 
+# The charsets a page may declare and be read in: those browsers read pages
+# in. Python's registry knows more, and a page declaring one of them must not
+# be read with it: "base64", "zlib" or "rot13" are not text encodings and
+# raise, "undefined" and "idna" refuse every byte, and "cp037" (EBCDIC),
+# "utf-7" or "unicode_escape" would turn plain markup into other characters.
+_PAGE_CHARSETS = frozenset(codecs.lookup(label).name for label in (
+    "utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+    "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950",
+    "euc_jp", "shift_jis", "cp932", "iso2022_jp", "euc_kr", "cp949",
+    "ascii", "latin-1", *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    *(f"cp125{n}" for n in range(9)), "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic",
+    "cp866", "cp874", "tis-620",
+))
+
 # A server default rather than a statement about the page, when the bytes are not ASCII.
 _WESTERN_DEFAULTS = frozenset({"iso8859-1", "cp1252", "ascii"})
 
@@ -80,10 +94,11 @@ _META_CHARSET = re.compile(r"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9.
 _XML_ENCODING = re.compile(r"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.I)
 
 # UTF-16 without a BOM: looked for in the first bytes, where markup is; at least
-# this many pairs, this share of them with a zero byte on one side, and almost
+# this many zero bytes, this share of them with a zero byte on one side, and almost
 # none with a zero byte on the other.
 _UTF16_WINDOW = 1024
-_UTF16_MIN_PAIRS = 8
+_UTF16_MIN_ZEROS = 16
+_MARKUP_TAG = re.compile(r"<[!/?a-zA-Z]")
 _UTF16_ZERO_SHARE = 0.1
 _UTF16_STRAY_ZERO_SHARE = 0.05
 
@@ -208,22 +223,30 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """``"utf-16-le"`` or ``"utf-16-be"`` when `raw` has UTF-16's zero bytes but no BOM, else None.
+    """``"utf-16-le"`` or ``"utf-16-be"`` when `raw` reads as UTF-16 markup but has no BOM, else None.
 
     HTML is mostly ASCII markup, and in UTF-16 every ASCII character carries
     a zero byte, after it (little-endian) or before it (big-endian). Pages in
-    UTF-8 or the Chinese codecs hold no zero bytes at all.
+    UTF-8 or the Chinese codecs hold no zero bytes at all. Binary data may
+    have zero bytes on one side too, so the start must also read as markup: a
+    tag, and no control characters.
     """
     head = raw[:_UTF16_WINDOW]
     pairs = len(head) // 2
-    if pairs < _UTF16_MIN_PAIRS:
-        return None
     zeros_first, zeros_second = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
-    if zeros_second >= pairs * _UTF16_ZERO_SHARE and zeros_first <= pairs * _UTF16_STRAY_ZERO_SHARE:
-        return "utf-16-le"
-    if zeros_first >= pairs * _UTF16_ZERO_SHARE and zeros_second <= pairs * _UTF16_STRAY_ZERO_SHARE:
-        return "utf-16-be"
-    return None
+    needed = max(_UTF16_MIN_ZEROS, pairs * _UTF16_ZERO_SHARE)
+    stray = pairs * _UTF16_STRAY_ZERO_SHARE
+    if zeros_second >= needed and zeros_first <= stray:
+        codec = "utf-16-le"
+    elif zeros_first >= needed and zeros_second <= stray:
+        codec = "utf-16-be"
+    else:
+        return None
+    start = head[:pairs * 2].decode(codec, errors="replace")
+    controls = sum(1 for ch in start if ch < " " and ch not in "\t\n\r")
+    if not _MARKUP_TAG.search(start) or controls > len(start) * _UTF16_STRAY_ZERO_SHARE:
+        return None
+    return codec
 
 
 def _utf16(raw: bytes, codec: str) -> Decoded:
@@ -283,11 +306,12 @@ def _declarations(raw: bytes, content_type: str | None) -> list[_Declaration]:
 
 
 def _python_name(label: str) -> str | None:
-    """Python's name for a charset label, or None if neither Python nor browsers know it."""
+    """Python's name for a charset label, or None unless it names a charset browsers read pages in."""
     try:
-        return codecs.lookup(_EXTRA_LABELS.get(label, label)).name
-    except LookupError:
+        name = codecs.lookup(_EXTRA_LABELS.get(label, label)).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the label, which a header can carry
         return None
+    return name if name in _PAGE_CHARSETS else None
 
 
 def _codec_for(label: str) -> str | None:

@@ -34,6 +34,7 @@ from pipeline.extract import EXTRACTOR_VERSION, extract_article
 from pipeline.fingerprint import text_sha256
 from pipeline.near_duplicates import text_signature
 from pipeline.normalize import display_text, normalize_text
+from pipeline.sniff import refuse_non_html
 from core.article import METADATA_FIELDS, Article
 from core.urls import canonical_link, canonicalize_url
 from core.errors import ExtractionError, PageError
@@ -112,7 +113,9 @@ def process_page(
     or stored against a capture says which page it was.
     """
     try:
+        refuse_non_html(url, body)
         decoded = decode_html(body, content_type)
+        refuse_non_html(url, b"", decoded.text)
         document_url = canonical_url or (document_url_of(decoded.text, url) if url else None)
         article = extract_article(decoded.text, url=document_url)
     except PageError as exc:

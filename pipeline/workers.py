@@ -49,9 +49,10 @@ from typing import TYPE_CHECKING
 
 from core import settings as defaults
 from core.article import Article
+from pipeline.parent_watch import exit_with
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
-from core.errors import DanganError, ExtractionError, PageError, StoreError, WarcIntegrityError
+from core.errors import DanganError, ExtractionError, NotHtmlError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
 from storage.warc_reading import read_response
@@ -153,8 +154,10 @@ class _WorkerStore:
     captures: CaptureLog | None = None
 
 
-def _start_worker(db_url: str) -> None:
-    """Executor initializer: open this worker's own connection to the store."""
+def _start_worker(db_url: str, owner_pid: int | None = None) -> None:
+    """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own connection to the store."""
+    if owner_pid is not None:
+        exit_with(owner_pid)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     db = open_database(db_url)
@@ -198,7 +201,8 @@ def process_article(job: CaptureJob, body: bytes) -> tuple[ProcessedPage | None,
     article_urls), so whatever happens it is to become a document: a page
     that cannot be decoded or parsed, or holds no article text
     (`require_article_text`), comes back with the reason, to be stored as an
-    empty version. An unexpected exception from a parser deep inside
+    empty version; a body that is not HTML at all (`pipeline.sniff`) raises
+    NotHtmlError instead, and its capture is marked failed. An unexpected exception from a parser deep inside
     extraction is such a page too, and its type and message are the reason.
     """
     # Imported here, not at the top: the process that hands out jobs (a
@@ -208,6 +212,8 @@ def process_article(job: CaptureJob, body: bytes) -> tuple[ProcessedPage | None,
 
     try:
         page = process_page(body, job.content_type, job.url)
+    except NotHtmlError:
+        raise  # a PNG or PDF served as a page is no article, not even an empty one: the capture fails
     except PageError as exc:
         return None, exc.reason
     except Exception as exc:  # noqa: BLE001 - see the docstring
@@ -359,7 +365,8 @@ class WorkerPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker, initargs=(self._db_url,)
+            max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker,
+            initargs=(self._db_url, os.getpid()),
         )
 
     @property

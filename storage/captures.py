@@ -67,6 +67,9 @@ class NewCapture:
     last_modified: str | None = None
     revisit: str | None = None
     refers_to_id: int | None = None
+    #: Why a response that looked like an article is not processed (a body cut short), kept as
+    #: the row's process_error: such a capture is never the base of a revisit, nor reprocessed.
+    not_processed: str | None = None
 
     def row(self) -> dict:
         """The column values of the new `Capture` row."""
@@ -77,6 +80,7 @@ class NewCapture:
             warc_file=location.warc_file, warc_offset=location.offset, warc_length=location.length,
             warc_record_id=location.record_id, payload_sha256=location.payload_sha256,
             processed_at=None if self.needs_processing else as_stored(self.fetched_at),
+            process_error=self.not_processed,
             etag=self.etag, last_modified=self.last_modified, revisit=self.revisit,
             refers_to_id=self.refers_to_id,
         )
@@ -232,6 +236,8 @@ class CaptureLog:
         failed = select(Capture).where(
             Capture.document_id.is_(None),
             Capture.process_error.is_not(None),
+            # A body cut short stays unversioned whatever the rules: it is not the page.
+            Capture.process_error.not_like("cut short:%"),
             Capture.status_code >= 200,
             Capture.status_code < 300,
         )

@@ -55,12 +55,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, text, tuple_
+from sqlalchemy import RowMapping, Select, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from core.errors import FeedCursorError
 from storage.database import Database
-from storage.export_rows import EXPORT_COLUMNS, ExportColumn, row_columns, row_from, with_row_tables
+from storage.export_rows import EXPORT_COLUMNS, ExportColumn, row_columns, rows_from, with_row_tables
 from storage.models import Change, Document, Version
 from storage.times import as_utc
 
@@ -148,9 +148,10 @@ def read_changes(
         if source is not None:
             query = query.where(Document.source == source)
         rows = session.execute(query.limit(limit)).mappings().all()
+        found = [_feed_row(values, row) for values, row in zip(rows, rows_from(session, rows))]
         if len(rows) == limit:
             last = rows[-1]
-            return FeedPage([_feed_row(values) for values in rows], str(FeedCursor(last["txid_"], last["id_"])), True)
+            return FeedPage(found, str(FeedCursor(last["txid_"], last["id_"])), True)
         end = cursor
         if rows:
             end = FeedCursor(rows[-1]["txid_"], rows[-1]["id_"])
@@ -160,7 +161,7 @@ def read_changes(
             passed = session.execute(_newest_key(horizon)).first()
             if passed is not None and FeedCursor(*passed) > end:
                 end = FeedCursor(*passed)
-        return FeedPage([_feed_row(values) for values in rows], str(end), False)
+        return FeedPage(found, str(end), False)
 
 
 def iter_changes(
@@ -229,10 +230,10 @@ def _newest_key(horizon: int | None) -> Select:
     return query.order_by(Change.txid.desc(), Change.id.desc()).limit(1)
 
 
-def _feed_row(values: dict) -> dict:
+def _feed_row(values: RowMapping, row: dict) -> dict:
     return {
         "cursor": str(FeedCursor(values["txid_"], values["id_"])),
         "change": values["kind"],
         "changed_at": as_utc(values["changed_at"]),
-        **row_from(values),
+        **row,
     }

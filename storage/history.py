@@ -176,6 +176,14 @@ def history(db: Database, url: str) -> list[VersionSummary]:
     return list(document_history(db, url).versions)
 
 
+def _capture_ref(capture: Capture) -> CaptureRef:
+    return CaptureRef(
+        id=capture.id, fetched_at=capture.fetched_at, status_code=capture.status_code,
+        warc_file=capture.warc_file, warc_record_id=capture.warc_record_id,
+        payload_sha256=capture.payload_sha256, revisit=capture.revisit,
+    )
+
+
 def document_history(db: Database, url: str) -> DocumentHistory:
     """The document at `url` (typed as a person would; see `_document`): its state and every version's provenance."""
     with db.session() as session:
@@ -189,14 +197,17 @@ def document_history(db: Database, url: str) -> DocumentHistory:
             or_(Capture.document_id == document.id, Capture.id.in_(first_captures))
         ))
         version_of_first = {v.capture_id: v.id for v in versions if v.capture_id is not None}
+        version_by_capture: dict[int, int] = {}
         for capture in rows:
             version_id = capture.version_id if capture.version_id in by_version else version_of_first.get(capture.id)
             if version_id is not None:
-                by_version[version_id][capture.id] = CaptureRef(
-                    id=capture.id, fetched_at=capture.fetched_at, status_code=capture.status_code,
-                    warc_file=capture.warc_file, warc_record_id=capture.warc_record_id,
-                    payload_sha256=capture.payload_sha256, revisit=capture.revisit,
-                )
+                version_by_capture[capture.id] = version_id
+                by_version[version_id][capture.id] = _capture_ref(capture)
+        # A recrawl's revisit records (a 304, or the same bytes again) are not
+        # processed; they showed the version of the capture they refer to.
+        if version_by_capture:
+            for capture in session.scalars(select(Capture).where(Capture.refers_to_id.in_(list(version_by_capture)))):
+                by_version[version_by_capture[capture.refers_to_id]].setdefault(capture.id, _capture_ref(capture))
         summaries = []
         for v in versions:
             captures = tuple(by_version[v.id][key] for key in sorted(by_version[v.id]))

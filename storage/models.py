@@ -69,6 +69,11 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     # Article pages stored as empty versions (no text could be found), see Version.empty_reason.
     empty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Where the crawl runs, and when it last said it was alive (storage.runs):
+    # a second crawl of the source is refused while this run is alive.
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Capture(Base):

@@ -223,6 +223,10 @@ def _add_capture(session_factory: SessionFactory, orphan: OrphanRecord) -> int |
     )
     if record.record_type == "revisit":
         return _add_revisit(session_factory, orphan, capture)
+    if record.headers.get("WARC-Truncated"):
+        # The crawl had refused to process it: a body cut short is never versioned.
+        capture.processed_at = capture.fetched_at
+        capture.process_error = f"cut short: WARC-Truncated: {record.headers.get('WARC-Truncated')}"
     with session_factory() as session:
         session.add(capture)
         try:

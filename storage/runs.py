@@ -7,6 +7,14 @@ A run starts ("running"), and finishes with an outcome and its counts:
   was a server error); `reason` says what went wrong;
 - ``interrupted``: stopped from outside (Ctrl-C, SIGTERM), or left "running"
   by a process that died, which the next run of the source notices;
+
+A running run is *alive* while its crawl says so: the crawl writes a
+heartbeat to its row (`beat`) every ``DANGAN_RUN_HEARTBEAT_INTERVAL``
+seconds, and the row names its host and pid. `start_run` refuses a second
+run of a source whose running run is alive (`RunInProgressError`), and marks
+it interrupted only when it is dead: on the same host its process is gone (or
+a zombie), on any host its heartbeat is older than ``DANGAN_RUN_HEARTBEAT_STALE``
+seconds. That works on SQLite and on a PostgreSQL store shared by machines.
 - ``skipped``: never started, because a crawl of the source was still
   running when the scheduler wanted another; `reason` says so.
 
@@ -29,15 +37,18 @@ Example:
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import os
+import socket
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
-from core.errors import StoreError
+from core import settings as defaults
+from core.errors import RunInProgressError, StoreError
 from storage.database import Database
 from storage.models import CrawlRun
-from storage.times import as_stored
+from storage.times import as_stored, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -60,25 +71,62 @@ class RunLog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def start_run(self, source: str, started_at: datetime, trigger: str = "manual") -> int:
-        """Open a run of `source` started by `trigger` ("manual" or "schedule"), and return its id.
+    def start_run(
+        self, source: str, started_at: datetime, trigger: str = "manual", *,
+        stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE,
+    ) -> int:
+        """Open a run of `source` started by `trigger` ("manual" or "schedule") in this process; return its id.
 
-        A run of the same source still marked "running" was left by a process
-        that died, so it is marked "interrupted" first.
+        A run of the same source still marked "running" is checked first: if
+        it is alive (see the module docstring) this raises RunInProgressError
+        naming it; if it is dead it was left by a process that died, and is
+        marked "interrupted". The check and the new row are one transaction,
+        taken under the database's write lock (SQLite) or an advisory lock on
+        the source (PostgreSQL), so of two crawls starting at once one is refused.
         """
         _check(trigger, RUN_TRIGGERS, "trigger")
+        moment = as_stored(started_at)
         with self.db.session(write=True) as session:
-            interrupted = session.execute(
-                update(CrawlRun)
-                .where(CrawlRun.source == source, CrawlRun.outcome == "running")
-                .values(outcome="interrupted", reason="left running by a process that stopped without finishing it")
-            ).rowcount
-            if interrupted:
-                log.warning("Marked %d earlier run(s) of %s as interrupted", interrupted, source)
-            run = CrawlRun(source=source, trigger=trigger, started_at=as_stored(started_at), outcome="running")
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"dangan run {source}"})
+            now = utc_now()
+            running = list(session.scalars(
+                select(CrawlRun).where(CrawlRun.source == source, CrawlRun.outcome == "running")
+            ))
+            for run in running:
+                if run_is_alive(run, now, stale_after):
+                    raise RunInProgressError(
+                        f"{source} is being crawled now: run {run.id}, started {run.started_at:%Y-%m-%d %H:%M:%S} UTC"
+                        f"{_where(run)}, alive {int((now - run.heartbeat_at).total_seconds())} s ago. "
+                        "Wait for it to end (`dangan runs --source " + source + "`), or stop it first."
+                    )
+            for run in running:
+                run.outcome = "interrupted"
+                run.reason = "left running by a process that stopped without finishing it"
+            if running:
+                log.warning("Marked %d earlier run(s) of %s as interrupted", len(running), source)
+            run = CrawlRun(
+                source=source, trigger=trigger, started_at=moment, outcome="running",
+                host=socket.gethostname(), pid=os.getpid(), heartbeat_at=moment,
+            )
             session.add(run)
             session.commit()
             return run.id
+
+    def beat(self, run_id: int, at: datetime | None = None) -> None:
+        """Note that the running run `run_id` is alive at `at` (now by default)."""
+        with self.db.session(write=True) as session:
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id, CrawlRun.outcome == "running")
+                .values(heartbeat_at=as_stored(at or utc_now()))
+            )
+            session.commit()
+
+    def alive_run(self, source: str, stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE) -> CrawlRun | None:
+        """The run of `source` marked running whose crawl is alive now, or None (see the module docstring)."""
+        run = self.running_run(source)
+        return run if run is not None and run_is_alive(run, utc_now(), stale_after) else None
 
     def finish_run(
         self, run_id: int, finished_at: datetime, outcome: str, counts: dict[str, int], reason: str | None = None
@@ -139,6 +187,17 @@ class RunLog:
         with self.db.session() as session:
             return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
 
+    def finished_runs(self, source: str, limit: int = 20) -> list[CrawlRun]:
+        """The latest `limit` runs of `source` that ended ok or failed, newest first (what a backoff reads)."""
+        query = (
+            select(CrawlRun)
+            .where(CrawlRun.source == source, CrawlRun.outcome.in_(("ok", "failed")))
+            .order_by(CrawlRun.id.desc())
+            .limit(limit)
+        )
+        with self.db.session() as session:
+            return list(session.scalars(query))
+
     def last_run(self, source: str) -> CrawlRun | None:
         """The newest run of `source` (running, finished or skipped), or None if it never ran.
 
@@ -163,6 +222,47 @@ class RunLog:
         )
         with self.db.session() as session:
             return session.scalar(query)
+
+
+def run_is_alive(run: CrawlRun, now: datetime, stale_after: float) -> bool:
+    """True if the crawl of a run marked running is alive at `now` (naive UTC).
+
+    Dead: no heartbeat (a row from before heartbeats), a process that no
+    longer exists on this host, or a heartbeat older than `stale_after`
+    seconds (from any host).
+
+    >>> run = CrawlRun(outcome="running", host=socket.gethostname(), pid=os.getpid(),
+    ...                heartbeat_at=datetime(2026, 11, 2, 8, 0))
+    >>> run_is_alive(run, datetime(2026, 11, 2, 8, 1), 90), run_is_alive(run, datetime(2026, 11, 2, 8, 2), 90)
+    (True, False)
+    """
+    if run.heartbeat_at is None:
+        return False
+    if run.host == socket.gethostname() and run.pid is not None and not process_exists(run.pid):
+        return False
+    return now - run.heartbeat_at <= timedelta(seconds=stale_after)
+
+
+def process_exists(pid: int) -> bool:
+    """True if process `pid` exists on this machine and is not a zombie (killed, waiting to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            # The state follows the command name, which is in parentheses and may hold spaces.
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _where(run: CrawlRun) -> str:
+    if run.pid is None:
+        return ""
+    return f" by pid {run.pid}" + (f" on {run.host}" if run.host else "")
 
 
 def run_as_dict(run: CrawlRun) -> dict[str, Any]:

@@ -62,6 +62,7 @@ __all__ = [
     "REVISIT_PROFILES",
     "RefersTo",
     "SOURCE_HEADER",
+    "TRUNCATED_BY_DISCONNECT",
     "WARC_DIR",
     "WarcLocation",
     "WarcWriter",
@@ -70,6 +71,8 @@ __all__ = [
 ]
 
 WARC_DIR = "warc"
+#: WARC-Truncated's value (WARC 1.1, section 5.13) for a body the connection's end cut short.
+TRUNCATED_BY_DISCONNECT = "disconnect"
 SOURCE_HEADER = "WARC-Dangan-Source"
 DEFAULT_MAX_BYTES = 1 << 30
 # Headers that describe a transfer the stored body no longer has (Scrapy hands
@@ -265,6 +268,7 @@ class WarcWriter:
         *,
         source: str | None = None,
         sync: bool = True,
+        truncated: str | None = None,
     ) -> WarcLocation:
         """Archive one HTTP response and return where it is, once it is safely on disk.
 
@@ -272,7 +276,9 @@ class WarcWriter:
         `fetched_at` becomes WARC-Date. Raises StoreError if the disk write fails.
         With ``sync=False`` the record is written but not yet fsynced: a caller
         capturing a group of responses calls `sync()` once after the last one,
-        and must not record any of their locations before that.
+        and must not record any of their locations before that. `truncated`
+        (e.g. `TRUNCATED_BY_DISCONNECT`) is written as WARC-Truncated: the body
+        is not the whole entity the server meant to send.
         """
         payload_hex = hashlib.sha256(body).hexdigest()
         warc_headers = {
@@ -281,6 +287,8 @@ class WarcWriter:
             "WARC-Target-URI": url,
             "WARC-Payload-Digest": sha256_base32(body),
         }
+        if truncated:
+            warc_headers["WARC-Truncated"] = truncated
         http_headers = StatusAndHeaders(
             f"{status} {reason}".strip(), archived_headers(headers, body), protocol="HTTP/1.1"
         )

@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 
 from core.article import Article
 from dangan.cli import app
+from storage.captures import CaptureLog, NewCapture
 from storage.database import open_database
+from storage.warc import WarcLocation
 from storage.export_rows import EXPORT_COLUMNS
 from storage.change_feed import FEED_COLUMNS
 from storage.versions import PageRecord, VersionStore
@@ -122,6 +124,47 @@ def test_a_tool_reading_the_feed_gets_each_change_once(store, tmp_path: Path) ->
     assert first.stderr.strip() == f"next cursor: {gone['cursor']}"
     rest = run(*where, "--after", gone["cursor"], "--format", "csv")
     assert [row["url"] for row in csv.DictReader(io.StringIO(rest.stdout))] == [URL.format(3)]
+
+
+def test_each_version_lists_every_capture_that_showed_it(db_url: str, tmp_path: Path) -> None:
+    db = open_database(db_url)
+    log = CaptureLog(db)
+
+    def capture(n: int, day: int) -> int:
+        location = WarcLocation(f"warc/crawl-{n}.warc.gz", 512 * n, 400, f"<urn:uuid:capture-{n}>", str(n) * 64)
+        return log.add(NewCapture(run_id=None, source="gov", url=URL.format(1), status_code=200,
+                                  content_type="text/html", fetched_at=DAY1 + timedelta(days=day), location=location))
+
+    def seen(capture_id: int, day: int, text: str = TEXT) -> None:
+        VersionStore(db).record(PageRecord(
+            url=URL.format(1), source="gov", capture_id=capture_id, seen_at=DAY1 + timedelta(days=day),
+            article=Article(title="通知", text=text), text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            extractor_version="zh-9",
+        ))
+
+    seen(capture(1, 0), 0)
+    seen(capture(2, 1), 1)  # the same text again (a sidebar changed): the same version, a second capture
+    seen(capture(3, 2), 2, TEXT + "\n（已更正）")
+    where = ["--db", db_url, "--data-dir", str(tmp_path / "data"), "--all-versions"]
+    first, second = [json.loads(line) for line in run(*where).stdout.splitlines()]
+    assert [c["warc_record_id"] for c in first["captures"]] == ["<urn:uuid:capture-1>", "<urn:uuid:capture-2>"]
+    assert first["captures"][1] == {
+        "fetched_at": "2024-05-02T08:00:00+00:00", "status_code": 200, "warc_file": "warc/crawl-2.warc.gz",
+        "warc_record_id": "<urn:uuid:capture-2>", "payload_sha256": "2" * 64, "revisit": None,
+    }
+    assert (first["warc_record_id"], first["payload_sha256"]) == ("<urn:uuid:capture-1>", "1" * 64)
+    assert [c["warc_record_id"] for c in second["captures"]] == ["<urn:uuid:capture-3>"]
+
+    out = tmp_path / "captures.parquet"
+    run(*where, "--format", "parquet", "-o", str(out))
+    rows = pq.read_table(out).to_pylist()
+    assert [[c["warc_record_id"] for c in row["captures"]] for row in rows] == [
+        ["<urn:uuid:capture-1>", "<urn:uuid:capture-2>"], ["<urn:uuid:capture-3>"]]
+    out = tmp_path / "captures.csv"
+    run(*where, "--format", "csv", "-o", str(out))
+    with out.open(encoding="utf-8", newline="") as stream:
+        assert json.loads(next(csv.DictReader(stream))["captures"]) == first["captures"]
+    db.dispose()
 
 
 def test_wrong_options_say_what_to_do(store) -> None:

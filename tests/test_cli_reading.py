@@ -20,6 +20,7 @@ from dangan.cli import app
 from pipeline.process import process_page
 from storage.captures import NewCapture
 from storage.store import Store
+from storage.warc import NOT_MODIFIED
 from storage.versions import PageRecord
 from tests.site.fixtures import REPO_ROOT, subprocess_env
 
@@ -52,12 +53,25 @@ def crawl_once(store: Store, body: bytes, when: datetime) -> int:
     return capture_id
 
 
+def revisit_304(store: Store, when: datetime) -> None:
+    """What a recrawl does with a 304: a revisit record referring to the last capture, and the sighting."""
+    last = store.captures.last_captures("gov")[URL]
+    with store.warc_writer("gov") as warc:
+        where = warc.write_revisit(URL, 304, "Not Modified", [("ETag", '"a1"')], when, profile=NOT_MODIFIED,
+                                   refers_to=last.refers_to())
+    store.captures.add(NewCapture(run_id=None, source="gov", url=URL, status_code=304, content_type=None,
+                                  fetched_at=when, location=where, needs_processing=False,
+                                  revisit=NOT_MODIFIED, refers_to_id=last.original_id))
+    store.versions.mark_seen([(last.original_id, when)])
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     with Store.open(None, data) as store:
         crawl_once(store, page("请于十一月十日前上报。"), datetime(2026, 11, 1, 8))
         crawl_once(store, page("请于十一月十日前上报。"), datetime(2026, 11, 5, 8))
+        revisit_304(store, datetime(2026, 11, 10, 8))
         crawl_once(store, page("请于十一月二十日前上报。" + HOSTILE, title="通知" + HOSTILE), datetime(2026, 11, 20, 8))
         store.versions.mark_gone(URL, "gov", None, datetime(2026, 11, 25, 8))
     return data
@@ -81,7 +95,8 @@ def test_history_shows_status_reasons_and_the_captures_behind_each_version(archi
     assert "gone since 2026-11-25 08:00:00 UTC" in out
     assert "first seen" in out and "changed on the site" in out
     captures = [line for line in out.splitlines() if line.strip().startswith("capture ")]
-    assert len(captures) == 3  # two sightings of version 1, one of version 2
+    assert len(captures) == 4  # three sightings of version 1 (the last a 304), one of version 2
+    assert "revisit (server-not-modified)" in captures[2] and "HTTP 200" in captures[3]
     assert all(".warc.gz" in line and "<urn:uuid:" in line and "payload sha256 " in line for line in captures)
     assert "decoded as utf-8" in out
 

@@ -157,6 +157,16 @@ def test_xml_declaration_encoding_is_a_declaration():
     assert result.reason == "xml-declaration gbk read as gb18030"
 
 
+@pytest.mark.parametrize("label", ["base64", "rot13", "undefined", "idna", "cp037", "utf-7", "utf-8\x00"])
+def test_python_codecs_that_no_browser_reads_pages_in_are_not_believed(label):
+    # Python's registry answers to these, but reading a page with them raised
+    # (base64 is no text encoding, undefined refuses every byte) or made
+    # EBCDIC or UTF-7 mojibake of plain markup.
+    result = decode_html(page(ARTICLE, "utf-8"), f"text/html; charset={label}")
+    assert ARTICLE in result.text
+    assert result.reason == f"http-header {label} is not a known charset; detected"
+
+
 def test_charset_attribute_outside_content_attribute_is_found():
     raw = page(GBK_ONLY, "gbk", '<meta http-equiv="Content-Type" content="text/html" charset="gb2312">')
     assert decode_html(raw).reason == "meta gb2312 read as gb18030"

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
 
 from storage.consistency import check_archive
 from storage.models import Capture, Document
 from storage.store import Store
-from tests.site.faulty_server import FaultyServer, hang, page, redirect, too_many_then
+from tests.site.faulty_server import FaultyServer, hang, page, redirect, reset_after, too_many_then
 from tests.site.fixtures import SOURCE_NAME, run_dangan_crawl, write_sources
 
 pytestmark = pytest.mark.slow
@@ -175,3 +176,70 @@ def test_a_redirect_is_archived_as_well_as_the_page_it_leads_to(tmp_path: Path) 
         redirect_capture = next(capture for capture in captures_of(data_dir) if capture.status_code == 301)
         stored = store.read_response(redirect_capture.warc_file, redirect_capture.warc_offset)
         assert dict((name.lower(), value) for name, value in stored.headers)["location"].endswith(ARTICLE.format(1))
+
+
+# -- bodies that are not the page ------------------------------------------------------
+
+
+def test_a_page_cut_by_a_connection_reset_is_archived_flagged_and_not_versioned(tmp_path: Path) -> None:
+    whole = article_html(1)
+    routes = {ARTICLE.format(1): reset_after(whole, len(whole) // 3)}
+    with FaultyServer(site_with(routes)) as server:
+        done, data_dir = crawl(server, tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert document_paths(data_dir) == [ARTICLE.format(2)[1:]]  # the cut one is no article
+    [cut] = [capture for capture in captures_of(data_dir) if capture.url.endswith(ARTICLE.format(1))]
+    assert cut.version_id is None and cut.process_error.startswith("cut short: the connection closed")
+    with Store.open(None, data_dir) as store:
+        stored = store.read_response(cut.warc_file, cut.warc_offset)
+        assert stored.body == whole[: len(whole) // 3]  # the bytes that came, kept as they came
+        assert check_archive(store).problems == []
+    with (data_dir / cut.warc_file).open("rb") as stream:
+        stream.seek(cut.warc_offset)
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_headers.get_header("WARC-Truncated") == "disconnect"
+    assert only_run(data_dir).errors == 1
+    assert "archived as truncated, not versioned" in done.stderr
+
+
+def test_binary_served_as_html_is_archived_not_versioned_and_a_linked_pdf_is_kept(tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+    notice = article_html(2).replace(b"</div>", '<a href="/files/notice.pdf">附件</a></div>'.encode())
+    routes = {
+        ARTICLE.format(1): page(png),  # text/html; charset=utf-8, as the server claims
+        ARTICLE.format(2): page(notice),
+        "/files/notice.pdf": page(pdf, content_type="application/pdf"),
+        ARTICLE.format(3): page(bytes(range(1, 32)) * 300),  # no magic number: caught by what it decodes to
+    }
+    with FaultyServer(site_with(routes, count=3)) as server:
+        done, data_dir = crawl(server, tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert document_paths(data_dir) == [ARTICLE.format(2)[1:]]
+    by_path = {capture.url.split("/", 3)[3]: capture for capture in captures_of(data_dir)}
+    assert "the body is a PNG image, not HTML" in by_path[ARTICLE.format(1)[1:]].process_error
+    assert "replacement or control characters" in by_path[ARTICLE.format(3)[1:]].process_error
+    with Store.open(None, data_dir) as store:
+        attachment = by_path["files/notice.pdf"]
+        assert store.read_response(attachment.warc_file, attachment.warc_offset).body == pdf
+        assert store.read_response(by_path[ARTICLE.format(1)[1:]].warc_file,
+                                   by_path[ARTICLE.format(1)[1:]].warc_offset).body == png
+    assert only_run(data_dir).errors == 2
+    assert "PNG image, not HTML" in done.stderr
+
+
+# -- fetch failures are errors ----------------------------------------------------------
+
+
+def test_timeouts_and_size_limit_drops_count_as_errors(tmp_path: Path) -> None:
+    routes = {ARTICLE.format(1): hang(5), ARTICLE.format(2): page(article_html(2) + b"<!--" + b"x" * 60_000 + b"-->")}
+    with FaultyServer(site_with(routes, count=3)) as server:
+        done, data_dir = crawl(server, tmp_path, DOWNLOAD_TIMEOUT=1, DOWNLOAD_MAXSIZE=40_000, RETRY_TIMES=1)
+
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert document_paths(data_dir) == [ARTICLE.format(3)[1:]]
+    run = only_run(data_dir)
+    assert run.errors == 2, done.stderr[-3000:]
+    assert f"{SOURCE_NAME}: ok:" in done.stdout and "2 errors" in done.stdout

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
-from core.errors import StoreError
+from core.errors import RunInProgressError, StoreError
+from storage.models import CrawlRun as CrawlRunRecord
+from storage.times import utc_now
 from storage.runs import RunLog
 from storage.database import Database, migration_config, open_database
 from storage.runs import RUN_COUNTS, run_as_dict
@@ -102,3 +107,39 @@ def test_migrating_to_0002_keeps_old_runs_and_calls_finished_ok(db_url: str) -> 
         assert stopped.outcome == "interrupted"
     finally:
         db.dispose()
+
+
+def _set_run(db: Database, run_id: int, **values) -> None:
+    with db.session(write=True) as session:
+        session.execute(update(CrawlRunRecord).where(CrawlRunRecord.id == run_id).values(**values))
+        session.commit()
+
+
+def test_a_live_run_refuses_a_second_run_of_its_source_and_only_a_dead_one_is_interrupted(db: Database) -> None:
+    log = RunLog(db)
+    live = log.start_run("gov", utc_now())  # this process: alive, its heartbeat fresh
+    with pytest.raises(RunInProgressError, match=f"gov is being crawled now: run {live}, .* by pid {os.getpid()}"):
+        log.start_run("gov", utc_now(), trigger="schedule")
+    assert log.alive_run("gov").id == live and log.run(live).outcome == "running"
+    assert len(log.runs(source="gov")) == 1
+    log.start_run("sh", utc_now())  # another source is another matter
+
+    # On another machine (a shared PostgreSQL store): alive while its heartbeat is fresh.
+    _set_run(db, live, host="archive-2.example", pid=1)
+    log.beat(live)
+    with pytest.raises(RunInProgressError, match="on archive-2.example"):
+        log.start_run("gov", utc_now())
+    _set_run(db, live, heartbeat_at=utc_now() - timedelta(seconds=91))
+    assert log.alive_run("gov", stale_after=90) is None
+    current = log.start_run("gov", utc_now(), stale_after=90)
+    assert (log.run(live).outcome, log.run(current).outcome) == ("interrupted", "running")
+
+
+def test_a_run_whose_process_is_gone_is_dead_at_once(db: Database) -> None:
+    log = RunLog(db)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    killed = log.start_run("gov", utc_now())
+    _set_run(db, killed, pid=int(gone.stdout))  # same host, heartbeat fresh, process gone
+    assert log.alive_run("gov") is None
+    log.start_run("gov", utc_now())
+    assert log.run(killed).outcome == "interrupted"

@@ -40,6 +40,7 @@ from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
 from crawler.robots import RobotsTxtUnreachable
+from crawler.truncation import cut_short
 from core.sources import Source, find_source, load_sources
 from core.urls import canonicalize_url
 from core.errors import SourceConfigError
@@ -148,6 +149,11 @@ class SourceSpider(Spider):
         """Capture the response; follow its in-domain links while within bounds."""
         self.pages_fetched += 1
         is_html = isinstance(response, TextResponse)
+        cut = cut_short(list(response.flags), response.body, _header(response, "Content-Type"))
+        if cut is not None:
+            self.crawler.stats.inc_value("dangan/cut_short")
+            self.crawler.stats.inc_value("dangan/errors")
+            log.warning("%s: %s: %s; archived as truncated, not versioned", self.source.name, response.url, cut)
         yield FetchedPage(
             url=response.url,
             status=response.status,
@@ -157,6 +163,7 @@ class SourceSpider(Spider):
             content_type=_header(response, "Content-Type"),
             is_article=response.status == 200 and is_html and self.source.is_article(response.url),
             last_capture=response.meta.get(LAST_CAPTURE_META_KEY),
+            cut_short=cut,
         )
 
         depth = response.meta.get("depth", 0)

@@ -73,7 +73,10 @@ def flatten_nesting(html: str, max_depth: int) -> str:
 
     def put(tag: str, name: str, kept: bool) -> None:
         nonlocal broken
-        if kept:
+        if kept or tag.count('"') % 2 or tag.count("'") % 2:
+            # A "tag" with an odd quote is most likely the end of an attribute
+            # value holding a "<" ('a<b'): leaving it out would take a closing
+            # quote away and let the value swallow the rest of the page.
             pieces.append(tag)
             broken = False
         elif name in _BLOCKS and not broken:

@@ -12,9 +12,9 @@ as an exception; only the parser's error log says so. So:
   `pipeline.extract.deep_nesting.flatten_nesting` has flattened, since our
   rules and trafilatura walk the tree recursively and must stay far inside
   Python's recursion limit;
-- if a limit is still hit, or the flattened tree is still too deep, the page
-  fails with `ExtractionError` saying so: a cut text is never passed on as
-  the article.
+- if libxml2 still stops early (a limit, or characters it cannot take), or
+  the flattened tree is still too deep, the page fails with `ExtractionError`
+  saying so: a cut text is never passed on as the article.
 """
 
 from __future__ import annotations
@@ -90,14 +90,14 @@ def parse_html(html: str, url: str | None = None) -> lxml.html.HtmlElement:
         raise ExtractionError(
             url,
             f"the page could not be parsed completely ({limit or f'nested deeper than {MAX_DEPTH} levels'}), "
-            "even with its nesting flattened; no text is stored from it. The capture is kept: "
-            "report the page so the parsing rules can learn its shape",
+            "even with over-deep markup flattened; no text is stored from it, so none is cut short. "
+            "The capture is kept: report the page so the parsing rules can learn its shape",
         )
     return root
 
 
 def _parse_once(source: str, url: str | None) -> tuple[lxml.html.HtmlElement, str | None]:
-    """The parsed root, and the first limit libxml2 reported hitting (None when none was)."""
+    """The parsed root, and why libxml2 stopped before the end (None when it read it all)."""
     parser = _html_parser()
     try:
         root = etree.fromstring(source, parser)
@@ -107,6 +107,8 @@ def _parse_once(source: str, url: str | None) -> tuple[lxml.html.HtmlElement, st
         ) from exc
     if root is None:
         raise ExtractionError(url, "lxml found no document in the HTML; check the fetch and the decoding")
+    # Fatal errors are the ones after which libxml2 stops reading: a limit hit,
+    # or characters it cannot take. Mismatched tags and the like are mere errors.
     limit = next((entry.message.strip() for entry in parser.error_log
-                  if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT), None)
+                  if entry.level == etree.ErrorLevels.FATAL), None)
     return root, limit

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from core.article import Article
 from core.errors import CaptureNotFound, DocumentNotFound, VersionNotFound
 from storage.database import Database
-from storage.models import Capture, Document, Version
+from storage.models import Capture, Document, Family, Version
 from storage.times import as_stored
 
 Item = TypeVar("Item")
@@ -85,6 +85,10 @@ class DocumentSummary:
     duplicate_of: str | None
     versions: int
     title: str | None
+    #: The latest version's family of copies (storage.families) and the URL of
+    #: its canonical copy; None for a version recorded before families existed.
+    family_id: int | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,11 +206,15 @@ def list_documents(
     newest_number = (
         select(func.max(other.number)).where(other.document_id == Document.id).correlate(Document).scalar_subquery()
     )
+    canonical_version, canonical_document = aliased(Version), aliased(Document)
     query: Select = (
-        select(Document, latest.number, latest.title, original.url)
+        select(Document, latest.number, latest.title, original.url, latest.family_id, canonical_document.url)
         .select_from(Document)
         .join(latest, and_(latest.document_id == Document.id, latest.number == newest_number))
         .outerjoin(original, original.id == Document.duplicate_of_id)
+        .outerjoin(Family, Family.id == latest.family_id)
+        .outerjoin(canonical_version, canonical_version.id == Family.canonical_version_id)
+        .outerjoin(canonical_document, canonical_document.id == canonical_version.document_id)
     )
     if where.source is not None:
         query = query.where(Document.source == where.source)
@@ -230,9 +238,10 @@ def list_documents(
         DocumentSummary(
             id=document.id, url=document.url, source=document.source, status=document.status,
             first_seen=document.first_seen, last_seen=document.last_seen, gone_at=document.gone_at,
-            duplicate_of=original_url, versions=number, title=title,
+            duplicate_of=original_url, versions=number, title=title, family_id=family_id,
+            canonical_url=canonical_url,
         )
-        for document, number, title, original_url in rows
+        for document, number, title, original_url, family_id, canonical_url in rows
     ]
     return Page(items, offset, limit, more)
 
@@ -265,14 +274,20 @@ def get_document(db: Database, document_id: int) -> DocumentSummary:
         if row is None:
             raise DocumentNotFound(f"There is no document {document_id}; the document list shows which exist.")
         document, original_url = row
+        canonical_version, canonical_document = aliased(Version), aliased(Document)
         latest = session.execute(
-            select(Version.number, Version.title).where(Version.document_id == document_id)
+            select(Version.number, Version.title, Version.family_id, canonical_document.url)
+            .outerjoin(Family, Family.id == Version.family_id)
+            .outerjoin(canonical_version, canonical_version.id == Family.canonical_version_id)
+            .outerjoin(canonical_document, canonical_document.id == canonical_version.document_id)
+            .where(Version.document_id == document_id)
             .order_by(Version.number.desc()).limit(1)
         ).first()
     return DocumentSummary(
         id=document.id, url=document.url, source=document.source, status=document.status,
         first_seen=document.first_seen, last_seen=document.last_seen, gone_at=document.gone_at,
         duplicate_of=original_url, versions=latest.number if latest else 0, title=latest.title if latest else None,
+        family_id=latest.family_id if latest else None, canonical_url=latest.url if latest else None,
     )
 
 

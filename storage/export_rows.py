@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.article import ARTICLE_FIELDS
 from storage.database import Database
-from storage.models import Capture, Document, Version
+from storage.models import Capture, Document, Family, Version
 from storage.times import as_stored, as_utc
 
 #: Rows read per transaction.
@@ -73,6 +73,9 @@ CAPTURE_FIELDS: tuple[ExportColumn, ...] = (
 #: that made it (`extractor_version`), how its bytes were decoded and why,
 #: the capture it was made from (when fetched, which WARC file and
 #: record, the payload's SHA-256), and every capture that showed it.
+#: `family_id` is the version's family of copies (`storage.families`; None
+#: for a version recorded before families existed) and `canonical_url` the
+#: URL of that family's canonical copy.
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("url", str),
     ExportColumn("source", str),
@@ -84,6 +87,8 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("status", str),
     ExportColumn("gone_at", datetime),
     ExportColumn("duplicate_of", str),
+    ExportColumn("family_id", int),
+    ExportColumn("canonical_url", str),
     ExportColumn("reason", str),
     ExportColumn("extractor_version", str),
     ExportColumn("encoding", str),
@@ -99,6 +104,8 @@ _TIME_COLUMNS = frozenset(column.name for column in EXPORT_COLUMNS if column.kin
 _SCALAR_COLUMNS = tuple(column.name for column in EXPORT_COLUMNS if column.kind is not list)
 
 _original = aliased(Document)
+_canonical_version = aliased(Version)
+_canonical_document = aliased(Document)
 _CAPTURES = select(
     Capture.id, Capture.version_id, *(getattr(Capture, column.name) for column in CAPTURE_FIELDS)
 ).order_by(Capture.fetched_at, Capture.id)
@@ -110,7 +117,8 @@ def row_columns(*, per_version: bool) -> list[ColumnElement]:
     """The SELECT list of an export row, labelled with `EXPORT_COLUMNS`' names, in their order.
 
     The query must have `Document` and `Version` in its FROM and pass through
-    `with_row_tables`, which joins the original (of a duplicate) and the capture.
+    `with_row_tables`, which joins the original (of a duplicate), the family's
+    canonical copy and the capture.
     """
     span = Version if per_version else Document
     by_name: dict[str, ColumnElement] = {
@@ -124,6 +132,8 @@ def row_columns(*, per_version: bool) -> list[ColumnElement]:
         "status": Document.status,
         "gone_at": Document.gone_at,
         "duplicate_of": _original.url,
+        "family_id": Version.family_id,
+        "canonical_url": _canonical_document.url,
         "reason": Version.reason,
         "extractor_version": Version.extractor_version,
         "encoding": Version.encoding,
@@ -141,6 +151,9 @@ def row_columns(*, per_version: bool) -> list[ColumnElement]:
 def with_row_tables(query: Select) -> Select:
     """`query`, which already has `Document` and `Version` in its FROM, with the rest `row_columns` reads."""
     query = query.outerjoin(_original, _original.id == Document.duplicate_of_id)
+    query = query.outerjoin(Family, Family.id == Version.family_id)
+    query = query.outerjoin(_canonical_version, _canonical_version.id == Family.canonical_version_id)
+    query = query.outerjoin(_canonical_document, _canonical_document.id == _canonical_version.document_id)
     return query.outerjoin(Capture, Capture.id == Version.capture_id)
 
 

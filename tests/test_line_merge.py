@@ -9,10 +9,14 @@ often, and the two must agree exactly.
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic_site import SENTENCES
 from pipeline.extract import line_merge
+from pipeline.extract.gram_filter import GramFilter
 from pipeline.extract.line_merge import merge_lines
 
 
@@ -79,3 +83,22 @@ def test_lost_lines_come_back_in_place_on_a_page_of_thousands_of_paragraphs() ->
     block = "\n".join(["中共青溪市委员会办公室", *paragraphs, "2026年12月2日"])
     merged = merge_lines("\n".join(paragraphs), block)
     assert merged.splitlines() == block.splitlines()
+
+
+def test_on_long_texts_the_gram_filter_changes_no_answer() -> None:
+    # Past _FILTER_FROM characters most searches for dropped lines are answered
+    # by the gram filter; the merge must still equal the plain reading.
+    rng = random.Random(20261202)
+    paragraphs = [f"（{n}）" + "".join(rng.choice(SENTENCES) for _ in range(3)) for n in range(1000)]
+    dates = [f"附件{n}号" for n in range(1000)]
+    block = "\n".join(line for pair in zip(paragraphs, dates) for line in pair)
+    assert len(block) > line_merge._FILTER_FROM
+    extracted = "\n".join(paragraphs)
+    assert merge_lines(extracted, block) == plain_merge(extracted, block)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), start=st.integers(0, 300), length=st.integers(0, 20))
+def test_the_gram_filter_never_denies_a_string_the_text_holds(text: str, start: int, length: int) -> None:
+    grams = GramFilter(text)
+    assert grams.may_hold(text[start:start + length])

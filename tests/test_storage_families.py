@@ -129,3 +129,15 @@ def test_a_version_from_before_families_gets_one_when_reprocessed(store: Version
 def test_an_unknown_url_is_named(db: Database) -> None:
     with pytest.raises(DocumentNotFound, match="http://nowhere.gov.cn/"):
         family_of(db, "http://nowhere.gov.cn/")
+
+
+def test_export_carries_the_family_and_its_canonical_url(store: VersionStore) -> None:
+    store.record(page(COUNTY, REPOST_EDITS["dateline"](TRAINING), published="2024-03-06"))
+    store.record(page(CITY, TRAINING, seen_at=DAY + timedelta(days=1)))
+    store.record(page("http://www.linjiang.gov.cn/zwgk/tzgg/1002.html", STATISTICS))
+    rows = {row["url"]: row for row in store.export()}
+    assert rows[COUNTY]["family_id"] == rows[CITY]["family_id"] != rows[
+        "http://www.linjiang.gov.cn/zwgk/tzgg/1002.html"]["family_id"]
+    assert rows[COUNTY]["canonical_url"] == rows[CITY]["canonical_url"] == CITY
+    every = list(store.export(all_versions=True))
+    assert {row["canonical_url"] for row in every if row["url"] in (CITY, COUNTY)} == {CITY}

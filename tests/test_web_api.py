@@ -86,6 +86,16 @@ def test_sources_and_documents_are_listed_a_page_at_a_time(client, archive):
     assert archive.corrected_url in seen and archive.removed_url in seen
 
 
+def test_a_repost_and_its_original_share_a_family_and_its_canonical_url(client, archive):
+    documents = _get(client, "/api/documents", limit=100)["items"]
+    [copy] = [document for document in documents if document["duplicate_of"]]
+    original = _document(client, copy["duplicate_of"])
+    assert copy["family_id"] == original["family_id"] and copy["family_id"] is not None
+    assert copy["canonical_url"] == original["canonical_url"] in (copy["url"], original["url"])
+    one = _get(client, f"/api/documents/{copy['id']}")
+    assert (one["family_id"], one["canonical_url"]) == (copy["family_id"], copy["canonical_url"])
+
+
 def test_documents_are_filtered_by_source_status_time_and_text(client, archive):
     def urls(**params) -> list[str]:
         return [item["url"] for item in _get(client, "/api/documents", **params)["items"]]

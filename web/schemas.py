@@ -57,12 +57,15 @@ class Document(BaseModel):
     duplicate_of: str | None = Field(description="URL of the document whose text this one repeats")
     versions: int = Field(description="how many versions (the latest's number)")
     title: str | None = Field(description="the latest version's title")
+    family_id: int | None = Field(description="the latest version's family of copies (reposts, other scripts)")
+    canonical_url: str | None = Field(description="URL of the family's canonical copy: the earliest published")
 
     @classmethod
     def from_value(cls, value: DocumentSummary) -> "Document":
         return cls(id=value.id, url=value.url, source=value.source, status=value.status,
                    first_seen=_utc(value.first_seen), last_seen=_utc(value.last_seen), gone_at=_utc(value.gone_at),
-                   duplicate_of=value.duplicate_of, versions=value.versions, title=value.title)
+                   duplicate_of=value.duplicate_of, versions=value.versions, title=value.title,
+                   family_id=value.family_id, canonical_url=value.canonical_url)
 
 
 class Capture(BaseModel):

@@ -30,7 +30,7 @@ from pydantic import BeforeValidator
 from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
 from storage import catalog, history
-from storage.change_feed import FEED_PAGE, read_changes
+from storage.change_feed import CURSOR_PATTERN, FEED_PAGE, read_changes
 from storage.store import Store
 from web import schemas
 
@@ -191,7 +191,6 @@ def diff(
 
 #: A cursor as the feed hands them out ("0" is the beginning). The two numbers
 #: are kept below 10**18, inside the 64-bit integers they are compared with.
-CURSOR_PATTERN = r"^(0|[0-9]{1,18}-[0-9]{1,18})$"
 
 
 @router.get("/changes", response_model=schemas.ChangePage)

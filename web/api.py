@@ -163,12 +163,12 @@ def version(store: StoreDep, document_id: DocumentId,
 def version_diff(store: Store, document_id: int, older: int | None, newer: int | None) -> history.VersionDiff:
     """The diff the API and the web view show: the last two versions, `older` against the latest,
     `newer` against the version before it (what that version changed), or the pair."""
-    document = catalog.get_document(store.db, document_id)
+    url = catalog.document_url(store.db, document_id)
     if older is None and newer is not None:
         if newer == 1:
-            raise VersionNotFound(f"Version 1 of {document.url} is its first: there is nothing before it to compare.")
+            raise VersionNotFound(f"Version 1 of {url} is its first: there is nothing before it to compare.")
         older = newer - 1
-    return history.diff(store.db, document.url, older, newer)
+    return history.diff(store.db, url, older, newer)
 
 
 @router.get("/documents/{document_id}/diff", response_model=schemas.VersionDiff,

@@ -25,10 +25,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from core import settings as defaults
 from core.cron import TimeZone, describe_schedule, next_run
 from core.sources import Source
 from storage.models import CrawlRun
+from dangan.source_backoff import SourceBackoff
 from storage.runs import RUN_COUNTS, RunLog, run_as_dict
+
+# `source_status` has a parameter named timezone (the schedules' zone).
+_UTC = timezone.utc
 
 # Short column heads for the counts, in `RUN_COUNTS` order.
 _COUNT_HEADS = {
@@ -49,6 +54,9 @@ class SourceStatus:
     last_run: CrawlRun | None
     running: CrawlRun | None = None  # a crawl going on now, when a later skip is the last run
     empty_pages: int = 0  # documents whose latest version has no text (storage.empty_pages)
+    # Set while failed crawls hold the source back: the scheduler skips its times until then,
+    # and next_run is the first scheduled time after it.
+    backoff: SourceBackoff | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values; times in ISO form, UTC."""
@@ -60,33 +68,54 @@ class SourceStatus:
             "last_run": run_as_dict(self.last_run) if self.last_run is not None else None,
             "running": run_as_dict(self.running) if self.running is not None else None,
             "empty_pages": self.empty_pages,
+            "backing_off_until": (
+                _iso(self.backoff.until.replace(tzinfo=timezone.utc)) if self.backoff and self.backoff.until else None
+            ),
         }
 
 
 def source_status(
     sources: list[Source], runs: RunLog, *, now: datetime, timezone: TimeZone = None,
     empty_pages: dict[str, int] | None = None,
+    backoff_base: float = defaults.DANGAN_SCHEDULE_BACKOFF_BASE,
+    backoff_max: float = defaults.DANGAN_SCHEDULE_BACKOFF_MAX,
 ) -> list[SourceStatus]:
     """Each source's schedule, next run after `now` (aware) and last run, in the sources file's order.
 
     `timezone` is the zone the schedules are read in (None: the machine's
     local time, as cron and the scheduler use). `empty_pages` counts each
     source's documents stored without text (`storage.empty_pages.empty_counts`).
+    A scheduled source whose latest crawls failed is backed off as the
+    scheduler backs it off (`SourceBackoff.from_runs`, with `backoff_base`
+    and `backoff_max`): its next run is the first scheduled time after that.
     """
     statuses = []
     for source in sources:
         last = runs.last_run(source.name)
         running = runs.running_run(source.name) if last is not None and last.outcome != "running" else None
+        backoff = _backoff(source, runs, now, backoff_base, backoff_max)
+        after = max(now, backoff.until.replace(tzinfo=_UTC)) if backoff is not None else now
         statuses.append(SourceStatus(
             source=source.name,
             schedule=source.schedule,
             in_words=describe_schedule(source.schedule) if source.schedule else None,
-            next_run=next_run(source.schedule, now, timezone) if source.schedule else None,
+            next_run=next_run(source.schedule, after, timezone) if source.schedule else None,
+            backoff=backoff,
             last_run=last,
             running=running,
             empty_pages=(empty_pages or {}).get(source.name, 0),
         ))
     return statuses
+
+
+def _backoff(source: Source, runs: RunLog, now: datetime, base: float, cap: float) -> SourceBackoff | None:
+    """The source's backoff if it still holds at `now` (aware), else None."""
+    if not source.schedule:
+        return None
+    backoff = SourceBackoff.from_runs(runs.finished_runs(source.name), base=base, cap=cap)
+    if backoff.until is None or backoff.until.replace(tzinfo=timezone.utc) <= now:
+        return None
+    return backoff
 
 
 def runs_lines(runs: list[CrawlRun]) -> list[str]:
@@ -128,6 +157,11 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
         if status.schedule:
             lines.append(f"  schedule:  {status.schedule} ({status.in_words})")
             lines.append(f"  next run:  {_shown(status.next_run) + ' UTC' if status.next_run else 'never'}")
+            if status.backoff is not None:
+                lines.append(
+                    f"  backoff:   {status.backoff.failures} failed crawl(s) in a row; scheduled times before "
+                    f"{_shown(status.backoff.until)} UTC are skipped"
+                )
         else:
             lines.append("  schedule:  none (crawled only by hand)")
         run = status.last_run

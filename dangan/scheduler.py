@@ -240,6 +240,7 @@ class CrawlScheduler:
             self._scheduler.start(paused=True)
             try:
                 self.sync_jobs(sources)
+                self._recall_backoffs(sources)
                 self._scheduler.resume()
                 for job in self.jobs():
                     log.info("%s: %s, next run %s", job.source, job.schedule, job.next_run)
@@ -294,6 +295,7 @@ class CrawlScheduler:
             log.error("not reloaded, the jobs stay as they were: %s", error)
             return
         changes = self.sync_jobs(sources)
+        self._recall_backoffs(sources)
         log.info("reloaded %s: %s", self.config, changes)
 
     def _handle_due(self, source: str, at: datetime) -> None:
@@ -359,6 +361,22 @@ class CrawlScheduler:
                 log.info("%s: crawl ended (pid %d)", source, crawl.pid)
             else:
                 self._crawl_failed(source, utc_now(), crawl.failure_reason())
+
+    def _recall_backoffs(self, sources: list[Source]) -> None:
+        """Back off, as the scheduler before this one did, each source whose latest crawls failed (from the run log)."""
+        for source in sources:
+            if not source.schedule or source.name in self._backoff:
+                continue
+            backoff = SourceBackoff.from_runs(
+                self.store.run_log.finished_runs(source.name),
+                base=self.settings.backoff_base, cap=self.settings.backoff_max,
+            )
+            if backoff.failures:
+                self._backoff[source.name] = backoff
+                log.info(
+                    "%s: backing off after %d failed crawl(s) in a row (from the run log), until %s UTC",
+                    source.name, backoff.failures, f"{backoff.until:%Y-%m-%d %H:%M:%S}",
+                )
 
     def _crawl_failed(self, source: str, at: datetime, reason: str) -> None:
         backoff = self._backoff.setdefault(source, SourceBackoff())

@@ -187,6 +187,17 @@ class RunLog:
         with self.db.session() as session:
             return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
 
+    def finished_runs(self, source: str, limit: int = 20) -> list[CrawlRun]:
+        """The latest `limit` runs of `source` that ended ok or failed, newest first (what a backoff reads)."""
+        query = (
+            select(CrawlRun)
+            .where(CrawlRun.source == source, CrawlRun.outcome.in_(("ok", "failed")))
+            .order_by(CrawlRun.id.desc())
+            .limit(limit)
+        )
+        with self.db.session() as session:
+            return list(session.scalars(query))
+
     def last_run(self, source: str) -> CrawlRun | None:
         """The newest run of `source` (running, finished or skipped), or None if it never ran.
 

@@ -273,9 +273,11 @@ def main(argv: list[str] | None = None) -> int:
             for number in range(1, arguments.trials + 1):
                 target = rng.choice(TARGETS)
                 kill_after = rng.uniform(0.3, arguments.latest)
+                began = time.monotonic()
                 trial = run_trial(number, target, kill_after, site.base_url, workdir, reference)
                 trials.append(trial)
-                log.info("trial %2d: kill -9 %-9s after %4.1f s%s: %s%s", number, target, kill_after,
+                log.info("trial %2d (%3.0f s): kill -9 %-9s after %4.1f s%s: %s%s", number,
+                         time.monotonic() - began, target, kill_after,
                          " (it had ended)" if trial.ended_before_kill else f" ({len(trial.killed)} processes)",
                          "survived" if trial.survived else "FAILED",
                          "" if trial.survived else f" lost={trial.lost} {trial.problems[:3]}")
@@ -288,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         "data_lost_documents": lost,
         "stray_processes": sum(trial.strays for trial in trials),
         "ended_before_kill": sum(trial.ended_before_kill for trial in trials),
+        # A trial whose moment came before its target existed (workers not started yet) killed nothing.
+        "kills_landed": sum(bool(trial.killed) for trial in trials),
         "by_target": {target: sum(trial.target == target for trial in trials) for target in TARGETS},
         "documents_per_crawl": len(reference),
         "seed": arguments.seed,
@@ -296,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
-    log.info("faults tried: %d, survived: %d, data lost: %d documents (stray processes: %d; by target: %s)",
-             len(trials), survived, lost, figures["stray_processes"], figures["by_target"])
+    log.info("faults tried: %d, survived: %d, data lost: %d documents (kills landed: %d; stray processes: %d; "
+             "by target: %s)", len(trials), survived, lost, figures["kills_landed"], figures["stray_processes"],
+             figures["by_target"])
     log.info("written to %s", RESULTS)
     return 0 if survived == len(trials) and lost == 0 else 1
 

@@ -132,13 +132,19 @@ def score_case(case: Case, text: str, fields: dict, with_fields: bool) -> dict:
     return row
 
 
-def _timed_total(fn: Callable[[], object], rounds: int = 3) -> float:
-    best = float("inf")
+def _paired_times(first: Callable[[], object], second: Callable[[], object], rounds: int = 5) -> tuple[float, float]:
+    """The best of `rounds` timings of each, taken in alternation.
+
+    The shared development machine's speed drifts within minutes; timing the
+    two in turns, and keeping each one's best, keeps the drift out of their ratio.
+    """
+    best = [float("inf"), float("inf")]
     for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for i, fn in enumerate((first, second)):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best[0], best[1]
 
 
 def run_set(label: str, cases: list[Case], per_page: bool) -> dict:
@@ -208,8 +214,10 @@ def run_set(label: str, cases: list[Case], per_page: bool) -> dict:
 
     from pipeline.extract import extract_article
 
-    bare_time = _timed_total(lambda: [trafilatura.extract(t, url=c.url) for c, t in zip(cases, decoded)])
-    ours_time = _timed_total(lambda: [extract_article(t, c.url) for c, t in zip(cases, decoded)])
+    bare_time, ours_time = _paired_times(
+        lambda: [trafilatura.extract(t, url=c.url) for c, t in zip(cases, decoded)],
+        lambda: [extract_article(t, c.url) for c, t in zip(cases, decoded)],
+    )
     summary["time"] = {
         "trafilatura_s": bare_time,
         "ours_s": ours_time,

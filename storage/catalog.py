@@ -200,38 +200,44 @@ def list_documents(
     db: Database, where: DocumentFilter = DocumentFilter(), *, offset: int = 0, limit: int = 50
 ) -> Page[DocumentSummary]:
     """Documents matching `where`, the most recently archived first (by id, newest first)."""
+    other = aliased(Version)
+    newest = aliased(Version)
+    # The page's ids are chosen first, from the documents table alone when no
+    # text is searched; only those `limit` documents are then joined to their
+    # latest version. Joining every match first (5,000 documents of a source)
+    # and cutting the page after made a list page cost ten times as much.
+    chosen: Select = select(Document.id)
+    if where.source is not None:
+        chosen = chosen.where(Document.source == where.source)
+    if where.status is not None:
+        chosen = chosen.where(Document.status == where.status)
+    if where.seen_from is not None:
+        chosen = chosen.where(Document.last_seen >= as_stored(where.seen_from))
+    if where.seen_to is not None:
+        chosen = chosen.where(Document.first_seen <= as_stored(where.seen_to))
+    if where.text:
+        pattern = "%" + _escape_like(where.text) + "%"
+        chosen = chosen.join(newest, and_(newest.document_id == Document.id, newest.number == _newest_number(other)))
+        chosen = chosen.where(or_(
+            newest.title.ilike(pattern, escape="\\"),
+            newest.text.ilike(pattern, escape="\\"),
+            Document.url.ilike(pattern, escape="\\"),
+        ))
+    page_ids = chosen.order_by(Document.id.desc()).offset(offset).limit(limit + 1).subquery()
     latest = aliased(Version)
     original = aliased(Document)
-    other = aliased(Version)
-    newest_number = (
-        select(func.max(other.number)).where(other.document_id == Document.id).correlate(Document).scalar_subquery()
-    )
     canonical_version, canonical_document = aliased(Version), aliased(Document)
-    query: Select = (
+    query = (
         select(Document, latest.number, latest.title, original.url, latest.family_id, canonical_document.url)
         .select_from(Document)
-        .join(latest, and_(latest.document_id == Document.id, latest.number == newest_number))
+        .join(page_ids, page_ids.c.id == Document.id)
+        .join(latest, and_(latest.document_id == Document.id, latest.number == _newest_number(aliased(Version))))
         .outerjoin(original, original.id == Document.duplicate_of_id)
         .outerjoin(Family, Family.id == latest.family_id)
         .outerjoin(canonical_version, canonical_version.id == Family.canonical_version_id)
         .outerjoin(canonical_document, canonical_document.id == canonical_version.document_id)
+        .order_by(Document.id.desc())
     )
-    if where.source is not None:
-        query = query.where(Document.source == where.source)
-    if where.status is not None:
-        query = query.where(Document.status == where.status)
-    if where.seen_from is not None:
-        query = query.where(Document.last_seen >= as_stored(where.seen_from))
-    if where.seen_to is not None:
-        query = query.where(Document.first_seen <= as_stored(where.seen_to))
-    if where.text:
-        pattern = "%" + _escape_like(where.text) + "%"
-        query = query.where(or_(
-            latest.title.ilike(pattern, escape="\\"),
-            latest.text.ilike(pattern, escape="\\"),
-            Document.url.ilike(pattern, escape="\\"),
-        ))
-    query = query.order_by(Document.id.desc()).offset(offset).limit(limit + 1)
     with db.session() as session:
         rows, more = _page(session.execute(query).all(), offset, limit)
     items = [
@@ -244,6 +250,14 @@ def list_documents(
         for document, number, title, original_url, family_id, canonical_url in rows
     ]
     return Page(items, offset, limit, more)
+
+
+def _newest_number(version: type[Version]):
+    """The number of the newest version of the document in the enclosing query (`version` an alias of Version)."""
+    return (
+        select(func.max(version.number)).where(version.document_id == Document.id)
+        .correlate(Document).scalar_subquery()
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -261,6 +275,15 @@ def find_document(db: Database, url: str) -> DocumentSummary:
             "the document list (GET /api/documents?q=...) finds them by part of their URL."
         )
     return get_document(db, document_id)
+
+
+def document_url(db: Database, document_id: int) -> str:
+    """The canonical URL of a document, by id (one indexed read); DocumentNotFound if there is none."""
+    with db.session() as session:
+        url = session.scalar(select(Document.url).where(Document.id == document_id))
+    if url is None:
+        raise DocumentNotFound(f"There is no document {document_id}; the document list shows which exist.")
+    return url
 
 
 def get_document(db: Database, document_id: int) -> DocumentSummary:

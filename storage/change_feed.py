@@ -9,27 +9,29 @@ version's own first and last seen) after three columns of its own,
 `FEED_COLUMNS`: its ``cursor``, the ``change`` (``version``, ``gone`` or
 ``live``) and ``changed_at`` (when the site showed it).
 
-How no change is skipped. Database triggers (migration 0007) add a row to
-``changes`` in the same transaction as each new version or status change, so
-a change is in the feed exactly when it is committed. The order to read in
-must be one in which nothing can later appear *behind* a cursor:
+How no change is skipped. Database triggers (migrations 0007 and 0009) add
+a row to ``changes`` in the same transaction as each new version or status
+change, so a change is in the feed exactly when it is committed. Each row's
+``position`` must then be such that nothing can later appear *behind* a
+cursor already handed out:
 
-- On SQLite one writer holds the database at a time, so ids are handed out
-  and committed in the same order; reading by id is enough.
-- On PostgreSQL ids come from a sequence when the row is inserted, and the
-  transactions commit in any order: id 41 may become visible after id 42 has
-  been read, and a reader that moved its cursor past 42 would never see 41.
-  So each row also records its transaction's id (``pg_current_xact_id()``),
-  the reader first asks PostgreSQL for the oldest transaction still running
-  (the xmin of its snapshot), and reads only rows of transactions older than
-  that, in (transaction id, id) order. Every such transaction has finished,
-  and any transaction still to commit has a transaction id at or above that
-  horizon, so its rows sort after every cursor handed out so far. A change
-  therefore shows up a moment after its commit once every transaction that
-  started before it has ended too; a session left idle in a transaction
-  holds the feed back (never loses it) until it ends.
+- On SQLite one writer holds the database at a time, so row ids are handed
+  out and committed in the same order; the position is the id.
+- On PostgreSQL transactions commit in any order: numbers from a sequence,
+  taken when the row is inserted, can become visible out of order (41 after
+  42 was read, and a reader past 42 would never see 41). So the position is
+  given at commit instead: a deferred trigger takes the next number from the
+  one-row table ``change_clock`` and holds that row's lock until the commit
+  has completed, so the next transaction's numbers come after this one is
+  visible. Whoever sees position N committed therefore sees every position
+  below it too. Only writers that recorded a change wait, and only for each
+  other's commit; nothing else on the server (a long transaction, another
+  database) holds a reader back.
 
-Example (SQLite; cursors on PostgreSQL carry the transaction id first):
+A read first asks for the highest position committed, then reads the rows
+after the cursor up to it: nothing below that ceiling can still appear.
+
+Example:
     >>> from core.article import Article
     >>> from storage.versions import PageRecord, VersionStore
     >>> def record(text, day):
@@ -39,11 +41,11 @@ Example (SQLite; cursors on PostgreSQL carry the transaction id first):
     >>> record("初稿。", 1)
     >>> first = read_changes(db)
     >>> [(row["change"], row["version"]) for row in first.rows], first.next_cursor
-    ([('version', 1)], '0-1')
+    ([('version', 1)], '1')
     >>> record("定稿。", 2)
     >>> second = read_changes(db, first.next_cursor)
     >>> [(row["change"], row["version"]) for row in second.rows], second.next_cursor
-    ([('version', 2)], '0-2')
+    ([('version', 2)], '2')
     >>> read_changes(db, second.next_cursor).rows
     []
 """
@@ -55,8 +57,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import RowMapping, Select, select, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import RowMapping, Select, func, select
 
 from core.errors import FeedCursorError
 from storage.database import Database
@@ -75,46 +76,29 @@ FEED_COLUMNS: tuple[ExportColumn, ...] = (
     *EXPORT_COLUMNS,
 )
 
-_CURSOR = re.compile(r"(\d{1,19})-(\d{1,19})")
-# The oldest transaction still running anywhere in the cluster (ours is
-# read-only and has none); every transaction id below it has ended.
-_HORIZON = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+#: What a cursor looks like (a position; 0 is the start), for callers that check input first (the read API).
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
 
 
-@dataclass(frozen=True, order=True)
-class FeedCursor:
-    """A place in the feed: after the change with this transaction id and id.
+def parse_cursor(cursor: str | int | None) -> int:
+    """The position a cursor stands for; None, "" and "0" are the start of the feed.
 
-    >>> FeedCursor.parse("0"), str(FeedCursor.parse("7312-88"))
-    (FeedCursor(txid=0, position=0), '7312-88')
+    Raises FeedCursorError for anything a feed read did not hand out.
+
+    >>> parse_cursor(None), parse_cursor(" 1520 ")
+    (0, 1520)
     """
-
-    txid: int
-    position: int
-
-    @classmethod
-    def parse(cls, cursor: "str | FeedCursor | None") -> "FeedCursor":
-        """The cursor written as `cursor`; None, "" and "0" are the start of the feed.
-
-        Raises FeedCursorError for anything a feed read did not hand out.
-        """
-        if isinstance(cursor, FeedCursor):
-            return cursor
-        if cursor is None or cursor.strip() in ("", "0"):
-            return START
-        found = _CURSOR.fullmatch(cursor.strip())
-        if found is None:
-            raise FeedCursorError(
-                f"{cursor!r} is not a change-feed cursor. Pass the next cursor an earlier read printed "
-                "(two numbers joined by '-', like 0-1520), or 0 to read from the beginning."
-            )
-        return cls(int(found[1]), int(found[2]))
-
-    def __str__(self) -> str:
-        return f"{self.txid}-{self.position}"
-
-
-START = FeedCursor(0, 0)
+    if cursor is None:
+        return 0
+    if isinstance(cursor, int) and cursor >= 0:
+        return cursor
+    if isinstance(cursor, str) and _CURSOR.match(cursor.strip() or "0"):
+        return int(cursor.strip() or "0")
+    raise FeedCursorError(
+        f"{cursor!r} is not a change-feed cursor. Pass the next cursor an earlier read printed "
+        "(a number, like 1520), or 0 to read from the beginning."
+    )
 
 
 @dataclass(frozen=True)
@@ -130,7 +114,7 @@ class FeedPage:
 
 
 def read_changes(
-    db: Database, after: "str | FeedCursor | None" = None, *, source: str | None = None, limit: int = FEED_PAGE
+    db: Database, after: str | int | None = None, *, source: str | None = None, limit: int = FEED_PAGE
 ) -> FeedPage:
     """The changes recorded after the cursor `after` (the start of the feed when None), at most `limit`.
 
@@ -138,38 +122,29 @@ def read_changes(
     still moves past the others', so reading one source never rereads them.
     Raises FeedCursorError for a malformed cursor.
     """
-    cursor = FeedCursor.parse(after)
+    cursor = parse_cursor(after)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     with db.session() as session:
-        # On SQLite this one read transaction is one snapshot for both queries below.
-        horizon = _horizon(session)
-        query = _rows_after(cursor, horizon)
+        # First the ceiling, then the rows up to it: every position at or below
+        # the highest committed one is committed, so none can turn up later.
+        ceiling = session.execute(_CEILING).scalar() or 0
+        query = _rows_after(cursor, ceiling)
         if source is not None:
             query = query.where(Document.source == source)
         rows = session.execute(query.limit(limit)).mappings().all()
         found = [_feed_row(values, row) for values, row in zip(rows, rows_from(session, rows))]
-        if len(rows) == limit:
-            last = rows[-1]
-            return FeedPage(found, str(FeedCursor(last["txid_"], last["id_"])), True)
-        end = cursor
-        if rows:
-            end = FeedCursor(rows[-1]["txid_"], rows[-1]["id_"])
-        if source is not None:
-            # Everything after the cursor below the horizon has been looked at:
-            # other sources' changes need not be looked at again.
-            passed = session.execute(_newest_key(horizon)).first()
-            if passed is not None and FeedCursor(*passed) > end:
-                end = FeedCursor(*passed)
-        return FeedPage(found, str(end), False)
+    if len(rows) == limit:
+        return FeedPage(found, str(rows[-1]["position_"]), True)
+    return FeedPage(found, str(max(cursor, ceiling)), False)
 
 
 def iter_changes(
-    db: Database, after: "str | FeedCursor | None" = None, *, source: str | None = None,
+    db: Database, after: str | int | None = None, *, source: str | None = None,
     limit: int | None = None, page: int = FEED_PAGE,
 ) -> "ChangeStream":
     """Every change after `after` (at most `limit`), read `page` at a time; its `next_cursor` is set as it goes."""
-    return ChangeStream(db, FeedCursor.parse(after), source, limit, page)
+    return ChangeStream(db, parse_cursor(after), source, limit, page)
 
 
 class ChangeStream:
@@ -179,7 +154,7 @@ class ChangeStream:
     last row yielded, or the last page read.
     """
 
-    def __init__(self, db: Database, after: FeedCursor, source: str | None, limit: int | None, page: int) -> None:
+    def __init__(self, db: Database, after: int, source: str | None, limit: int | None, page: int) -> None:
         if limit is not None and limit < 1:
             raise ValueError(f"limit must be at least 1, not {limit}")
         self._db = db
@@ -201,38 +176,23 @@ class ChangeStream:
                 return
 
 
-def _horizon(session: Session) -> int | None:
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    return session.execute(_HORIZON).scalar_one()
+_CEILING = select(func.max(Change.position))
 
 
-def _rows_after(cursor: FeedCursor, horizon: int | None) -> Select:
+def _rows_after(cursor: int, ceiling: int) -> Select:
     query = (
-        select(
-            Change.id.label("id_"), Change.txid.label("txid_"), Change.kind, Change.changed_at,
-            *row_columns(per_version=True),
-        )
+        select(Change.position.label("position_"), Change.kind, Change.changed_at, *row_columns(per_version=True))
         .select_from(Change)
         .join(Document, Document.id == Change.document_id)
         .outerjoin(Version, Version.id == Change.version_id)
     )
-    query = with_row_tables(query).where(tuple_(Change.txid, Change.id) > tuple_(cursor.txid, cursor.position))
-    if horizon is not None:
-        query = query.where(Change.txid < horizon)
-    return query.order_by(Change.txid, Change.id)
-
-
-def _newest_key(horizon: int | None) -> Select:
-    query = select(Change.txid, Change.id)
-    if horizon is not None:
-        query = query.where(Change.txid < horizon)
-    return query.order_by(Change.txid.desc(), Change.id.desc()).limit(1)
+    query = with_row_tables(query).where(Change.position > cursor, Change.position <= ceiling)
+    return query.order_by(Change.position)
 
 
 def _feed_row(values: RowMapping, row: dict) -> dict:
     return {
-        "cursor": str(FeedCursor(values["txid_"], values["id_"])),
+        "cursor": str(values["position_"]),
         "change": values["kind"],
         "changed_at": as_utc(values["changed_at"]),
         **row,

@@ -209,25 +209,35 @@ class FamilyBand(Base):
 class Change(Base):
     """One entry of the change feed: a version recorded, or a document gone or back.
 
-    Rows are written by database triggers (migration 0007), never by Python,
-    so every writer (crawl, reprocess, any future one) feeds it in the same
-    transaction as the change itself. `txid` is the writing transaction's id
-    on PostgreSQL (0 on SQLite, and for rows that existed before the feed);
-    `storage.change_feed` explains why the feed is read in (txid, id) order.
+    Rows are written by database triggers (migrations 0007 and 0009), never by
+    Python, so every writer (crawl, reprocess, any future one) feeds it in the
+    same transaction as the change itself. `position` is the change's place in
+    the feed, given when its transaction commits (`storage.change_feed`
+    explains how), so positions become visible in order.
     """
 
     __tablename__ = "changes"
     __table_args__ = (
-        Index("ix_changes_feed_order", "txid", "id"),
+        Index("ix_changes_position", "position", unique=True),
         # Ids are never reused, even after the newest row is deleted.
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    txid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # None only inside the writing transaction, before it commits.
+    position: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # "version" (a version was recorded), "gone" (404/410), "live" (a gone document answered again)
     kind: Mapped[str] = mapped_column(String(10))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
     # When it happened on the site: the version's first_seen, the document's gone_at or last_seen.
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChangeClock(Base):
+    """One row: the last position handed out in the change feed (PostgreSQL's commit-order counter)."""
+
+    __tablename__ = "change_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_position: Mapped[int] = mapped_column(BigInteger)

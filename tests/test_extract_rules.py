@@ -560,3 +560,72 @@ def test_traditional_contact_footer_and_hong_kong_view_count_are_dropped():
     text = extract_article(html).text
     assert [line[:3] for line in text.splitlines()] == ["第一段", "第二段", "第三段", "第四段"]
     assert "閲讀" not in text and "聯繫我們" not in text
+
+
+# ------------------------------------------- kinds that failed on untuned pages
+
+_HOT = "".join(
+    f'<li><a href="/n/{i}.html">第{i}条热点新闻的标题</a><p>这是第{i}条热点新闻的摘要，写得像正文一样完整，有逗号也有句号，长度还超过了正文。</p></li>'
+    for i in range(10)
+)
+BRIEF = f"""<html><head><title>城区明起实行夜间施工管控_某某门户</title></head><body>
+<div class="top"><a href="/">首页</a> <a href="/news/">新闻</a> <a href="/sports/">体育</a></div>
+<h1>城区明起实行夜间施工管控</h1>
+<div class="date-source"><span>2024-05-12 09:41</span></div>
+<div class="article"><p>记者从市住建局获悉，明日起城区建筑工地22时至次日6时禁止高噪声作业，违者将依法处罚。</p></div>
+<div class="hot"><h3>热门排行</h3><ul>{_HOT}</ul></div>
+</body></html>"""
+
+
+def test_a_brief_is_found_beside_a_hot_list_that_outweighs_it():
+    article = extract_article(BRIEF)
+    assert article.text == "记者从市住建局获悉，明日起城区建筑工地22时至次日6时禁止高噪声作业，违者将依法处罚。"
+
+
+def test_a_notice_that_is_only_its_attachment_keeps_the_attachment():
+    page = """<html><head><title>实施细则_某某县水利局</title></head><body>
+    <div class="side"><a href="/1">通知一</a><a href="/2">通知二</a><a href="/3">通知三</a></div>
+    <h1>实施细则</h1><div class="info">发布时间：2024-04-02</div>
+    <div class="content"><a href="/files/rules.pdf">附件：某某县农村饮水工程管理办法实施细则.pdf</a></div>
+    </body></html>"""
+    assert extract_article(page).text == "附件：某某县农村饮水工程管理办法实施细则.pdf"
+
+
+def test_a_one_line_notice_keeps_its_signature_and_date():
+    page = """<html><head><title>停水通知_某某县</title></head><body>
+    <h1>停水通知</h1><div class="info">发布时间：2024-05-18　来源：某某县自来水公司</div>
+    <div class="content"><p>因管网改造，5月20日8时至18时西城区部分区域停水，请居民提前储水。</p>
+    <p>某某县自来水公司</p><p>2024年5月18日</p></div></body></html>"""
+    article = extract_article(page)
+    assert article.origin == "某某县自来水公司"
+    assert article.text.splitlines()[-2:] == ["某某县自来水公司", "2024年5月18日"]
+
+
+def test_the_read_the_original_link_is_never_the_origin():
+    page = """<html><head><title>中考体育考试时间安排</title></head><body>
+    <h1>中考体育考试时间安排</h1>
+    <div class="meta"><span class="account-name">某某教育</span>
+    <a class="source" href="https://mp.weixin.qq.com/s/abc">阅读原文</a></div>
+    <div class="post-content"><p>今年中考体育考试将于6月3日至7日进行，考生按学校安排的批次入场，须携带准考证。</p></div>
+    </body></html>"""
+    assert extract_article(page).origin == "某某教育"
+
+
+def test_an_app_shell_names_its_origin_in_its_share_data():
+    page = """<html><head><title>社区卫生服务中心开设夜间门诊</title>
+    <script>window.__SHARE_DATA__ = {"title": "社区卫生服务中心开设夜间门诊", "source": "某某融媒"};</script></head>
+    <body><h1>社区卫生服务中心开设夜间门诊</h1>
+    <div class="content"><p>从下周起，城东社区卫生服务中心开设夜间门诊，每天18时至21时接诊。</p></div></body></html>"""
+    assert extract_article(page).origin == "某某融媒"
+
+
+def test_a_disclaimer_paragraph_is_not_taken_for_the_brief():
+    page = f"""<html><head><title>交通网络建设提速_某某网</title></head><body>
+    <h1>交通网络建设提速</h1>
+    <div class="art"><p>据报道，今日从新闻发布会获悉，区域交通一体化建设取得积极成效，下一步将加快建设快速铁路网。</p>
+    <div>（责任编辑：某某）</div></div>
+    <div class="notice"><p>【免责声明】本文仅代表作者本人观点，与本网无关。本网站对文中陈述、观点判断保持中立，不对所包含内容的准确性、可靠性或完整性提供任何明示或暗示的保证。请读者仅作参考，并请自行承担全部责任。</p></div>
+    </body></html>"""
+    text = extract_article(page).text
+    assert text.startswith("据报道，今日从新闻发布会获悉")
+    assert "免责声明" not in text

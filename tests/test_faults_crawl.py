@@ -243,3 +243,18 @@ def test_timeouts_and_size_limit_drops_count_as_errors(tmp_path: Path) -> None:
     run = only_run(data_dir)
     assert run.errors == 2, done.stderr[-3000:]
     assert f"{SOURCE_NAME}: ok:" in done.stdout and "2 errors" in done.stdout
+
+
+# -- session ids in paths -----------------------------------------------------------------
+
+
+def test_session_ids_in_links_do_not_multiply_documents(tmp_path: Path) -> None:
+    # A servlet site that keeps no cookies writes the session into every link, anew on every page.
+    links = [f"{ARTICLE.format(number)};jsessionid={session:032X}" for number in (1, 2, 3) for session in range(8)]
+    with FaultyServer(site_with({"/": page(listing(*links))}, count=3)) as server:
+        done, data_dir = crawl(server, tmp_path)
+        asked = [path for path, _ in server.requests]
+
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert document_paths(data_dir) == [ARTICLE.format(number)[1:] for number in (1, 2, 3)]
+    assert sorted(path for path in asked if path.startswith("/art/")) == [ARTICLE.format(n) for n in (1, 2, 3)]

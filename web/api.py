@@ -163,12 +163,12 @@ def version(store: StoreDep, document_id: DocumentId,
 def version_diff(store: Store, document_id: int, older: int | None, newer: int | None) -> history.VersionDiff:
     """The diff the API and the web view show: the last two versions, `older` against the latest,
     `newer` against the version before it (what that version changed), or the pair."""
-    document = catalog.get_document(store.db, document_id)
+    url = catalog.document_url(store.db, document_id)
     if older is None and newer is not None:
         if newer == 1:
-            raise VersionNotFound(f"Version 1 of {document.url} is its first: there is nothing before it to compare.")
+            raise VersionNotFound(f"Version 1 of {url} is its first: there is nothing before it to compare.")
         older = newer - 1
-    return history.diff(store.db, document.url, older, newer)
+    return history.diff(store.db, url, older, newer)
 
 
 @router.get("/documents/{document_id}/diff", response_model=schemas.VersionDiff,
@@ -189,9 +189,9 @@ def diff(
     return schemas.VersionDiff.from_value(document_id, version_diff(store, document_id, older, newer))
 
 
-#: A cursor as the feed hands them out ("0" is the beginning). The two numbers
-#: are kept below 10**18, inside the 64-bit integers they are compared with.
-CURSOR_PATTERN = r"^(0|[0-9]{1,18}-[0-9]{1,18})$"
+#: A cursor as `storage.change_feed.parse_cursor` reads them ("0" is the
+#: beginning), kept below 10**18, inside the 64-bit integers it is compared with.
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
 
 
 @router.get("/changes", response_model=schemas.ChangePage)

@@ -21,7 +21,7 @@ from pipeline.extract.script_variants import both_scripts
 
 _CHROME_LINE = re.compile(
     both_scripts(
-    r"^[【\[（(]?\s*(?:查看更多|展开全文|点击查看更多|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
+    r"^[【\[（(]?\s*(?:查看更多|展开全文|点击查看更多|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|回到顶部|返回页首|回到页首|阅读原文|查看原文|原文链接|收藏|纠错|我要纠错|加入收藏|分享|分享到.*|"
     r"字体[:：]?.*[大中小].*|字号[:：]?.*|上一篇.*|下一篇.*|上一条.*|下一条.*|扫一扫.*|扫描二维码.*|微信扫一扫.*|"
     r"\[?\s*返回\s*\]?|返回列表|责任编辑[:：].*|责编[:：].*|编辑[:：].*|审核[:：].*|校对[:：].*|"
     r"浏览次数[:：].*|点击数[:：].*|阅读次数[:：].*|访问量[:：].*|阅读量[:：].*|浏览量[:：].*|"
@@ -29,6 +29,8 @@ _CHROME_LINE = re.compile(
     r"朋友圈|微信好友|微信朋友圈|新浪微博|腾讯微博|QQ空间|QQ好友|复制链接|点击右上角.*|点击浏览器.*分享.*|"
     # Placeholders a script would have replaced (polls, comment counts).
     r".*加载中.*请稍候.*|若长时间无响应.*|正在加载.*|"
+    # A video player's fallback line: 您的浏览器暂时无法播放此视频.
+    r"您的浏览器.{0,8}(?:无法|不能|不支持)播放.*|"
     # App-shell prompts on mobile pages: open the app, comment.
     r"(?:在|去)?(?:打开|下载|App内|APP内|app内|客户端内?)\s*(?:APP|App|app|客户端)?\s*(?:查看|阅读|打开|观看)?(?:全文|更多)?|写评论.*|"
     # A site's plea to follow it for more, closing an article it reposted.
@@ -46,13 +48,18 @@ FOOTER_LINE = re.compile(
 _BYLINE = re.compile(
     both_scripts(
     r"^(?:(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*)?"
-    r"(?:[【\[（(]?\s*)?(?:信息来源|文章来源|稿件来源|来源|作者|发布时间|发布日期|发表时间|更新时间|发布机构|时间|日期|浏览次数|点击数|点击率)\s*[:：]"
+    r"(?:[【\[（(]?\s*)?(?:信息来源|文章来源|稿件来源|本文来源|来源|作者|发布时间|发布日期|发表时间|更新时间|发布机构|时间|日期|浏览次数|点击数|点击率)\s*[:：]"
     )
 )
 _METADATA_LABEL = re.compile(both_scripts(r"(?:来源|作者|编辑|发布时间|发布日期|浏览|点击)\s*[:：]"))
 _DATE_ONLY = re.compile(
     r"^[\s\[【(（]*(?:19|20)\d{2}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$"
 )
+# A site's notice paragraph, led by its label: 【免责声明】本文仅代表作者本人观点….
+NOTICE_LEAD = re.compile(
+    both_scripts(r"^\s*[【\[]?\s*(?:免责声明|版权声明|郑重声明|特别声明|风险提示)\s*[】\]:：]")
+)
+MAX_NOTICE_CHARS = 400
 # A stamp line: a source name beside a machine-printed time ("江城教育 2024-07-05
 # 10:20"). The clock tells it from a signature's date, which never has one.
 _STAMP_LINE = re.compile(
@@ -76,10 +83,12 @@ _MIN_REPEAT_CHARS = 20
 _TEASER = re.compile(r"(?:\.\.\.|…|……)\s*$")
 
 _SENTENCE_MARK = re.compile(r"[，。；！？]")
-# A breadcrumb rendered as text: 论坛 » 学术前沿 » 正文, 首页 > 新闻 > 本地.
-_CRUMB_SEPARATOR = re.compile(r"\s*(?:»|›|>|＞|→)\s*")
+# A breadcrumb rendered as text: 论坛 » 学术前沿 » 正文, 首页 > 新闻 > 本地; a tag
+# line reads the same way with bars: 20190926|国贸|增长率|全球经济.
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:»|›|>|＞|→|\||｜)\s*")
 # Pager remnants: "页:", "[1] [2] [3]", "共3页", "第2页".
-_PAGER_LINE = re.compile(r"^(?:页\s*[:：]?|(?:\[\d+\]\s*)+|共\s*\d+\s*页.*|第\s*\d+\s*页)$")
+# A gallery's slide counter, "1/10", is one too.
+_PAGER_LINE = re.compile(r"^(?:页\s*[:：]?|(?:\[\d+\]\s*)+|共\s*\d+\s*页.*|第\s*\d+\s*页|\d{1,3}\s*/\s*\d{1,3})$")
 # Bylines longer than this are prose that happens to start with 来源/时间.
 _MAX_BYLINE = 120
 
@@ -105,6 +114,8 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(stripped) <= 20 and _PAGER_LINE.match(stripped):
         return True
+    if len(stripped) <= MAX_NOTICE_CHARS and NOTICE_LEAD.match(stripped):
+        return True
     if len(stripped) <= 160 and _is_breadcrumb(stripped):
         return True
     return False
@@ -120,8 +131,8 @@ def _is_breadcrumb(line: str) -> bool:
 def clean_lines(text: str) -> str:
     """Drop boilerplate lines from extracted `text`, keeping article order.
 
-    A bare publication date near the top is dropped too: the date lives in
-    the Article's fields. Heading lines are kept, the title among them: a
+    A bare publication date near the top, above the first sentence, is
+    dropped too: the date lives in the Article's fields. Heading lines are kept, the title among them: a
     notice's own heading is part of its text.
     """
     lines = [_table_row(" ".join(line.split())) for line in text.splitlines()]
@@ -146,7 +157,9 @@ def clean_lines(text: str) -> str:
             if line in seen_lines:
                 continue
             seen_lines.add(line)
-        if i < 3 and _DATE_ONLY.match(line):
+        # A bare date above the first sentence is the page's date line; one
+        # after it is the signature's date, which a short notice ends with.
+        if i < 3 and _DATE_ONLY.match(line) and not any(_SENTENCE_MARK.search(k) for k in kept):
             continue
         kept.append(line)
     # Teasers: a run of "…"-ended lines closing the text is a related list.

@@ -17,7 +17,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.extract.boilerplate_lines import FOOTER_LINE
+from pipeline.extract.boilerplate_lines import FOOTER_LINE, MAX_NOTICE_CHARS, NOTICE_LEAD
 
 _CONTAINERS = frozenset("div td article section main form body center".split())
 _BLOCKS = frozenset(
@@ -48,6 +48,9 @@ _MIN_POST_CHARS = 100
 _ANNOUNCES = re.compile(r"^附\s*(?:件|表)?\s*\d*\s*[:：]|如下\s*[:：]?$|[:：]$")
 # The longest teaser mark ("【详细】", "阅读全文") fits in this many characters.
 _TEASER_TAIL = 8
+_BARE_URL = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
+# Less credit than one short sentence is no article: a toolbar, a copyright line.
+_MIN_CREDIT = 15
 # Prose before the headline (a site intro, a sidebar laid out first) counts this much.
 _BEFORE_HEADLINE = 0.3
 
@@ -168,17 +171,34 @@ def _link_chars(el: HtmlElement) -> int:
 
 
 def densest_block(
-    body: HtmlElement, headline: HtmlElement | None = None, lengths: TextLengths | None = None
+    body: HtmlElement,
+    headline: HtmlElement | None = None,
+    lengths: TextLengths | None = None,
+    uncredited: set[HtmlElement] | frozenset = frozenset(),
 ) -> HtmlElement | None:
     """The container whose prose (not links) adds up to the most credit.
 
     `headline`, the element holding the article's title, if known: the
     article follows it, so prose met before it earns less, and its own text
     earns nothing. `lengths`, the body's text measured already, if the
-    caller has it.
+    caller has it. `uncredited`, elements whose own text earns nothing (the
+    items of feeds and hot lists); if nothing else earns credit, they do.
     """
     if lengths is None:
         lengths = TextLengths(body)
+    best, score = _most_credited(body, headline, lengths, uncredited)
+    if uncredited and score < _MIN_CREDIT:
+        # Nothing but the lists holds prose (a listing page): weigh them as before.
+        best, _ = _most_credited(body, headline, lengths, frozenset())
+    if best is None:
+        return None
+    posts = posts_alike(best)
+    return _with_announced_table(posts[0] if posts else best)
+
+
+def _most_credited(
+    body: HtmlElement, headline: HtmlElement | None, lengths: TextLengths, uncredited: set | frozenset
+) -> tuple[HtmlElement | None, float]:
     credit: dict[HtmlElement, float] = {}
     inside_headline = set(headline.iter()) if headline is not None else set()
     position = 1.0 if headline is None else _BEFORE_HEADLINE
@@ -188,7 +208,7 @@ def densest_block(
     for el in body.iter(*tags):
         if el is headline:
             position = 1.0
-        if el in inside_headline or el.tag not in _BLOCKS:
+        if el in inside_headline or el.tag not in _BLOCKS or el in uncredited:
             continue
         # Every run lies inside the element, so an element with fewer than
         # _MIN_RUN_CHARS visible characters has no run that earns credit:
@@ -211,9 +231,15 @@ def densest_block(
             # gives the same answer as searching all of a long paragraph.
             if length < _MIN_RUN_CHARS or TEASER_END.search(run.rstrip()[-_TEASER_TAIL:]):
                 continue
+            # A bare address (a logo link's URL printed as text) is no prose.
+            if _BARE_URL.match(run):
+                continue
             # A footer line (主办单位, ICP备, 版权所有) is punctuated like prose
             # and can outweigh a notice of one sentence.
             if length <= _MAX_FOOTER_RUN and FOOTER_LINE.search(run):
+                continue
+            # Nor is a site's disclaimer, however long and well punctuated.
+            if length <= MAX_NOTICE_CHARS and NOTICE_LEAD.match(run):
                 continue
             # Prose has punctuation; lists of titles and menus mostly do not.
             score = length * position * (1.0 if _PUNCTUATION.search(run) else 0.3)
@@ -227,7 +253,7 @@ def densest_block(
                 share /= 2
                 node = node.getparent()
     if not credit:
-        return None
+        return None, 0.0
     # Only the few best-credited candidates are weighed by link density.
     best, best_score = None, 0.0
     for node, score in sorted(credit.items(), key=lambda item: item[1], reverse=True)[:_FINALISTS]:
@@ -235,10 +261,7 @@ def densest_block(
         adjusted = score * (1 - min(lengths.links(node) / total, 1.0))
         if adjusted > best_score:
             best, best_score = node, adjusted
-    if best is None:
-        return None
-    posts = posts_alike(best)
-    return _with_announced_table(posts[0] if posts else best)
+    return best, best_score
 
 
 def posts_alike(block: HtmlElement) -> list[HtmlElement]:

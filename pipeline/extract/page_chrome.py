@@ -22,12 +22,14 @@ from __future__ import annotations
 import logging
 import re
 
+from pipeline.extract.boilerplate_lines import MAX_NOTICE_CHARS, NOTICE_LEAD
 from pipeline.extract.script_variants import both_scripts
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.main_block import TextLengths, densest_block, posts_alike
+from pipeline.extract.item_lists import item_lists
 from pipeline.extract.teaser_lists import teaser_lists
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,7 @@ _BAR_SEPARATORS = re.compile(r"[|｜/\\>＞»›·•・\-－—_、,，;；:：
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
 _HEADLINE_TOKENS = frozenset(("title", "biaoti", "headline", "tit", "bt"))
 _MIN_HEADLINE_CHARS = 4
+_MAX_HEADLINE_LABEL = 4
 # Asking first whether an element has a class or id at all spares most of
 # the contains() calls, each of which copies the attribute in libxml2.
 _HEADLINE_CANDIDATES = etree.XPath(
@@ -221,7 +224,25 @@ def find_headline(body: HtmlElement, title: str | None, page_title: str | None) 
             continue
         if text == wanted or (page.startswith(text) and len(text) >= 0.5 * len(wanted)):
             return el
+        # A label printed before the headline in the same box: 原创, 置顶, 独家.
+        if wanted and text.endswith(wanted) and len(text) - len(wanted) <= _MAX_HEADLINE_LABEL:
+            return el
     return None
+
+
+# A link whose text names a file (附件：实施细则.pdf) is the notice's content:
+# a notice may be nothing but its attachment.
+_ATTACHMENT_TEXT = re.compile(
+    both_scripts(r"^\s*附\s*件|\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|pptx?|txt)\s*$"), re.I
+)
+
+
+def unlink_attachments(body: HtmlElement) -> None:
+    """Make attachment links plain text, so that link-density rules do not count them as navigation."""
+    for a in body.iter("a"):
+        text = a.text_content()
+        if len(text) <= 120 and _ATTACHMENT_TEXT.search(text):
+            a.tag = "span"
 
 
 def _drop_non_text(tree: HtmlElement) -> None:
@@ -254,7 +275,9 @@ def _drop_by_text(body: HtmlElement, guard: _Guard, texts: list) -> None:
         # Chrome phrases sit in short text nodes; prose that merely mentions
         # 分享到 or 上一页 is longer.
         if len(node.strip()) > 80 or not _CHROME_TEXT.search(node):
-            continue
+            # A notice paragraph is longer, but says what it is up front.
+            if len(node) > MAX_NOTICE_CHARS or not NOTICE_LEAD.match(node):
+                continue
         el = node.getparent()
         if el is None or el.getparent() is None or not _attached(el, body):
             continue
@@ -318,6 +341,33 @@ def _drop_listing_blocks(body: HtmlElement, guard: _Guard, texts: list) -> None:
                 guard.drop(sib)
             else:
                 break
+
+
+# A market-data box: figures without a sentence (prices, changes, turnover).
+_SENTENCE = re.compile(r"[，。；！？]")
+_DIGIT = re.compile(r"[\d.+\-%]")
+_MIN_DATA_BOX_CHARS = 20
+_MIN_DIGIT_SHARE = 0.3
+
+
+def _drop_data_boxes(guard: _Guard) -> None:
+    """Drop quote widgets inside the article: a named box around a table of figures and no sentence.
+
+    Finance pages embed a live quote table in the story; its figures are
+    the page's, refreshed by script, not the article's words. A notice's own
+    table of fees or results is told apart by its sentences or its words.
+    """
+    main = guard.main
+    if main is None:
+        return
+    for box in list(main.iter("div", "section", "aside")):
+        if box is main or box.getparent() is None or not box.get("class") or box.find(".//table") is None:
+            continue
+        text = _squash(box.text_content())
+        if len(text) < _MIN_DATA_BOX_CHARS or _SENTENCE.search(text):
+            continue
+        if len(_DIGIT.findall(text)) >= _MIN_DIGIT_SHARE * len(text) and box not in guard.protected:
+            guard.drop(box)
 
 
 def _drop_link_bars(body: HtmlElement, guard: _Guard) -> None:
@@ -413,11 +463,16 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> HtmlElement | N
     # XPath per rule (each contains() copies every text node in libxml2).
     texts = _TEXT_NODES(body)
     drop_disclosure_table(body, texts)
+    unlink_attachments(body)
     headline = find_headline(body, title, page_title)
     # Text lengths are measured once here and kept current through every
     # drop below, instead of each rule re-reading text_content() of subtrees.
     lengths = TextLengths(body)
-    guard = _Guard(body, densest_block(body, headline, lengths), lengths)
+    # Feeds, hot lists and comment threads earn no credit: on a short brief
+    # they would outweigh the article.
+    runs = item_lists(body, lengths, spare=headline)
+    in_runs = {el for run in runs for el in run.iter()}
+    guard = _Guard(body, densest_block(body, headline, lengths, in_runs), lengths)
     if headline is not None and headline is not guard.main:
         guard.drop(headline)
     if guard.main is not None:
@@ -429,7 +484,13 @@ def prune_chrome(tree: HtmlElement, title: str | None = None) -> HtmlElement | N
     for cards in teaser_lists(body, lengths):
         if guard.allows(cards):
             guard.drop(cards)
+    # A run of items earned no credit, so it is not the article even inside
+    # the article's block (a comment thread under a brief outweighs the brief).
+    for run in runs:
+        if run.getparent() is not None and run not in guard.protected and guard.allows(run, 0):
+            guard.drop(run)
     _drop_named_chrome(body, guard)
+    _drop_data_boxes(guard)
     _drop_link_bars(body, guard)
     _drop_by_text(body, guard, texts)
     _unwrap_layout(body, lengths)

@@ -38,6 +38,7 @@ from pipeline.extract.bylines import (
     slash_writer,
 )
 from pipeline.extract.dates import has_date, parse_date, pick_published
+from pipeline.extract.origin_slots import LINK_PROMPT, byline_name, dateline_outlet, share_data_origin
 
 __all__ = ["parse_date", "read_metadata", "strip_site_suffix"]
 
@@ -72,9 +73,13 @@ _REPORTER_WORD = label_finder(["记者"])
 _NO_VALUE = frozenset({"无", "暂无", "-", "--", "—", "/", "／", "null", "none", "空"})
 _DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 # class or id words that mark the unlabelled source slot beside a byline date.
-_SOURCE_SLOT = re.compile(r"(?:^|[\s_-])(?:source|laiyuan|comefrom)(?:$|[\s_-])", re.I)
+# Portals and app shells also name the outlet's slot provider, publisher,
+# media or account (caas-attr-provider, media-bar, account-name).
+_SOURCE_SLOT = re.compile(
+    r"(?:^|[\s_-])(?:source|laiyuan|comefrom|provider|publisher|media|account)(?:$|[\s_-])", re.I
+)
 # Any spelling of those words, whatever surrounds it: the cheap test for whether to look.
-_SLOT_WORD = re.compile(r"source|laiyuan|comefrom", re.I)
+_SLOT_WORD = re.compile(r"source|laiyuan|comefrom|provider|publisher|media|account", re.I)
 _BRACKETS = re.compile(r"[（(][^（）()]{2,30}[）)]")
 # Most specific first: the nickname wrappers of some versions hold the whole profile card.
 _WECHAT_ACCOUNT = (
@@ -137,7 +142,9 @@ class _Marks:
         # text (where re.I also folds ſ, K, ı, İ) needs the regex to decide.
         if words.isascii():
             lowered = words.lower()
-            if not any(word in lowered for word in ("source", "laiyuan", "comefrom")):
+            if not any(
+                word in lowered for word in ("source", "laiyuan", "comefrom", "provider", "publisher", "media", "account")
+            ):
                 return set()
         return set(_SLOT_WORD.findall(words))
 
@@ -287,7 +294,8 @@ def _source_slot(tree: HtmlElement, marks: _Marks) -> str | None:
             continue
         text = re.sub(r"(?:19|20)\d{2}\s*[年/.\-][\d\s月/.\-日:：时分]*", " ", text)
         value = _clean(text).strip("()（）[]【】:： ·⋅•|｜")
-        if 2 <= len(value) <= 30 and not re.search(r"\d{3,}", value):
+        # A mirror's source slot may hold only the 阅读原文 link to the original.
+        if 2 <= len(value) <= 30 and not re.search(r"\d{3,}", value) and not LINK_PROMPT.match(value):
             return value
     return None
 
@@ -370,6 +378,9 @@ def read_metadata(tree: HtmlElement) -> ArticleFields:
         or _wechat_account(tree, marks)
         or _source_slot(tree, marks)
         or next((metas[key] for key in _ORIGIN_METAS if metas.get(key)), None)
+        or share_data_origin(tree)
+        or dateline_outlet(_clean(node) for node in short)
+        or byline_name(tree)
     )
     return ArticleFields(
         title=_title(tree, metas),

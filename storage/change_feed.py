@@ -76,7 +76,9 @@ FEED_COLUMNS: tuple[ExportColumn, ...] = (
     *EXPORT_COLUMNS,
 )
 
-_CURSOR = re.compile(r"\d{1,19}")
+#: What a cursor looks like (a position; 0 is the start), for callers that check input first (the read API).
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
 
 
 def parse_cursor(cursor: str | int | None) -> int:
@@ -91,7 +93,7 @@ def parse_cursor(cursor: str | int | None) -> int:
         return 0
     if isinstance(cursor, int) and cursor >= 0:
         return cursor
-    if isinstance(cursor, str) and _CURSOR.fullmatch(cursor.strip() or "0"):
+    if isinstance(cursor, str) and _CURSOR.match(cursor.strip() or "0"):
         return int(cursor.strip() or "0")
     raise FeedCursorError(
         f"{cursor!r} is not a change-feed cursor. Pass the next cursor an earlier read printed "

@@ -141,3 +141,28 @@ def test_export_carries_the_family_and_its_canonical_url(store: VersionStore) ->
     assert rows[COUNTY]["canonical_url"] == rows[CITY]["canonical_url"] == CITY
     every = list(store.export(all_versions=True))
     assert {row["canonical_url"] for row in every if row["url"] in (CITY, COUNTY)} == {CITY}
+
+
+def test_copies_recorded_at_once_by_two_writers_join_one_family(db: Database) -> None:
+    # Two workers recording two copies of one notice at the same moment: on
+    # PostgreSQL neither sees the other's uncommitted rows, so without the
+    # band-key locks each would start a family of its own.
+    import threading
+
+    for round_number, name in enumerate(["cadre-training", "flood-duty", "village-election", "fee-collection"]):
+        text = NOTICES[name]
+        copies = [(f"{CITY}?n={round_number}", text), (f"{COUNTY}?n={round_number}", REPOST_EDITS["dateline"](text))]
+        start = threading.Barrier(len(copies))
+        results: dict[str, int | None] = {}
+
+        def record(url: str, copy: str) -> None:
+            store = VersionStore(db)
+            start.wait()
+            results[url] = store.record(page(url, copy)).family_id
+
+        threads = [threading.Thread(target=record, args=copy) for copy in copies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(results.values())) == 1 and None not in results.values(), (name, results)

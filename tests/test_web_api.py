@@ -198,6 +198,21 @@ def test_bad_parameters_get_a_4xx_naming_the_parameter(client, path, params, wro
     assert any(wrong in error["loc"] for error in answer.json()["detail"])
 
 
+@pytest.mark.parametrize("path, status, says", [
+    ("/documents/999999", 404, "There is no document 999999"),
+    ("/documents/abc", 422, "document_id"),
+    ("/captures/999999", 404, "There is no capture 999999"),
+    ("/captures/999999/archived", 404, "There is no capture 999999"),
+    ("/?status=deleted", 422, "status"),
+    ("/documents/1/versions/99", 404, "has no version 99"),
+])
+def test_the_web_view_answers_bad_addresses_with_a_page_that_says_why(client, path, status, says):
+    answer = client.get(path)
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("text/html") and says in answer.text
+    assert "script-src" not in answer.headers["content-security-policy"]  # default-src 'none' covers scripts
+
+
 # Requests per operation and mode: enough to reach every parameter's edges
 # (huge ids, control characters, malformed dates) without a long run.
 FUZZ_EXAMPLES = 40
@@ -211,7 +226,9 @@ def test_no_request_the_schema_allows_or_forbids_gets_a_500(app_url):
         # Requests the schema allows, and requests it forbids (which must get a 4xx).
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+            # derandomize: the same requests on every run, so CI fails only on a change, never by the
+            # luck of the draw; widen FUZZ_EXAMPLES (or drop it) locally to search further.
+            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
                       suppress_health_check=list(HealthCheck))
             def call(case):
                 case.call_and_validate()

@@ -189,9 +189,9 @@ def diff(
     return schemas.VersionDiff.from_value(document_id, version_diff(store, document_id, older, newer))
 
 
-#: A cursor as the feed hands them out ("0" is the beginning). The two numbers
-#: are kept below 10**18, inside the 64-bit integers they are compared with.
-CURSOR_PATTERN = r"^(0|[0-9]{1,18}-[0-9]{1,18})$"
+#: A cursor as `storage.change_feed.parse_cursor` reads them ("0" is the
+#: beginning), kept below 10**18, inside the 64-bit integers it is compared with.
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
 
 
 @router.get("/changes", response_model=schemas.ChangePage)

@@ -41,6 +41,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from core.errors import DanganError, DiskFullError
 from core.urls import canonicalize_url
 from crawler.capture_writer import CaptureWriter
+from crawler.conditional import LAST_CAPTURE_META_KEY
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.run_outcome import DISK_FULL_REASON, DISK_FULL_STAT
@@ -57,11 +58,16 @@ GONE_STATUSES = (404, 410)
 ARCHIVE_RESPONSE = object()
 
 
-def archive_response(crawler: Crawler, response, kind: str) -> None:
-    """Have the capture pipeline keep `response`, which never reaches the spider; `kind` names why."""
+def archive_response(crawler: Crawler, request, response, kind: str) -> None:
+    """Have the capture pipeline keep `response` to `request`, which never reaches the spider; `kind` names why."""
     from storage.times import utc_now
 
-    crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=FetchedPage.from_response(response, utc_now()), kind=kind)
+    page = FetchedPage.from_response(response, utc_now())
+    # What the archive held for this URL (the conditional middleware looked it up): the same
+    # bytes again are kept as a revisit, as for any page.
+    # (The request's meta: in a downloader middleware the response is not tied to its request yet.)
+    page.last_capture = request.meta.get(LAST_CAPTURE_META_KEY)
+    crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=page, kind=kind)
 
 
 class CapturePipeline:
@@ -87,10 +93,16 @@ class CapturePipeline:
             log.warning("%s not archived: the capture pipeline is not open", page.url)
             return
 
+        page.revisit = revisit_of(page)
+
         def captured(capture_id: int) -> None:
             # Counted with the responses captured (the run's pages_fetched), and apart.
             self.stats.inc_value("dangan/captured")
             self.stats.inc_value(f"dangan/captured_{kind}")
+            if page.revisit == NOT_MODIFIED:
+                self.stats.inc_value("dangan/not_modified")
+            elif page.revisit == IDENTICAL_PAYLOAD:
+                self.stats.inc_value("dangan/identical_payload")
 
         def failed(failure) -> None:
             self.stats.inc_value("dangan/capture_failed")

@@ -41,7 +41,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from core import settings as defaults
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
-from pipeline.workers import CaptureJob, JobResult, WorkerPool
+from pipeline.workers import CaptureJob, JobResult, WorkerPool, start_worker_server
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,19 @@ class ProcessingPipeline:
             on_done=self._wake_from_worker_thread,
         )
         log.info("%s: %d processing workers", source.name, self.pool.workers)
+        unprocessed = [
+            capture for capture in store.captures.unprocessed(source=source.name)
+            if capture.status_code == 200 and source.is_article(capture.url)
+        ]
+        # The workers' server loads the extraction stack, seconds of CPU, before
+        # the first worker can start. A first crawl of the source (or one with
+        # captures left to process) starts it now, so that it loads on the other
+        # core while the first pages are fetched. A recrawl, whose unchanged
+        # pages answer 304 and need no processing, starts it at its first
+        # changed page (the pool starts workers on demand), or never.
+        if unprocessed or not store.versions.live_urls(source.name):
+            start_worker_server()
+            self.stats.set_value("dangan/workers_started", 1)
 
         # Workers record their own versions; the reactor only counts results,
         # as each job finishes (on_done) and, should a wake-up be missed, on
@@ -92,10 +105,9 @@ class ProcessingPipeline:
         self._poller = LoopingCall(self._collect_finished)
         self._poller.start(self.poll_interval, now=False)
 
-        for capture in store.captures.unprocessed(source=source.name):
-            if capture.status_code == 200 and source.is_article(capture.url):
-                await self._submit(CaptureJob.from_warc(capture, store.data_dir))
-                self.stats.inc_value("dangan/resubmitted")
+        for capture in unprocessed:
+            await self._submit(CaptureJob.from_warc(capture, store.data_dir))
+            self.stats.inc_value("dangan/resubmitted")
 
     # -- each captured page ----------------------------------------------------------
 
@@ -124,6 +136,8 @@ class ProcessingPipeline:
         downloader, so a full pool slows the crawl instead of filling memory.
         """
         assert self.pool is not None
+        # Whether this crawl started processing workers at all (a recrawl of an unchanged site does not).
+        self.stats.set_value("dangan/workers_started", 1)
         while not self.pool.try_submit(job):
             self.stats.inc_value("dangan/process_queue_full")
             await self._room()

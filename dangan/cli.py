@@ -146,14 +146,12 @@ def crawl(
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
     """
     from dangan.crawl_process import stop_once_on_hangup
-    from pipeline.workers import start_worker_server
 
     # SIGHUP (a scheduler that died, a closed terminal) stops the crawl cleanly, as Ctrl-C does.
     stop_once_on_hangup()
 
-    # Before Scrapy is imported: the workers' server then loads the extraction
-    # stack on the second core while this one is still starting the crawl.
-    start_worker_server()
+    # The processing workers' server is started by the crawl itself, only when
+    # it has pages to process (crawler.processing.ProcessingPipeline.open_spider).
     from dangan.crawl_display import crawl_with_progress
     from core.sources import find_source, load_sources
 

@@ -314,10 +314,11 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 def start_worker_server() -> None:
     """Start the process that workers are forked from now, rather than at the first job.
 
-    Optional: a `WorkerPool` starts it when it first needs a worker. A
-    crawl calls this before importing Scrapy, so the server's imports
-    (trafilatura, lxml, SQLAlchemy) run on a second core while the first is
-    still starting the crawl, instead of delaying the first processed page.
+    Optional: a `WorkerPool` starts it when it first needs a worker (and
+    waits for its imports then). A crawl that will process pages calls this
+    when it opens, so the server's imports (trafilatura, lxml, SQLAlchemy) run
+    on a second core while the first pages are fetched, instead of delaying
+    the first processed page; a recrawl of unchanged pages never needs it.
     """
     context = _mp_context()
     if context.get_start_method() == "forkserver":

@@ -96,7 +96,7 @@ def test_an_unchanged_site_answers_304_and_a_changed_page_still_gets_its_version
     # Scrapy's HTTP cache on, as an operator might: it must neither answer a conditional request
     # from the cache nor turn the server's 304 back into the cached 200.
     cache = {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path / "httpcache")}
-    _crawl(test_site, db_url, data_dir, **cache)
+    assert _crawl(test_site, db_url, data_dir, **cache)["dangan/workers_started"] == 1
     with Store.open(db_url, data_dir) as store:
         first_run = _runs(store)[0]
         first = {c.url: c for c in _captures(store, first_run.id) if c.status_code == 200}
@@ -111,6 +111,8 @@ def test_an_unchanged_site_answers_304_and_a_changed_page_still_gets_its_version
     assert sorted(test_site.server.conditional_requests) == sorted(urlsplit(url).path for url in articles)
     assert stats["dangan/not_modified"] == len(articles)
     assert stats.get("dangan/new_version", 0) == 0 and stats.get("dangan/new_document", 0) == 0
+    # Nothing to process, so no processing worker (nor the server they fork from) was started.
+    assert "dangan/workers_started" not in stats
     with Store.open(db_url, data_dir) as store:
         second_run = _runs(store)[1]
         assert (second_run.outcome, second_run.new_versions, second_run.errors) == ("ok", 0, 0)
@@ -149,7 +151,8 @@ def test_an_unchanged_site_answers_304_and_a_changed_page_still_gets_its_version
     stats = _crawl(test_site, db_url, data_dir, **cache)
 
     assert stats["dangan/not_modified"] == len(articles) - 1
-    assert stats["dangan/new_version"] == 1
+    assert stats["dangan/new_version"] == 1  # processed by workers started for it, at the changed page
+    assert stats["dangan/workers_started"] == 1
     with Store.open(db_url, data_dir) as store:
         history = store.versions.history(test_site.url(EXPECTED.corrected))
         assert [(v.number, v.reason) for v in history] == [(1, "new"), (2, "changed")]

@@ -69,7 +69,8 @@ CAPTURE_FIELDS: tuple[ExportColumn, ...] = (
 #: The columns of every export and feed row, in order. `first_seen` and
 #: `last_seen` are the version's when every version is exported, the
 #: document's (first archived, last seen) when only the latest is. The
-#: provenance of the version: `reason` (new, changed, reprocess), the rules
+#: provenance of the version: `reason` (new, changed, reprocess), why its text
+#: is empty when no article text could be found (`empty_reason`), the rules
 #: that made it (`extractor_version`), how its bytes were decoded and why,
 #: the capture it was made from (when fetched, which WARC file and
 #: record, the payload's SHA-256), and every capture that showed it.
@@ -90,6 +91,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("family_id", int),
     ExportColumn("canonical_url", str),
     ExportColumn("reason", str),
+    ExportColumn("empty_reason", str),
     ExportColumn("extractor_version", str),
     ExportColumn("encoding", str),
     ExportColumn("encoding_reason", str),
@@ -135,6 +137,7 @@ def row_columns(*, per_version: bool) -> list[ColumnElement]:
         "family_id": Version.family_id,
         "canonical_url": _canonical_document.url,
         "reason": Version.reason,
+        "empty_reason": Version.empty_reason,
         "extractor_version": Version.extractor_version,
         "encoding": Version.encoding,
         "encoding_reason": Version.encoding_reason,

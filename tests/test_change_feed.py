@@ -68,6 +68,21 @@ def test_versions_gone_marks_and_returns_in_the_order_they_happened(db: Database
     assert (new["url"], new["change"]) == (GOV.format(2), "version")
 
 
+def test_an_empty_version_filled_in_by_reprocess_comes_again_with_its_text(db: Database) -> None:
+    from dataclasses import replace
+
+    store = VersionStore(db)
+    empty = replace(page(GOV.format(1), ""), empty_reason="no article text")
+    store.record(empty)
+    [first] = read_changes(db).rows
+    assert (first["text"], first["empty_reason"]) == ("", "no article text")
+    found = page(GOV.format(1), "附件：实施细则。", DAY1 + timedelta(days=1))
+    assert store.record(found, reprocessed=True).outcome.value == "filled"
+    [again] = read_changes(db, first["cursor"]).rows
+    assert (again["change"], again["version"], again["text"], again["empty_reason"]) == (
+        "version", 1, "附件：实施细则。", None)
+
+
 def test_pages_of_a_long_feed_join_up_without_gaps_or_repeats(db: Database) -> None:
     store = VersionStore(db)
     for n in range(25):

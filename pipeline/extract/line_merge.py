@@ -44,6 +44,9 @@ _END_CHARS = 12
 # A line of trafilatura's counts as matching a block line it lies within only
 # from this length up: shorter ones ("附件", "一、") lie within almost anything.
 _MIN_HELD_CHARS = 4
+# Lines longer than this are indexed by their first this many characters;
+# shorter ones whole.
+_OPENING = 12
 # How many lines after the expected one are compared one by one before the
 # search moves to the joined text: the two texts usually run line for line.
 _NEARBY = 8
@@ -75,7 +78,9 @@ class _JoinedLines:
             self.starts.append(offset)
             offset += len(line) + 1
         self._anywhere: dict[str, bool] = {}
-        self._by_prefix: dict[str, list[int]] | None = None
+        self._short: dict[str, list[int]] | None = None
+        self._by_opening: dict[str, list[int]] | None = None
+        self._short_lengths: list[int] = []
         self._grams: GramFilter | None = None
 
     def _may_hold(self, needle: str) -> bool:
@@ -103,27 +108,41 @@ class _JoinedLines:
     def first_held_by(self, text: str, start: int) -> int:
         """Index of the first line from `start` on, `_MIN_HELD_CHARS` long or more, that `text` holds; else -1.
 
-        Candidates are the lines whose first characters occur somewhere in
-        `text`, looked up in an index of line openings built on first use.
+        A short line (up to `_OPENING` characters) is looked up whole, for
+        each piece of `text` of its length; a longer one by its first
+        `_OPENING` characters, which `text` must hold too, then checked. The
+        index is built on first use. Each piece of `text` is looked at a fixed
+        number of times, so the cost follows `text`, not the number of lines.
         """
-        if self._by_prefix is None:
-            self._by_prefix = {}
+        if self._short is None or self._by_opening is None:
+            self._short, self._by_opening = {}, {}
             for index, line in enumerate(self.lines):
-                if len(line) >= _MIN_HELD_CHARS:
-                    self._by_prefix.setdefault(line[:_MIN_HELD_CHARS], []).append(index)
+                if len(line) > _OPENING:
+                    self._by_opening.setdefault(line[:_OPENING], []).append(index)
+                elif len(line) >= _MIN_HELD_CHARS:
+                    self._short.setdefault(line, []).append(index)
+            self._short_lengths = sorted({len(line) for line in self._short})
         best = -1
-        openings = {text[i:i + _MIN_HELD_CHARS] for i in range(len(text) - _MIN_HELD_CHARS + 1)}
-        for opening in openings:
-            candidates = self._by_prefix.get(opening)
-            if candidates is None:
-                continue
-            for k in range(bisect.bisect_left(candidates, start), len(candidates)):
-                index = candidates[k]
+
+        def consider(indices: list[int], check: bool) -> None:
+            nonlocal best
+            for k in range(bisect.bisect_left(indices, start), len(indices)):
+                index = indices[k]
                 if best >= 0 and index >= best:
-                    break
-                if self.lines[index] in text:
+                    return
+                if not check or self.lines[index] in text:
                     best = index
-                    break
+                    return
+
+        for length in self._short_lengths:
+            for i in range(len(text) - length + 1):
+                indices = self._short.get(text[i:i + length])
+                if indices is not None:
+                    consider(indices, check=False)
+        for i in range(len(text) - _OPENING + 1):
+            indices = self._by_opening.get(text[i:i + _OPENING])
+            if indices is not None:
+                consider(indices, check=True)
         return best
 
 

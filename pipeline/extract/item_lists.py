@@ -31,6 +31,8 @@ _MIN_ITEMS = 3
 _MAX_ITEM_CHARS = 200
 # The items hold this share of their container's text; the rest is a heading.
 _MIN_ITEM_SHARE = 0.8
+# Runs holding less text than this are not looked at.
+_MIN_RUN_CHARS = 60
 # A separate text shorter than this (a bullet, a count) does not count.
 _MIN_PART_CHARS = 2
 # Elements with at least _MIN_ITEMS children, found by XPath without a Python walk.
@@ -71,7 +73,8 @@ def item_lists(
     found: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
     for el in _HOLDS_ITEMS(body):
-        if el in spared:
+        # A run too short to outweigh a brief is left to the other rules.
+        if el in spared or lengths.text(el) < _MIN_RUN_CHARS:
             continue
         groups: dict[tuple[str, str], list[HtmlElement]] = {}
         for child in el:

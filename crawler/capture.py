@@ -74,6 +74,7 @@ class CapturePipeline:
         self.warc: WarcWriter | None = None
         self.writer: CaptureWriter | None = None
         self._known_live: set[str] = set()
+        self._side_last: dict | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CapturePipeline":
@@ -87,10 +88,17 @@ class CapturePipeline:
             log.warning("%s not archived: the capture pipeline is not open", page.url)
             return
 
+        # A recrawl finds robots.txt (or a redirect) as it was: the same bytes are
+        # kept as an identical-payload revisit, as for any page, not a second copy.
+        page.last_capture = self._last_side_captures().get(page.url)
+        page.revisit = revisit_of(page)
+
         def captured(capture_id: int) -> None:
             # Counted with the responses captured (the run's pages_fetched), and apart.
             self.stats.inc_value("dangan/captured")
             self.stats.inc_value(f"dangan/captured_{kind}")
+            if page.revisit == IDENTICAL_PAYLOAD:
+                self.stats.inc_value("dangan/identical_payload")
 
         def failed(failure) -> None:
             self.stats.inc_value("dangan/capture_failed")
@@ -98,6 +106,12 @@ class CapturePipeline:
             log.debug("%s not archived: %s", page.url, failure.getErrorMessage())
 
         self.writer.capture(page, reason=_reason(page.status), needs_processing=False).addCallbacks(captured, failed)
+
+    def _last_side_captures(self) -> dict:
+        """The source's last capture of each URL, read once, at the first response the spider never sees."""
+        if self._side_last is None:
+            self._side_last = self.run.store.captures.last_captures(self.run.source.name)
+        return self._side_last
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.run.start(spider or self.crawler.spider)

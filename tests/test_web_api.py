@@ -226,7 +226,9 @@ def test_no_request_the_schema_allows_or_forbids_gets_a_500(app_url):
         # Requests the schema allows, and requests it forbids (which must get a 4xx).
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+            # derandomize: the same requests on every run, so CI fails only on a change, never by the
+            # luck of the draw; widen FUZZ_EXAMPLES (or drop it) locally to search further.
+            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
                       suppress_health_check=list(HealthCheck))
             def call(case):
                 case.call_and_validate()

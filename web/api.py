@@ -30,7 +30,7 @@ from pydantic import BeforeValidator
 from core.errors import DocumentNotFound, VersionNotFound
 from core.urls import canonicalize_url
 from storage import catalog, history
-from storage.change_feed import FEED_PAGE, read_changes
+from storage.change_feed import CURSOR_PATTERN, FEED_PAGE, read_changes
 from storage.store import Store
 from web import schemas
 
@@ -187,11 +187,6 @@ def diff(
     (on the old side) and `insert` (on the new side).
     """
     return schemas.VersionDiff.from_value(document_id, version_diff(store, document_id, older, newer))
-
-
-#: A cursor as `storage.change_feed.parse_cursor` reads them ("0" is the
-#: beginning), kept below 10**18, inside the 64-bit integers it is compared with.
-CURSOR_PATTERN = r"^[0-9]{1,18}$"
 
 
 @router.get("/changes", response_model=schemas.ChangePage)

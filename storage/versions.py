@@ -467,11 +467,13 @@ def _move_last_seen(sql: Connection, seen_by_capture: dict[int, datetime]) -> in
         # copy, say): the content this capture showed is no longer the latest.
         if row.version_id in latest:
             version_seen[row.version_id] = max(seen, version_seen.get(row.version_id, seen))
-    document_rows = [{"document_id_": d, "seen": seen} for d, seen in document_seen.items()]
+    # Rows are updated in id order: two writers marking overlapping documents
+    # then lock them in the same order, and never wait on each other in a cycle.
+    document_rows = [{"document_id_": d, "seen": document_seen[d]} for d in sorted(document_seen)]
     sql.execute(_DOCUMENT_BACK, document_rows)
     sql.execute(_DOCUMENT_SEEN_LATER, document_rows)
     if version_seen:
-        sql.execute(_VERSION_SEEN_LATER, [{"version_id_": v, "seen": seen} for v, seen in version_seen.items()])
+        sql.execute(_VERSION_SEEN_LATER, [{"version_id_": v, "seen": version_seen[v]} for v in sorted(version_seen)])
     return len(version_seen)
 
 

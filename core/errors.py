@@ -71,6 +71,10 @@ class StoreError(DanganError):
     """The database could not be opened, migrated or written."""
 
 
+class WriteConflictError(StoreError):
+    """Other writers kept colliding with a write (the same row, a deadlock) until its retries ran out."""
+
+
 class RunInProgressError(StoreError):
     """A crawl of the source is running now (its run record is alive): a second one is refused."""
 

@@ -41,7 +41,6 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from core.errors import DanganError, DiskFullError
 from core.urls import canonicalize_url
 from crawler.capture_writer import CaptureWriter
-from crawler.conditional import LAST_CAPTURE_META_KEY
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.run_outcome import DISK_FULL_REASON, DISK_FULL_STAT
@@ -58,16 +57,11 @@ GONE_STATUSES = (404, 410)
 ARCHIVE_RESPONSE = object()
 
 
-def archive_response(crawler: Crawler, request, response, kind: str) -> None:
-    """Have the capture pipeline keep `response` to `request`, which never reaches the spider; `kind` names why."""
+def archive_response(crawler: Crawler, response, kind: str) -> None:
+    """Have the capture pipeline keep `response`, which never reaches the spider; `kind` names why."""
     from storage.times import utc_now
 
-    page = FetchedPage.from_response(response, utc_now())
-    # What the archive held for this URL (the conditional middleware looked it up): the same
-    # bytes again are kept as a revisit, as for any page.
-    # (The request's meta: in a downloader middleware the response is not tied to its request yet.)
-    page.last_capture = request.meta.get(LAST_CAPTURE_META_KEY)
-    crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=page, kind=kind)
+    crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=FetchedPage.from_response(response, utc_now()), kind=kind)
 
 
 class CapturePipeline:
@@ -80,6 +74,7 @@ class CapturePipeline:
         self.warc: WarcWriter | None = None
         self.writer: CaptureWriter | None = None
         self._known_live: set[str] = set()
+        self._side_last: dict | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CapturePipeline":
@@ -93,15 +88,16 @@ class CapturePipeline:
             log.warning("%s not archived: the capture pipeline is not open", page.url)
             return
 
+        # A recrawl finds robots.txt (or a redirect) as it was: the same bytes are
+        # kept as an identical-payload revisit, as for any page, not a second copy.
+        page.last_capture = self._last_side_captures().get(page.url)
         page.revisit = revisit_of(page)
 
         def captured(capture_id: int) -> None:
             # Counted with the responses captured (the run's pages_fetched), and apart.
             self.stats.inc_value("dangan/captured")
             self.stats.inc_value(f"dangan/captured_{kind}")
-            if page.revisit == NOT_MODIFIED:
-                self.stats.inc_value("dangan/not_modified")
-            elif page.revisit == IDENTICAL_PAYLOAD:
+            if page.revisit == IDENTICAL_PAYLOAD:
                 self.stats.inc_value("dangan/identical_payload")
 
         def failed(failure) -> None:
@@ -110,6 +106,12 @@ class CapturePipeline:
             log.debug("%s not archived: %s", page.url, failure.getErrorMessage())
 
         self.writer.capture(page, reason=_reason(page.status), needs_processing=False).addCallbacks(captured, failed)
+
+    def _last_side_captures(self) -> dict:
+        """The source's last capture of each URL, read once, at the first response the spider never sees."""
+        if self._side_last is None:
+            self._side_last = self.run.store.captures.last_captures(self.run.source.name)
+        return self._side_last
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.run.start(spider or self.crawler.spider)

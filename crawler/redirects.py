@@ -33,5 +33,5 @@ class RedirectArchiveMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
-            archive_response(self.crawler, request, response, "redirect")
+            archive_response(self.crawler, response, "redirect")
         return response

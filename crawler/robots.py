@@ -112,7 +112,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             except Exception as exc:  # noqa: BLE001 - any failure to fetch means "unreachable"
                 self._unreachable(netloc, _failure_words(exc), exc)
             else:
-                archive_response(self.crawler, robots_request, response, "robotstxt")
+                archive_response(self.crawler, response, "robotstxt")
                 await self._judge(response, netloc, request)
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]

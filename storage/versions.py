@@ -45,8 +45,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import history
@@ -59,14 +59,11 @@ from storage.display_texts import DISPLAY
 from storage.history import DocumentHistory, VersionDetail, VersionDiff, VersionSummary
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
+from storage.write_conflicts import LostRace, run_write
 
 log = logging.getLogger(__name__)
 
 NO_TEXT_ERROR = "no article text"
-# Two processes recording the same new URL (or the same next version number)
-# collide on a unique constraint; the loser rolls back and tries again, and
-# then sees the winner's row. More than a few rounds means something else.
-_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -152,19 +149,10 @@ class VersionStore:
         """
         if not page.article.text.strip() or page.empty_reason is not None:
             page = replace(page, empty_reason=page.empty_reason or NO_TEXT_ERROR)
-        for attempt in range(1, _ATTEMPTS + 1):
-            with self.db.session(write=True) as session:
-                try:
-                    result = self._record_in(session, page, reprocessed)
-                    session.commit()
-                    return result
-                except IntegrityError as exc:
-                    session.rollback()
-                    log.debug("Recording %s collided with another writer (%s); retry %d",
-                              page.url, exc.orig, attempt)
-        raise StoreError(
-            f"Could not record {page.url} after {_ATTEMPTS} attempts: other writers kept "
-            "changing the same document. Try again."
+        # Several processes may record the same URL at once (see "Concurrent
+        # writers" below `_record_in`); a lost race is retried from the start.
+        return run_write(
+            self.db, lambda session: self._record_in(session, page, reprocessed), what=f"recording {page.url}"
         )
 
     def mark_gone(
@@ -176,25 +164,27 @@ class VersionStore:
         The capture, if given, is marked processed either way.
         """
         seen = as_stored(seen_at)
-        with self.db.session(write=True) as session:
-            document = session.scalar(select(Document).where(Document.url == url).with_for_update())
-            capture = session.get(Capture, capture_id) if capture_id is not None else None
-            if capture is not None:
-                capture.processed_at = self._clock()
-                capture.process_error = None
-            if document is None:
-                session.commit()
-                return None
-            if capture is not None:
-                capture.document_id = document.id
-            if seen >= document.last_seen and document.status != "gone":
-                document.status = "gone"
-                document.gone_at = seen
-                log.info("%s is gone (seen %s)", url, seen.isoformat())
-            latest = session.connection().execute(_LATEST_VERSION, {"document_id": document.id}).first()
-            original = document.duplicate_of.url if document.duplicate_of is not None else None
-            session.commit()
-            return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
+        return run_write(
+            self.db, lambda session: self._mark_gone_in(session, url, capture_id, seen), what=f"marking {url} gone"
+        )
+
+    def _mark_gone_in(self, session: Session, url: str, capture_id: int | None, seen: datetime) -> RecordResult | None:
+        document = session.scalar(select(Document).where(Document.url == url).with_for_update())
+        capture = session.get(Capture, capture_id) if capture_id is not None else None
+        if capture is not None:
+            capture.processed_at = self._clock()
+            capture.process_error = None
+        if document is None:
+            return None
+        if capture is not None:
+            capture.document_id = document.id
+        if seen >= document.last_seen and document.status != "gone":
+            document.status = "gone"
+            document.gone_at = seen
+            log.info("%s is gone (seen %s)", url, seen.isoformat())
+        latest = session.connection().execute(_LATEST_VERSION, {"document_id": document.id}).first()
+        original = document.duplicate_of.url if document.duplicate_of is not None else None
+        return RecordResult(Outcome.GONE, document.id, latest.number if latest else None, original)
 
     def mark_seen(self, sightings: Iterable[tuple[int, datetime]]) -> int:
         """Record that pages were seen again unchanged, without processing them; return how many moved a version.
@@ -206,10 +196,11 @@ class VersionStore:
         marked gone is live again. A capture never processed into a version
         (a listing page) changes nothing. All in one transaction.
         """
-        with self.db.session(write=True) as session:
-            moved = move_last_seen(session.connection(), [(i, as_stored(seen)) for i, seen in sightings])
-            session.commit()
-        return moved
+        stored = [(i, as_stored(seen)) for i, seen in sightings]
+        return run_write(
+            self.db, lambda session: move_last_seen(session.connection(), stored),
+            what=f"moving last_seen for {len(stored)} sightings",
+        )
 
     def live_urls(self, source: str) -> list[str]:
         """URLs of the live documents of `source`, sorted, for a recrawl to revisit."""
@@ -276,8 +267,15 @@ class VersionStore:
         # FOR UPDATE locks the row on PostgreSQL; SQLite renders none (BEGIN
         # IMMEDIATE already holds its write lock).
         document = sql.execute(_DOCUMENT_BY_URL, {"url": page.url}).first()
-        if document is None:
-            document_id, version_id, version_number, original_id = self._new_document(sql, page, seen)
+        new = self._new_document(sql, page, seen) if document is None else None
+        if document is None and new is None:
+            # Another writer added the URL since we looked (and has committed:
+            # ON CONFLICT waited for it). Lock its row and go on as for a known document.
+            document = sql.execute(_DOCUMENT_BY_URL, {"url": page.url}).first()
+            if document is None:
+                raise LostRace("document added and removed by another writer")
+        if new is not None:
+            document_id, version_id, version_number, original_id = new
             if page.empty_reason is not None:
                 outcome = Outcome.EMPTY
             else:
@@ -302,16 +300,21 @@ class VersionStore:
 
     def _new_document(
         self, sql: Connection, page: PageRecord, seen: datetime
-    ) -> tuple[int, int, int, int | None]:
-        """Insert the document and its version 1; return their ids, the number, and the original's id."""
+    ) -> tuple[int, int, int, int | None] | None:
+        """Insert the document and its version 1; return their ids, the number, and the original's id.
+
+        None, having written nothing, when another writer has added the URL meanwhile.
+        """
         original_id = None
         if page.empty_reason is None:  # pages without text share the empty text's digest, not an original
+            _lock_text(sql, page.text_sha256)
             original_id = sql.execute(_FIRST_DOCUMENT_WITH_TEXT, {"sha": page.text_sha256}).scalar()
-        # A concurrent insert of the same URL fails here, and is retried.
-        document_id = sql.execute(_INSERT_DOCUMENT, {
+        document_id = sql.execute(_insert_document(sql), {
             "url": page.url, "source": page.source, "status": "live", "first_seen": seen,
             "last_seen": seen, "gone_at": None, "duplicate_of_id": original_id,
-        }).scalar_one()
+        }).scalar()
+        if document_id is None:
+            return None
         version_id = _new_version(sql, document_id, page, seen, 1, "new")
         return document_id, version_id, 1, original_id
 
@@ -371,6 +374,7 @@ class VersionStore:
 
     def _fill_in(self, sql: Connection, version_id: int, document_id: int, page: PageRecord) -> int | None:
         """Put `page`'s text into the empty version `version_id`; return the id of a document that has it already."""
+        _lock_text(sql, page.text_sha256)
         original_id = sql.execute(
             _FIRST_DOCUMENT_WITH_TEXT.where(_versions.c.document_id != document_id), {"sha": page.text_sha256}
         ).scalar()
@@ -386,14 +390,35 @@ class VersionStore:
 def _new_version(
     sql: Connection, document_id: int, page: PageRecord, seen: datetime, number: int, reason: str
 ) -> int:
-    # A concurrent version N+1 fails here on uq_version_number, and is retried.
-    return sql.execute(_INSERT_VERSION, {
+    # The document's row is locked, so no other writer can be adding version N
+    # now; should one have (a store written without that lock), nothing is
+    # written here and the whole record is tried again.
+    version_id = sql.execute(_insert_version(sql), {
         "document_id": document_id, "number": number, "capture_id": page.capture_id,
         **page.article.as_dict(), "text_sha256": page.text_sha256,
         "encoding": page.encoding, "encoding_reason": page.encoding_reason,
         "extractor_version": page.extractor_version, "reason": reason, "first_seen": seen, "last_seen": seen,
         "text_form": DISPLAY, "empty_reason": page.empty_reason,
-    }).scalar_one()
+    }).scalar()
+    if version_id is None:
+        raise LostRace(f"version {number} added by another writer")
+    return version_id
+
+
+def _lock_text(sql: Connection, sha: str) -> None:
+    """On PostgreSQL, wait for any other writer recording the same text, until this transaction ends.
+
+    Two URLs carrying one text, recorded at once, would each look for a
+    document that has the text, find none (neither sees the other's
+    uncommitted row) and both become originals. With the lock the second
+    waits for the first to commit, then finds it and is stored as its copy.
+    SQLite needs none: its write lock, taken at BEGIN, already serialises
+    writers. The two-key advisory locks are a key space apart from the
+    one-key locks `storage.families` takes on band keys, and this one is
+    always taken first, so the two never wait on each other in a cycle.
+    """
+    if sql.dialect.name == "postgresql":
+        sql.execute(_LOCK_TEXT, {"key": int(sha[:8], 16) - 2**31})
 
 
 def move_last_seen(sql: Connection, sightings: Iterable[tuple[int, datetime]]) -> int:
@@ -442,11 +467,13 @@ def _move_last_seen(sql: Connection, seen_by_capture: dict[int, datetime]) -> in
         # copy, say): the content this capture showed is no longer the latest.
         if row.version_id in latest:
             version_seen[row.version_id] = max(seen, version_seen.get(row.version_id, seen))
-    document_rows = [{"document_id_": d, "seen": seen} for d, seen in document_seen.items()]
+    # Rows are updated in id order: two writers marking overlapping documents
+    # then lock them in the same order, and never wait on each other in a cycle.
+    document_rows = [{"document_id_": d, "seen": document_seen[d]} for d in sorted(document_seen)]
     sql.execute(_DOCUMENT_BACK, document_rows)
     sql.execute(_DOCUMENT_SEEN_LATER, document_rows)
     if version_seen:
-        sql.execute(_VERSION_SEEN_LATER, [{"version_id_": v, "seen": seen} for v, seen in version_seen.items()])
+        sql.execute(_VERSION_SEEN_LATER, [{"version_id_": v, "seen": version_seen[v]} for v in sorted(version_seen)])
     return len(version_seen)
 
 
@@ -496,8 +523,34 @@ _FIRST_DOCUMENT_WITH_TEXT = (
     .order_by(_versions.c.first_seen, _versions.c.id)
     .limit(1)
 )
-_INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
-_INSERT_VERSION = insert(_versions).returning(_versions.c.id)
+# INSERT … ON CONFLICT DO NOTHING: a row another writer added first returns
+# no id instead of failing, so the transaction goes on (a failed statement
+# would abort it on PostgreSQL, and log an error on the server for a race).
+_INSERT_DOCUMENT = {
+    "postgresql": postgresql.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url]),
+    "sqlite": sqlite.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url]),
+}
+_INSERT_VERSION = {
+    "postgresql": postgresql.insert(_versions).on_conflict_do_nothing(constraint="uq_version_number"),
+    "sqlite": sqlite.insert(_versions).on_conflict_do_nothing(
+        index_elements=[_versions.c.document_id, _versions.c.number]
+    ),
+}
+_INSERT_DOCUMENT = {name: statement.returning(_documents.c.id) for name, statement in _INSERT_DOCUMENT.items()}
+_INSERT_VERSION = {name: statement.returning(_versions.c.id) for name, statement in _INSERT_VERSION.items()}
+# Other databases: a plain INSERT, whose unique violation `run_write` retries.
+_PLAIN_INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
+_PLAIN_INSERT_VERSION = insert(_versions).returning(_versions.c.id)
+# The first key is the class of these locks ("dang"), the second the text's.
+_LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
+
+
+def _insert_document(sql: Connection):
+    return _INSERT_DOCUMENT.get(sql.dialect.name, _PLAIN_INSERT_DOCUMENT)
+
+
+def _insert_version(sql: Connection):
+    return _INSERT_VERSION.get(sql.dialect.name, _PLAIN_INSERT_VERSION)
 _LATEST_VERSION = (
     select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
            _versions.c.text_form, _versions.c.family_id, _versions.c.empty_reason)

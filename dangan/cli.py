@@ -442,13 +442,13 @@ def family(
 
     Example: dangan family http://www.example.gov.cn/art/2022/3/25/art_1.html --no-diff
     """
-    from dangan.family_report import family_report
+    from dangan.family_report import print_family
 
     try:
-        view = _open_store(db, data_dir).versions.family(url)
+        view = _open_existing_store(db, data_dir).versions.family(url)
     except DanganError as error:
         raise _fail(error)
-    sys.stdout.write(family_report(view, diffs=diffs) + "\n")
+    print_family(console, view, diffs=diffs)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core.text_diff import DiffLine, Segment
+from core.text_diff import DiffLine, Segment, TextDiff
 from dangan.terminal_text import for_terminal
 from storage.history import VersionDiff
 
@@ -41,20 +41,27 @@ def print_diff(console: Console, found: VersionDiff, *, side_by_side: bool = Fal
     are marked ``[-deleted-]`` and ``{+inserted+}``. Nothing is printed when
     the two versions have the same text.
     """
-    if not found.text.changed:
+    print_text_diff(console, found.text, found.labels(), side_by_side=side_by_side)
+
+
+def print_text_diff(
+    console: Console, text: TextDiff, labels: tuple[str, str], *, side_by_side: bool = False
+) -> None:
+    """Print any two texts' diff (`core.text_diff.diff_texts`) under the two `labels`, as `print_diff` does."""
+    if not text.changed:
         return
     colour = console.is_terminal and console.color_system is not None and not console.no_color
+    old_label, new_label = (for_terminal(label) for label in labels)
     if side_by_side:
-        console.print(_columns(found, colour), soft_wrap=False)
+        console.print(_columns(text, old_label, new_label, colour), soft_wrap=False)
     else:
-        for line in _unified(found, colour):
+        for line in _unified(text, old_label, new_label, colour):
             console.print(line, soft_wrap=True, highlight=False)
 
 
-def _unified(found: VersionDiff, colour: bool) -> list[Text]:
-    old_label, new_label = (for_terminal(label) for label in found.labels())
+def _unified(text: TextDiff, old_label: str, new_label: str, colour: bool) -> list[Text]:
     out = [Text(f"--- {old_label}", style=_STYLE["header"]), Text(f"+++ {new_label}", style=_STYLE["header"])]
-    for hunk in found.text.hunks(CONTEXT_LINES):
+    for hunk in text.hunks(CONTEXT_LINES):
         out.append(Text(hunk.header(), style=_STYLE["hunk"]))
         for line in hunk.lines:
             if line.kind == "equal":
@@ -81,14 +88,13 @@ def _side(prefix: str, segments: tuple[Segment, ...], changed: str, inline: bool
     return text
 
 
-def _columns(found: VersionDiff, colour: bool) -> Table:
-    old_label, new_label = (for_terminal(label) for label in found.labels())
+def _columns(text: TextDiff, old_label: str, new_label: str, colour: bool) -> Table:
     table = Table(show_header=True, header_style=_STYLE["header"], expand=True, pad_edge=False)
     table.add_column("", justify="right", style="dim", no_wrap=True)
     table.add_column(old_label, ratio=1, overflow="fold")
     table.add_column("", justify="right", style="dim", no_wrap=True)
     table.add_column(new_label, ratio=1, overflow="fold")
-    for number, hunk in enumerate(found.text.hunks(CONTEXT_LINES)):
+    for number, hunk in enumerate(text.hunks(CONTEXT_LINES)):
         if number:
             table.add_row("…", "", "…", "")
         for line in hunk.lines:

@@ -47,6 +47,7 @@ from sqlalchemy.orm import aliased
 
 from core.errors import DocumentNotFound, StoreError
 from storage.database import Database
+from storage.history import find_document
 from storage.models import Document, Family, FamilySignature, Version
 
 #: Bands the signature is cut into; each is one row of family_bands per version.
@@ -226,6 +227,7 @@ def family_of(db: Database, url: str) -> FamilyView:
     a document recorded before families existed (``dangan reprocess`` gives it one).
     """
     with db.session() as session:
+        url = find_document(session, url).url  # typed as a person would: see storage.history.find_document
         sql = session.connection()
         latest = sql.execute(_LATEST_OF_URL, {"url": url}).first()
         if latest is None:

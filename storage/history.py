@@ -126,7 +126,7 @@ class VersionDetail:
     version_numbers: tuple[int, ...]
 
 
-def _document(session: Session, url: str) -> Document:
+def find_document(session: Session, url: str) -> Document:
     """The document at `url` as typed by a person: as given, else canonicalised the way the crawl does it."""
     document = session.scalar(select(Document).where(Document.url == url))
     if document is None:
@@ -187,7 +187,7 @@ def _capture_ref(capture: Capture) -> CaptureRef:
 def document_history(db: Database, url: str) -> DocumentHistory:
     """The document at `url` (typed as a person would; see `_document`): its state and every version's provenance."""
     with db.session() as session:
-        document = _document(session, url)
+        document = find_document(session, url)
         versions = list(session.scalars(
             select(Version).where(Version.document_id == document.id).order_by(Version.number)
         ))
@@ -234,7 +234,7 @@ def show(db: Database, url: str, number: int | None = None, *, at: datetime | No
     if at is not None and number is None:
         number = document_history(db, url).live_at(at).number
     with db.session() as session:
-        document = _document(session, url)
+        document = find_document(session, url)
         chosen = _pick(session, document, number)
         original = document.duplicate_of.url if document.duplicate_of is not None else None
         return VersionDetail(
@@ -274,7 +274,7 @@ def diff(db: Database, url: str, a: int | None = None, b: int | None = None) -> 
     no pair was given, or a number it does not have.
     """
     with db.session() as session:
-        document = _document(session, url)
+        document = find_document(session, url)
         numbers = _numbers(session, document.id)
         if a is None and b is None:
             if len(numbers) < 2:

@@ -26,6 +26,8 @@ import select
 import threading
 import time
 
+from core.processes import process_exists
+
 log = logging.getLogger(__name__)
 
 #: Seconds between two checks of the owner where pidfds are not available.
@@ -62,19 +64,9 @@ def _wait_for_pidfd(handle: int) -> None:
 
 
 def _poll(owner_pid: int) -> None:
-    while _exists(owner_pid):
+    while process_exists(owner_pid):
         time.sleep(POLL_SECONDS)
     _owner_gone(owner_pid)
-
-
-def _exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _owner_gone(owner_pid: int) -> None:

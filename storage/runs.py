@@ -46,6 +46,7 @@ from sqlalchemy import select, text, update
 
 from core import settings as defaults
 from core.errors import RunInProgressError, StoreError
+from core.processes import process_exists
 from storage.database import Database
 from storage.models import CrawlRun
 from storage.times import as_stored, utc_now
@@ -241,22 +242,6 @@ def run_is_alive(run: CrawlRun, now: datetime, stale_after: float) -> bool:
     if run.host == socket.gethostname() and run.pid is not None and not process_exists(run.pid):
         return False
     return now - run.heartbeat_at <= timedelta(seconds=stale_after)
-
-
-def process_exists(pid: int) -> bool:
-    """True if process `pid` exists on this machine and is not a zombie (killed, waiting to be reaped)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            # The state follows the command name, which is in parentheses and may hold spaces.
-            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _where(run: CrawlRun) -> str:

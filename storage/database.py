@@ -22,7 +22,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -137,20 +137,35 @@ def migration_config(connection=None) -> "Config":
     return config
 
 
-def open_database(url: str) -> Database:
-    """Connect to `url`, migrate the schema to the newest revision, return the database.
-
-    Raises StoreError, naming the URL (password hidden) and the cause, when the
-    database cannot be reached or migrated.
-    """
+def parse_database_url(url: str) -> URL:
+    """`url` as SQLAlchemy reads it; StoreError saying what a database URL looks like when it is not one."""
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError as exc:
         raise StoreError(
             f"{url!r} is not a database URL. Use sqlite:///path/to/dangan.db or "
             "postgresql+psycopg://user:password@host/dbname."
         ) from exc
 
+
+def create_store_engine(parsed: URL, **options: Any) -> Engine:
+    """An engine for `parsed`; StoreError naming the database when its dialect or driver is missing."""
+    try:
+        return create_engine(parsed, **options)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(
+            f"Cannot use the database {redacted(parsed)}: {exc}. "
+            "For PostgreSQL install the driver: pip install 'dangan[postgres]'."
+        ) from exc
+
+
+def open_database(url: str) -> Database:
+    """Connect to `url`, migrate the schema to the newest revision, return the database.
+
+    Raises StoreError, naming the URL (password hidden) and the cause, when the
+    database cannot be reached or migrated.
+    """
+    parsed = parse_database_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:":
         folder = Path(parsed.database).parent
@@ -162,13 +177,7 @@ def open_database(url: str) -> Database:
                 "Choose a writable location with --db or DANGAN_DB."
             ) from exc
 
-    try:
-        engine = create_engine(parsed, pool_pre_ping=not is_sqlite)
-    except (ArgumentError, ImportError) as exc:
-        raise StoreError(
-            f"Cannot use the database {redacted(parsed)}: {exc}. "
-            "For PostgreSQL install the driver: pip install 'dangan[postgres]'."
-        ) from exc
+    engine = create_store_engine(parsed, pool_pre_ping=not is_sqlite)
     if is_sqlite:
         _setup_sqlite(engine)
 

@@ -27,11 +27,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from core.errors import StoreError
-from storage.database import SCHEMA_REVISION, SQLITE_BUSY_TIMEOUT_MS, Database, redacted
+from storage.database import (
+    SCHEMA_REVISION, SQLITE_BUSY_TIMEOUT_MS, Database, create_store_engine, parse_database_url, redacted,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +43,11 @@ def open_existing_database(url: str) -> Database:
     A store at an older schema revision is refused with a message saying how
     to upgrade it (reading it would need the newer columns).
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(
-            f"{url!r} is not a database URL. Use sqlite:///path/to/dangan.db or "
-            "postgresql+psycopg://user:password@host/dbname."
-        ) from exc
+    parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(parsed.database)
     else:
-        try:
-            engine = create_engine(parsed, pool_pre_ping=True).execution_options(postgresql_readonly=True)
-        except (ArgumentError, ImportError) as exc:
-            raise StoreError(
-                f"Cannot use the database {redacted(parsed)}: {exc}. "
-                "For PostgreSQL install the driver: pip install 'dangan[postgres]'."
-            ) from exc
+        engine = create_store_engine(parsed, pool_pre_ping=True).execution_options(postgresql_readonly=True)
     try:
         with engine.connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -17,7 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.site.local_http import LocalHTTPServer
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class Route:
 
 
 @dataclass
-class FaultyServer:
+class FaultyServer(LocalHTTPServer):
     """Serves `routes` (path → `Route`) on a free port of 127.0.0.1."""
 
     routes: dict[str, Route]
@@ -42,29 +44,7 @@ class FaultyServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> "FaultyServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> "FaultyServer":
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        self._listen(self._handler_class())
 
     def times_of(self, path: str) -> list[float]:
         """When each request for `path` arrived (monotonic seconds)."""

@@ -22,11 +22,12 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from dangan.static_site import not_modified
+from tests.site.local_http import LocalHTTPServer
 from tests.site.pages import NOT_FOUND, calendar_html
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Reply:
     modified: float | None = None
 
 
-class SiteServer:
+class SiteServer(LocalHTTPServer):
     """Serves one state folder (written by `tests.site.pages.build_state`) on a free port."""
 
     def __init__(self, folder: Path, *, delay: float = 0.0) -> None:
@@ -53,23 +54,7 @@ class SiteServer:
         self.send_etag = True
         self.send_last_modified = True
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> "SiteServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        self._listen(self._handler_class())
 
     def use_state(self, folder: Path) -> None:
         with self._lock:

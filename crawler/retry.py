@@ -13,8 +13,10 @@ the reactor: nothing blocks, other requests go on downloading meanwhile.
 A 429 or 503 that says how long to wait (``Retry-After``, in seconds or as
 an HTTP date) is believed instead of the doubling, up to
 ``DANGAN_RETRY_AFTER_MAX``, and for the whole host: every request to that
-host waits until then, not only the refused one (it used to be retried
-after 2, 4 and 8 seconds whatever the server asked).
+host that reaches this middleware before then waits too, not only the refused
+one (it used to be retried after 2, 4 and 8 seconds whatever the server
+asked). Requests already past it, queued in the host's download slot, still
+go: holding those would need Scrapy's slot itself.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from pipeline.extract.page_metadata import read_metadata
 log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
-EXTRACTOR_VERSION = "zh-6"  # zh-6: feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
+EXTRACTOR_VERSION = "zh-6"  # zh-6 (with 延伸·推荐 tails): feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
 
 
 def extract_article(html: str, url: str | None = None) -> Article:

@@ -353,6 +353,7 @@ _SENTENCE = re.compile(r"[，。；！？]")
 _DIGIT = re.compile(r"[\d.+\-%]")
 _MIN_DATA_BOX_CHARS = 20
 _MIN_DIGIT_SHARE = 0.3
+_MAX_DATA_BOX_CHARS = 600
 
 
 def _drop_data_boxes(guard: _Guard) -> None:
@@ -366,7 +367,10 @@ def _drop_data_boxes(guard: _Guard) -> None:
     if main is None:
         return
     for box in list(main.iter("div", "section", "aside")):
-        if box is main or box.getparent() is None or not box.get("class") or box.find(".//table") is None:
+        if box is main or box.getparent() is None or not box.get("class"):
+            continue
+        # A widget is small; measuring is a look-up, reading the text is not.
+        if not _MIN_DATA_BOX_CHARS <= guard.lengths.text(box) <= _MAX_DATA_BOX_CHARS or box.find(".//table") is None:
             continue
         text = _squash(box.text_content())
         if len(text) < _MIN_DATA_BOX_CHARS or _SENTENCE.search(text):

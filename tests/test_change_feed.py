@@ -135,6 +135,30 @@ def test_the_latest_versions_view_answers_the_one_obvious_query_and_is_read_only
         connection.rollback()
 
 
+def test_the_view_says_which_family_a_text_is_in_and_which_pages_had_no_text(db: Database) -> None:
+    from dataclasses import replace
+
+    from pipeline.near_duplicates import text_signature
+
+    notice = "现将有关事项通知如下：一、各单位于三月底前报送防汛值班表。二、值班人员须二十四小时在岗。"
+    repost = "新华社北京3月25日电 " + notice + "（编辑：王明）"
+    store = VersionStore(db)
+    for url, words, seen in ((GOV.format(1), notice, DAY1), (GOV.format(2), repost, DAY1 + timedelta(hours=1))):
+        store.record(replace(page(url, words, seen), signature=text_signature(words)))
+    store.record(replace(page(GOV.format(3), ""), empty_reason="no article text found"))
+    family = store.family(GOV.format(2))
+    with db.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT url, family_id, canonical_url, empty_reason FROM latest_versions ORDER BY url"
+        )).all()
+    assert [tuple(row) for row in rows[:2]] == [
+        (GOV.format(1), family.family_id, GOV.format(1), None),
+        (GOV.format(2), family.family_id, GOV.format(1), None),
+    ]
+    assert rows[2].url == GOV.format(3) and rows[2].empty_reason == "no article text found"
+    assert rows[2].family_id != family.family_id
+
+
 def test_an_archive_from_before_the_feed_is_in_it_from_the_start(db_url: str) -> None:
     # Build a store at the revision before the feed, write to it, then open it (which migrates).
     from sqlalchemy import create_engine

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from dangan.cli import app
 from storage.empty_pages import empty_pages
 from storage.store import Store
-from tests.site.server import SiteServer
+from tests.site.server import SiteServer, write_site_folder
 from tests.test_crawl_failures import dangan_crawl, only_run
 from tests.site.fixtures import write_sources
 
@@ -42,14 +42,8 @@ LISTING = """<html><head><meta charset="utf-8"><title>通知公告</title></head
 
 
 def _site(folder: Path) -> Path:
-    folder.mkdir()
     pages = {"/": LISTING, "/art/2024/3/5/art_1_1.html": NOTICE, "/art/2024/3/5/art_1_2.html": PICTURE_NEWS}
-    index = {}
-    for number, (path, html) in enumerate(pages.items()):
-        (folder / f"{number}.html").write_text(html, encoding="utf-8")
-        index[path] = {"file": f"{number}.html", "content_type": "text/html; charset=utf-8", "status": 200}
-    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    return folder
+    return write_site_folder(folder, pages)
 
 
 def test_an_article_page_without_text_becomes_a_document_flagged_empty(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ store); then ``dangan family`` and the store say which pages are one notice.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from html import escape
@@ -20,7 +19,7 @@ from storage.database import open_database
 from storage.versions import VersionStore
 from tests.family_pairs import NOTICES, REPOST_EDITS
 from tests.site.fixtures import FAST_SETTINGS, REPO_ROOT, subprocess_env
-from tests.site.server import SiteServer
+from tests.site.server import SiteServer, write_site_folder
 
 pytestmark = pytest.mark.slow
 
@@ -50,19 +49,11 @@ def _article_html(title: str, published: str, body: str) -> bytes:
 
 def _write_site(folder: Path, articles: dict[str, tuple[str, str, str]]) -> Path:
     """Write a site (home page linking each article) in the layout `SiteServer` serves."""
-    folder.mkdir(parents=True)
-    index = {}
-    html_type = "text/html; charset=utf-8"
     links = "".join(f"<li><a href=\"{path}\">{escape(title)}</a></li>" for path, (title, _, _) in articles.items())
     pages = {"/": "<html><head><meta charset=\"utf-8\"><title>通知公告</title></head><body>"
-                  f"<ul>{links}</ul></body></html>".encode("utf-8"), "/robots.txt": b""}
+                  f"<ul>{links}</ul></body></html>", "/robots.txt": b""}
     pages.update({path: _article_html(*article) for path, article in articles.items()})
-    for number, (path, body) in enumerate(pages.items()):
-        (folder / f"f{number}.bin").write_bytes(body)
-        index[path] = {"file": f"f{number}.bin", "status": 200,
-                       "content_type": "text/plain" if path == "/robots.txt" else html_type}
-    (folder / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    return folder
+    return write_site_folder(folder, pages, {"/robots.txt": "text/plain"})
 
 
 def _title_and_body(notice: str) -> tuple[str, str]:

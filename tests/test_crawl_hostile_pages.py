@@ -11,7 +11,6 @@ article page it cannot read: a document whose version is empty and says why
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from storage.empty_pages import empty_pages
 from storage.models import Capture
 from storage.store import Store
 from tests.site.fixtures import write_sources
-from tests.site.server import SiteServer
+from tests.site.server import SiteServer, write_site_folder
 from tests.test_crawl_failures import dangan_crawl, only_run
 
 pytestmark = pytest.mark.slow
@@ -47,16 +46,10 @@ ARTICLES = {
 
 
 def _site(folder: Path) -> Path:
-    folder.mkdir()
     listing = ('<html><head><meta charset="utf-8"><title>通知公告</title></head><body><ul>'
                + "".join(f'<li><a href="{path}">通知{n}</a></li>' for n, path in enumerate(ARTICLES))
-               + "</ul></body></html>").encode("utf-8")
-    index = {}
-    for number, (path, body) in enumerate({"/": listing, **ARTICLES}.items()):
-        (folder / f"{number}.html").write_bytes(body)
-        index[path] = {"file": f"{number}.html", "content_type": "text/html; charset=utf-8", "status": 200}
-    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    return folder
+               + "</ul></body></html>")
+    return write_site_folder(folder, {"/": listing, **ARTICLES})
 
 
 def test_hostile_pages_are_versioned_whole_or_refused_with_their_capture_kept(tmp_path: Path) -> None:

@@ -43,6 +43,21 @@ class Reply:
     modified: float | None = None
 
 
+def write_site_folder(folder: Path, pages: dict[str, str | bytes], content_types: dict[str, str] | None = None) -> Path:
+    """Write `pages` (path → HTML, text written as UTF-8) into `folder` in the layout `SiteServer` serves.
+
+    Every page answers 200 as ``text/html; charset=utf-8`` unless `content_types` names another type for its path.
+    """
+    folder.mkdir(parents=True)
+    index = {}
+    for number, (path, body) in enumerate(pages.items()):
+        (folder / f"{number}.html").write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
+        content_type = (content_types or {}).get(path, "text/html; charset=utf-8")
+        index[path] = {"file": f"{number}.html", "content_type": content_type, "status": 200}
+    (folder / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
 class SiteServer(LocalHTTPServer):
     """Serves one state folder (written by `tests.site.pages.build_state`) on a free port."""
 

@@ -27,7 +27,7 @@ machine does, rensa's MinHash itself about 5 µs, and turning its result
 into an array about as much again (rensa hands it over as Python lists).
 Of rensa's other sketches, its one-permutation "rho" sketch costs less than
 half as much but found only 2 of 7 repost pairs on the labelled set
-(``bench.family_curve``), and CMinHash, as good on the pairs, takes its
+(``bench.family_sketches``), and CMinHash, as good on the pairs, takes its
 input only as Python lists of ints, which costs more than the whole MinHash.
 
 Two signatures agree in a share of their positions that estimates the

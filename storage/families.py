@@ -164,24 +164,27 @@ class FamilyIndex:
         """The highest version id read so far."""
         return self._highest_seen
 
-    def catch_up(self, sql: Connection, below: int) -> int:
-        """Add the keys of versions committed since the last call, with ids below `below`; return how
-        many versions were read.
+    def catch_up(self, sql: Connection, recording: int) -> int:
+        """Add the keys of versions committed since the last call; return how many versions were read.
 
-        `below` is the version being recorded in `sql`'s transaction: its own
-        row is visible to it before its keys are written, and is read by the
-        first catch-up after it commits.
+        `recording` is the version being recorded in `sql`'s transaction: its
+        own row is visible to it before its keys are written, so it is passed
+        over like an uncommitted one, and read once it has committed.
         """
         ids = sorted(self._unseen)
-        rows = sql.execute(_COMMITTED_SINCE, {"seen": self._highest_seen, "below": below,
-                                              "unseen": ids or [-1]}).all()
+        result = sql.execute(_COMMITTED_SINCE, {"seen": self._highest_seen, "recording": recording,
+                                                "unseen": ids or [-1]},
+                             execution_options={"stream_results": True})
+        read: set[int] = set()
+        # In parts: the first call on a big store reads every version (a million: 256 MB of keys).
+        for part in result.partitions(_CATCH_UP_PART):
+            read.update(row.id for row in part)
+            keyed = [(row.id, bytes(row.band_keys)) for row in part if row.band_keys is not None]
+            if keyed:
+                version_ids = np.fromiter((version_id for version_id, _ in keyed), dtype=np.int64, count=len(keyed))
+                keys = np.frombuffer(b"".join(blob for _, blob in keyed), dtype="<i8").astype(np.int64)
+                self.bands.add(version_ids, keys.reshape(len(keyed), -1))
         now = time.monotonic()
-        keyed = [(row.id, row.band_keys) for row in rows if row.band_keys is not None]
-        if keyed:
-            version_ids = np.fromiter((version_id for version_id, _ in keyed), dtype=np.int64, count=len(keyed))
-            blobs = b"".join(bytes(blob) for _, blob in keyed)
-            self.bands.add(version_ids, np.frombuffer(blobs, dtype="<i8").astype(np.int64).reshape(len(keyed), -1))
-        read = {row.id for row in rows}
         for version_id in ids:
             if version_id in read or now - self._unseen[version_id] > self.UNSEEN_PATIENCE:
                 del self._unseen[version_id]
@@ -190,9 +193,10 @@ class FamilyIndex:
             self._unseen.update((version_id, now) for version_id in range(self._highest_seen + 1, highest)
                                 if version_id not in read)
             self._highest_seen = highest
-        return len(rows)
+        return len(read)
 
 
+_CATCH_UP_PART = 20_000
 _indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
@@ -213,13 +217,15 @@ def family_index(sql: Connection) -> FamilyIndex:
 
 
 def assign_family(
-    sql: Connection, version_id: int, document_id: int, signature: bytes | None, previous_version_id: int | None
+    sql: Connection, version_id: int, document_id: int, signature: bytes | None, previous_version_id: int | None,
+    *, late: bool = False,
 ) -> int:
     """Inside `record`'s transaction: put a just-recorded version in its family; return the family id.
 
     `previous_version_id` is the document's version before this one (None for
     a new document). A version with no signature (its text has no letters or
-    digits) is a family of its own.
+    digits) is a family of its own. `late`: the version was recorded before
+    families existed, and is fingerprinted now.
     """
     keys = band_keys(signature) if signature is not None else []
     if keys and sql.dialect.name == "postgresql":
@@ -231,7 +237,7 @@ def assign_family(
                 and signature_agreement(previous.signature, signature) >= FAMILY_SIMILARITY:
             family_id = previous.family_id
         else:
-            family_id = _closest_family(sql, similar_versions(sql, keys, signature, version_id))
+            family_id = _closest_family(sql, similar_versions(sql, keys, signature, version_id, late=late))
         add_to_index(sql, version_id, signature, keys)
     if family_id is None:
         family_id = sql.execute(_INSERT_FAMILY, {"canonical_version_id": version_id}).scalar_one()
@@ -242,16 +248,18 @@ def assign_family(
     return family_id
 
 
-def similar_versions(sql: Connection, keys: list[int], signature: bytes, version_id: int) -> list[tuple[float, int]]:
+def similar_versions(
+    sql: Connection, keys: list[int], signature: bytes, version_id: int, *, late: bool = False
+) -> list[tuple[float, int]]:
     """(similarity, version id) of every committed version sharing a band key and at least
     `FAMILY_SIMILARITY` similar to `signature`, most similar first; `version_id` is the version
-    being recorded, which is not its own candidate."""
+    being recorded, which is not its own candidate (`late`: see `assign_family`)."""
     index = family_index(sql)
     with index.lock:
-        index.catch_up(sql, below=version_id)
-        if version_id <= index.highest_seen:
-            # A version recorded before families existed, fingerprinted now: catching up reads
-            # only newer ids, so it is added here (other processes read it when they next start).
+        index.catch_up(sql, recording=version_id)
+        if late and version_id <= index.highest_seen:
+            # Read before, without keys: catching up never reads it again, so its keys are added
+            # here (other processes read them when they next start).
             index.bands.add(np.array([version_id]), np.array([keys], dtype=np.int64))
         _, candidates = index.bands.lookup(np.array([keys], dtype=np.int64))
         candidates = candidates[candidates != version_id]
@@ -421,7 +429,7 @@ _SIGNATURES_OF = select(_signatures.c.version_id, _signatures.c.signature).where
 _COMMITTED_SINCE = (
     select(_versions.c.id, _signatures.c.band_keys)
     .outerjoin(_signatures, _signatures.c.version_id == _versions.c.id)
-    .where(and_(_versions.c.id > bindparam("seen"), _versions.c.id < bindparam("below"))
+    .where(and_(_versions.c.id > bindparam("seen"), _versions.c.id != bindparam("recording"))
            | _versions.c.id.in_(bindparam("unseen", expanding=True)))
 )
 _INSERT_FAMILY = insert(_families).returning(_families.c.id)

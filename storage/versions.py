@@ -357,7 +357,7 @@ class VersionStore:
             family_id = latest.family_id
             if family_id is None and page.signature is not None:
                 # Recorded before families existed: reprocessing it fingerprints it now.
-                family_id = assign_family(sql, latest.id, document.id, page.signature, None)
+                family_id = assign_family(sql, latest.id, document.id, page.signature, None, late=True)
             return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")

@@ -325,10 +325,16 @@ def copies_in_batch(
             if similarity >= FAMILY_SIMILARITY and (best[row] is None or similarity > best[row][0]):
                 best[row] = (similarity, candidate)
     lap("verify")
-    sql.execute(_INSERT_SIGNATURE, [
-        {"version_id": int(version_id), "signature": signature.tobytes(), "band_keys": packed_band_keys(row_keys)}
-        for version_id, signature, row_keys in zip(version_ids.tolist(), signatures, keys)
-    ])
+    # Straight to the driver, each row's blobs sliced from one buffer: SQLAlchemy's per-row
+    # work and numpy's per-row calls cost more than SQLite's insert here (bench.family_bench).
+    signature_bytes, key_bytes = signatures.shape[1] * 4, keys.shape[1] * 8
+    all_signatures, all_keys = np.ascontiguousarray(signatures).tobytes(), keys.astype("<i8").tobytes()
+    mark = "?" if sql.dialect.paramstyle == "qmark" else "%s"
+    sql.exec_driver_sql(
+        f"INSERT INTO family_signatures (version_id, signature, band_keys) VALUES ({mark}, {mark}, {mark})",
+        [(version_id, all_signatures[at * signature_bytes:(at + 1) * signature_bytes],
+          all_keys[at * key_bytes:(at + 1) * key_bytes]) for at, version_id in enumerate(version_ids.tolist())],
+    )
     lap("insert")
     return [pick[1] if pick is not None else None for pick in best]
 

@@ -32,8 +32,11 @@ document, on one core, in batches of `--batch` documents:
   `MinHashLSH` insert + query of those signatures in memory, with the ratio
   of rensa's fingerprint rate to datasketch's.
 
-1,000,000 documents: ``--sizes 1000000`` (run it alone, so its peak memory is
-its own); the SQLite file grows by about 800 bytes a document.
+1,000,000 documents: ``--sizes 1000000 --forms`` (run it alone, so its peak
+memory is its own): ``--forms`` makes the comparison forms directly
+(`synthetic_forms`), since making and normalising a million notices costs
+about 15 minutes of CPU that the target leaves out; the SQLite file grows by
+about 800 bytes a document.
 Writes bench/results/family_bench.json (or ``--out``).
 """
 
@@ -89,6 +92,30 @@ def synthetic_notices(count: int, seed: int = 7):
         yield text
 
 
+def synthetic_forms(count: int, seed: int = 7):
+    """`count` comparison forms made directly, for sizes where making and normalising notices would take hours.
+
+    The same vocabulary and repost share as `synthetic_notices`, in numpy:
+    about 1,500 characters of words with no punctuation (what
+    `comparison_form` leaves of a notice), one in ten a repost of an earlier
+    form with a dateline before it and its end trimmed.
+    """
+    rng = random.Random(seed)
+    common = [chr(code) for code in range(0x4E00, 0x4E00 + 3500)]
+    vocabulary = ["".join(rng.choices(common, k=rng.choice((2, 2, 2, 3, 4)))) for _ in range(8000)]
+    draw = np.random.default_rng(seed)
+    kept: list[str] = []
+    for number in range(count):
+        if kept and draw.random() < _REPOST_SHARE:
+            original = kept[int(draw.integers(len(kept)))]
+            yield f"新华社临江{number % 12 + 1}月{number % 28 + 1}日电" + original[: -int(draw.integers(20, 120))]
+            continue
+        form = "".join([vocabulary[index] for index in draw.integers(0, len(vocabulary), 700).tolist()])[:_TEXT_CHARS]
+        if len(kept) < 5000:
+            kept.append(form)
+        yield form
+
+
 def _rss_mib() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
@@ -97,12 +124,12 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # KiB on Linux
 
 
-def _batches(count: int, size: int, timings: dict[str, float]):
-    """The notices' comparison forms, `size` at a time, timing their normalisation."""
+def _batches(count: int, size: int, timings: dict[str, float], forms: bool = False):
+    """The notices' comparison forms, `size` at a time, timing their normalisation (`forms`: made directly)."""
     batch: list[str] = []
-    for notice in synthetic_notices(count):
+    for notice in synthetic_forms(count) if forms else synthetic_notices(count):
         started = time.process_time()
-        batch.append(comparison_form(notice))
+        batch.append(notice if forms else comparison_form(notice))
         timings["normalise"] += time.process_time() - started
         if len(batch) == size:
             yield batch
@@ -111,7 +138,7 @@ def _batches(count: int, size: int, timings: dict[str, float]):
         yield batch
 
 
-def run_size(count: int, db_url: str | None, workdir: Path, batch_size: int) -> dict:
+def run_size(count: int, db_url: str | None, workdir: Path, batch_size: int, forms: bool = False) -> dict:
     url = db_url or f"sqlite:///{workdir / f'index-{count}.db'}"
     engine = create_engine(url)
     FamilySignature.__table__.create(engine, checkfirst=True)
@@ -122,12 +149,12 @@ def run_size(count: int, db_url: str | None, workdir: Path, batch_size: int) -> 
     connection = engine.connect()
     transaction = connection.begin()
     next_id = 1
-    for forms in _batches(count, batch_size, timings):
-        matrix, signed = form_signatures(forms, timings)
-        ids = np.arange(next_id, next_id + len(forms), dtype=np.int64)[signed]
-        next_id += len(forms)
+    for batch in _batches(count, batch_size, timings, forms):
+        matrix, signed = form_signatures(batch, timings)
+        ids = np.arange(next_id, next_id + len(batch), dtype=np.int64)[signed]
+        next_id += len(batch)
         found += sum(1 for copy in copies_in_batch(connection, index, ids, matrix[signed], timings) if copy)
-        if next_id // _COMMIT_EVERY != (next_id - len(forms)) // _COMMIT_EVERY:
+        if next_id // _COMMIT_EVERY != (next_id - len(batch)) // _COMMIT_EVERY:
             started = time.process_time()
             transaction.commit()
             transaction = connection.begin()
@@ -142,7 +169,8 @@ def run_size(count: int, db_url: str | None, workdir: Path, batch_size: int) -> 
     indexing = sum(timings[step] for step in _STEPS[3:])
     return {
         "documents": count, "batch": batch_size,
-        "normalise_docs_per_second": count / timings["normalise"],
+        "forms_made_directly": forms,
+        "normalise_docs_per_second": count / timings["normalise"] if not forms else None,
         "fingerprint_docs_per_second": count / fingerprint,
         "index_docs_per_second": count / indexing,
         "fingerprint_and_index_docs_per_second": count / (fingerprint + indexing),
@@ -237,6 +265,8 @@ def main() -> None:
     parser.add_argument("--first-design", type=int, default=10_000,
                         help="documents for migration 0005's band table, for comparison (0: skip)")
     parser.add_argument("--db", help="SQLAlchemy URL of an empty database for the index (default: a SQLite file)")
+    parser.add_argument("--forms", action="store_true",
+                        help="make comparison forms directly (synthetic_forms): no normalisation, for 1,000,000")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     comparison_form("預熱")  # OpenCC's table is built once per process; keep it out of the clock
@@ -257,7 +287,7 @@ def main() -> None:
                   f"{first['index_docs_per_second']:,.0f}/s; reposts found {first['reposts_found']:,}", flush=True)
         for count in args.sizes:
             wall = time.perf_counter()
-            row = run_size(count, args.db, Path(tmp), args.batch)
+            row = run_size(count, args.db, Path(tmp), args.batch, args.forms)
             row["wall_seconds"] = time.perf_counter() - wall
             results["sizes"].append(row)
             ratio = row["fingerprint_and_index_docs_per_second"] / baseline["datasketch_fingerprint_and_lsh_docs_per_second"]
@@ -268,7 +298,9 @@ def main() -> None:
                                                 / first["fingerprint_and_index_docs_per_second"])
                 against_first = f", {row['ratio_to_first_design']:.1f}x the first design"
             store = f", store {row['store_bytes'] / 2**20:,.0f} MiB" if row["store_bytes"] else ""
-            print(f"{count:>9,} notices: normalise {row['normalise_docs_per_second']:,.0f}/s, fingerprint "
+            normalise = (f"normalise {row['normalise_docs_per_second']:,.0f}/s" if row["normalise_docs_per_second"]
+                         else "forms made directly")
+            print(f"{count:>9,} notices: {normalise}, fingerprint "
                   f"{row['fingerprint_docs_per_second']:,.0f}/s, index (query + insert) {row['index_docs_per_second']:,.0f}/s; "
                   f"fingerprint + index {row['fingerprint_and_index_docs_per_second']:,.0f}/s "
                   f"({ratio:.1f}x datasketch's fingerprint + in-memory LSH{against_first}); peak memory "

@@ -82,7 +82,7 @@ def comparison_form(text: str) -> str:
     # alone, so folding before NFKC or after gives the same text. Anything
     # else NFKC would change (a compatibility ideograph, which may become a
     # traditional one, ㈠, ™) takes the plain way.
-    narrowed = text.translate(_fold_and_narrow_table())
+    narrowed = _fold_and_narrow(text)
     if unicodedata.is_normalized("NFKC", narrowed):
         folded = narrowed
     else:
@@ -90,12 +90,31 @@ def comparison_form(text: str) -> str:
     return _NOT_WORD.sub("", folded.lower())
 
 
+def _fold_and_narrow(text: str) -> str:
+    """`text` with every character of `_fold_and_narrow_table` replaced, one for one.
+
+    A lookup in a numpy array of code points rather than `str.translate`,
+    which looks each character up in a dict: 160 ns a character, most of
+    the comparison form's time on a long text, against about 15.
+    """
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _fold_and_narrow_table()
+    mapped = np.where(points < len(table), table[np.minimum(points, len(table) - 1)], points)
+    return mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
 @cache
-def _fold_and_narrow_table() -> dict[int, str]:
-    """`fold_to_simplified`'s table plus each full-width form and U+3000 mapped to its NFKD."""
-    table = dict(folding_table())
+def _fold_and_narrow_table() -> np.ndarray:
+    """Code point → code point: `fold_to_simplified`'s table, and each full-width form and U+3000 as its NFKD.
+
+    Every one of these maps one character to one, so a table of the Basic
+    Multilingual Plane holds them all; characters beyond it stay as they are.
+    """
+    table = np.arange(0x10000, dtype=np.uint32)
+    for code, simplified in folding_table().items():
+        table[code] = ord(simplified)
     for code in [0x3000, *range(0xFF01, 0xFF5F)]:
-        table[code] = unicodedata.normalize("NFKD", chr(code))
+        table[code] = ord(unicodedata.normalize("NFKD", chr(code)))
     return table
 
 

@@ -145,6 +145,9 @@ class JobResult:
     damaged: bool = False
     #: For outcome EMPTY: why the page has no article text.
     empty_reason: str | None = None
+    #: The body is not a web page at all (a PNG or PDF served as one, `pipeline.sniff`):
+    #: archived, never versioned, and counted apart from the errors.
+    not_html: bool = False
 
 
 class _WorkerStore:
@@ -250,7 +253,7 @@ def process_and_record(job: CaptureJob) -> JobResult:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
         return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error,
-                         damaged=isinstance(exc, WarcIntegrityError))
+                         damaged=isinstance(exc, WarcIntegrityError), not_html=isinstance(exc, NotHtmlError))
     return JobResult(
         capture_id=job.capture_id,
         url=record.url,

@@ -149,13 +149,18 @@ def test_retry_after_holds_the_whole_host_and_is_capped(tmp_path: Path) -> None:
     with FaultyServer(site_with(routes, count=12)) as server:
         done, data_dir = crawl(server, tmp_path, DANGAN_RETRY_AFTER_MAX=2, CONCURRENT_REQUESTS_PER_DOMAIN=1)
         refused_at, retried_at = server.times_of(ARTICLE.format(1))
+        asked = list(server.requests)
 
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    # Capped at 2 s rather than an hour. (Requests to the host that entered the
-    # downloader after the 429 wait too; those already queued in its slot do not.)
+    # Capped at 2 s rather than an hour.
     waited = retried_at - refused_at
     assert waited >= 1.9, f"retried after {waited:.2f} s, before the 2 s cap"
     assert waited < 60, f"retried after {waited:.0f} s: the cap on Retry-After did not hold"
+    # The whole host waits: the articles the listing led to were queued in the host's
+    # download slot before the 429 came, and none of those still queued goes out meanwhile.
+    in_the_wait = [path for path, moment in asked if refused_at < moment < refused_at + 1.9]
+    assert in_the_wait == [], f"{len(in_the_wait)} requests went to the host while it asked to wait: {in_the_wait}"
+    assert len([path for path, moment in asked if moment > refused_at]) >= 5  # the retry and 4 or more queued ones
     assert len(document_paths(data_dir)) == 12
 
 

@@ -505,5 +505,13 @@ class WorkerPool:
         the executor they were submitted to.
         """
         log.error("a processing worker died; starting a new pool of %d workers", self.workers)
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        broken = self._executor
+        broken.shutdown(wait=False, cancel_futures=True)
+        # A worker the broken pool started while it was breaking (a job submitted just
+        # as one died) is never stopped by it, and the pool's manager thread waits for
+        # it for ever: the crawl then recorded its run and hung at exit (seen once in
+        # 50 kill -9 trials of `bench.kill_bench`, on Python 3.11). Nothing of a
+        # broken pool is of use, so whatever it still runs is killed here.
+        for process in list((getattr(broken, "_processes", None) or {}).values()):
+            process.kill()
         self._executor = self._new_executor()

@@ -14,7 +14,7 @@ each process loads the keys once, on its first lookup, and before each later
 one reads the versions committed since (`FamilyIndex.catch_up`). Only the
 candidates' signatures are then read from the store to verify them. Keeping
 the keys as rows of an indexed table instead (migration 0005, replaced by
-0012) cost about half a millisecond per version; ``bench.family_bench``
+0013) cost about half a millisecond per version; ``bench.family_bench``
 prints where each microsecond goes now.
 
 Why these numbers (the labelled pairs in tests/family_pairs.py, printed by

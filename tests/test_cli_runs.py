@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dangan.cli import app
+from dangan.schedule_record import record_settings
+from dangan.schedule_settings import ScheduleSettings
 from storage.store import Store
 from tests.site.fixtures import write_sources
 
@@ -24,7 +26,8 @@ def store_args(tmp_path: Path) -> list[str]:
     with Store.open(None, data_dir) as store:
         log = store.run_log
         ok = log.start_run("xiangtan-test", T0)
-        log.finish_run(ok, T0 + timedelta(minutes=4), "ok", {"pages_fetched": 441, "new_documents": 12, "unchanged": 427})
+        log.finish_run(ok, T0 + timedelta(minutes=4), "ok", {"pages_fetched": 441, "new_documents": 12, "unchanged": 427,
+                                                                "not_html": 2})
         failed = log.start_run("xiangtan-test", T0 + timedelta(hours=6), trigger="schedule")
         log.finish_run(failed, T0 + timedelta(hours=6, minutes=1), "failed", {"errors": 1},
                        reason="no response from the site: timed out (4 attempts)")
@@ -50,7 +53,8 @@ def test_runs_lists_newest_first_with_outcomes_counts_and_reasons(store_args: li
         ("2", "xiangtan-test", "schedule", "failed"),
         ("1", "xiangtan-test", "manual", "ok"),
     ]
-    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0"]
+    assert lines[0].split()[-3:] == ["errors", "not", "html"]
+    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "2"]
     assert "     reason: no response from the site: timed out (4 attempts)" in lines
     assert "     reason: run 2 is still running" in lines
 
@@ -61,6 +65,8 @@ def test_runs_filters_and_json_for_tools(store_args: list[str]) -> None:
         (2, "failed", "no response from the site: timed out (4 attempts)"),
     ]
     assert failed[0]["started_at"] == "2026-11-30T14:00:00Z" and failed[0]["counts"]["errors"] == 1
+    first = json.loads(invoke("runs", *store_args, "--json"))[-1]
+    assert (first["id"], first["counts"]["not_html"], first["counts"]["errors"]) == (1, 2, 0)
     latest = json.loads(invoke("runs", *store_args, "--source", "xiangtan-test", "--limit", "2", "--json"))
     assert [run["id"] for run in latest] == [4, 2]
     result = runner.invoke(app, ["runs", *store_args, "--source", "nowhere"])
@@ -90,7 +96,9 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
     assert (first["last_run"]["id"], first["last_run"]["outcome"]) == (4, "skipped")
     assert second == {"source": "never-crawled", "schedule": None, "schedule_in_words": None,
                       "next_run": None, "last_run": None, "running": None, "empty_pages": 0,
-                      "backing_off_until": None}
+                      "backing_off_until": None,
+                      "scheduler": {"settings_from": "defaults", "pid": None, "started_at": None,
+                                    "backoff_base": 3600.0, "backoff_max": 86400.0, "timezone": None}}
 
 
 def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str], tmp_path: Path) -> None:
@@ -102,3 +110,43 @@ def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str],
     text = invoke("status", *store_args, "--config", str(sources))
     assert f": skipped\n  reason:    run {running} is still running\n" in text
     assert f"  running:   {running}, started 2026-12-01 08:00:00 UTC" in text
+
+
+def test_status_backs_off_as_the_scheduler_was_told_to_not_by_the_defaults(tmp_path: Path) -> None:
+    """A scheduler started with --set DANGAN_SCHEDULE_BACKOFF_BASE=600 records it; status uses it, or --set."""
+    data_dir = tmp_path / "data"
+    finished = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0) - timedelta(minutes=1)
+    with Store.open(None, data_dir) as store:
+        failed = store.run_log.start_run("xiangtan-test", finished - timedelta(minutes=1), trigger="schedule")
+        store.run_log.finish_run(failed, finished, "failed", {"errors": 1}, reason="no response from the site")
+    sources = write_sources(tmp_path / "sources.toml", "http://127.0.0.1:1")
+    sources.write_text(sources.read_text(encoding="utf-8") + 'schedule = "* * * * *"\n', encoding="utf-8")
+    args = ["status", "--json", "--config", str(sources), "--data-dir", str(data_dir)]
+
+    def shown(*extra: str) -> dict:
+        [source] = json.loads(invoke(*args, *extra))
+        return source
+
+    def until(seconds: int) -> str:
+        return (finished + timedelta(seconds=seconds)).isoformat() + "Z"
+
+    # No scheduler has run for this data folder: the defaults (an hour's backoff).
+    assert shown()["backing_off_until"] == until(3600)
+    assert shown()["scheduler"]["settings_from"] == "defaults"
+
+    # What `dangan schedule --set DANGAN_SCHEDULE_BACKOFF_BASE=600` records when it starts (it has stopped since).
+    settings, _ = ScheduleSettings.from_overrides({"DANGAN_SCHEDULE_BACKOFF_BASE": "600"})
+    record_settings(data_dir, settings, started_at=finished - timedelta(hours=1))
+    source = shown()
+    assert source["backing_off_until"] == until(600)
+    assert source["next_run"] >= until(600)
+    assert source["scheduler"]["settings_from"] == "last scheduler" and source["scheduler"]["backoff_base"] == 600
+    text = invoke(*args[:1], *args[2:])
+    assert text.startswith("scheduler: not running; as the last one ran (pid ")
+    assert "backoff 600 s after a failed crawl" in text
+
+    # --set on status wins over the record (a scheduler about to be started with it).
+    source = shown("--set", "DANGAN_SCHEDULE_BACKOFF_BASE=7200")
+    assert source["backing_off_until"] == until(7200) and source["scheduler"]["settings_from"] == "--set"
+    refused = runner.invoke(app, [*args, "--set", "DOWNLOAD_DELAY=2"])
+    assert refused.exit_code != 0 and "status takes only the scheduler's settings" in refused.output

@@ -170,8 +170,8 @@ def test_copies_recorded_at_once_by_two_writers_join_one_family(db: Database) ->
         assert len(set(results.values())) == 1 and None not in results.values(), (name, results)
 
 
-def test_a_store_from_before_0012_keeps_its_families_and_its_index(db_url: str) -> None:
-    # A store at 0011 holds band keys as rows of family_bands; opening it migrates them
+def test_a_store_from_before_0013_keeps_its_families_and_its_index(db_url: str) -> None:
+    # A store at 0012 holds band keys as rows of family_bands; opening it migrates them
     # into one blob per version, and a repost recorded afterwards finds the old copy.
     from alembic import command
     from sqlalchemy import create_engine, inspect, text
@@ -185,7 +185,7 @@ def test_a_store_from_before_0012_keeps_its_families_and_its_index(db_url: str) 
     signatures = {1: text_signature(TRAINING), 2: text_signature(STATISTICS)}
     engine = create_engine(db_url)
     with engine.begin() as connection:
-        command.upgrade(migration_config(connection), "0011")
+        command.upgrade(migration_config(connection), "0012")
         for number, url in ((1, CITY), (2, "http://www.linjiang.gov.cn/zwgk/tzgg/1002.html")):
             connection.execute(text(
                 "INSERT INTO documents (id, url, source, status, first_seen, last_seen)"

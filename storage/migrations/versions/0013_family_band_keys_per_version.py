@@ -1,7 +1,7 @@
 """The LSH band keys move from one row per key (``family_bands``) to one row per version.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02
 
 0005 kept each of a version's 32 band keys as a row of ``family_bands``, so
@@ -23,8 +23,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: Union[str, Sequence[str], None] = "0011"
+revision: str = "0013"
+down_revision: Union[str, Sequence[str], None] = "0012"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

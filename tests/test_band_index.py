@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine
 
-from storage import band_index
 from pipeline.near_duplicates import comparison_form, form_signatures
+from storage import band_index
 from storage.band_index import BandIndex
 from storage.families import copies_in_batch
 from storage.models import FamilySignature

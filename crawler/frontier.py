@@ -154,11 +154,16 @@ end
 return 0
 """
 
-# KEYS: queue, beats, state, current, then the run's data keys to drop; ARGV: run id, in-flight key prefix, ttl
+# KEYS: queue, beats, state, current, then the run's data keys to drop;
+# ARGV: run id, in-flight key prefix, ttl, "1" to end it even with requests queued once no worker is left
 _END = """
-if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
-for _, worker in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  if redis.call('SCARD', ARGV[2] .. worker) > 0 then return 0 end
+if ARGV[4] == '1' then
+  if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
+else
+  if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+  for _, worker in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if redis.call('SCARD', ARGV[2] .. worker) > 0 then return 0 end
+  end
 end
 redis.call('SET', KEYS[3], 'done', 'EX', ARGV[3])
 if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
@@ -354,14 +359,18 @@ class RedisFrontier:
             keys=[self._keys["queue"], self._keys["beats"]], args=[self._inflight_prefix, self.worker.worker_id]
         ))
 
-    def leave(self, *, finished: bool) -> bool:
+    def leave(self, *, finished: bool, interrupted: bool = False) -> bool:
         """End this worker's part; return True if that ended the run.
 
         `finished` (the worker ran out of work): what it still holds was
-        handled without an acknowledgement and is dropped. Otherwise (stopped,
-        interrupted) what it holds goes back to the queue for the others.
-        Then, if nothing is queued or in flight anywhere, the run ends: its
-        data keys are deleted and the next worker starts a new run.
+        handled without an acknowledgement and is dropped. Otherwise what it
+        holds goes back to the queue for the others. Then, if nothing is
+        queued or in flight anywhere, the run ends: its data keys are deleted
+        and the next worker starts a new run. A worker that stopped for good
+        (its page budget spent, an error) and was the last one ends the run
+        even with requests queued, as a crawl of its own would; one that was
+        `interrupted` (Ctrl-C, SIGTERM) leaves them, and a crawl started within
+        ``DANGAN_FRONTIER_TTL`` resumes the run.
         """
         if finished:
             self.client.delete(self._own_inflight)
@@ -372,7 +381,7 @@ class RedisFrontier:
         ended = bool(self._end(
             keys=[k["queue"], k["beats"], k["state"], self._current_key,
                   *(k[name] for name in ("requests", "scores", "seen", "seq", "workers", "beats"))],
-            args=[self.run_id, self._inflight_prefix, self.ttl],
+            args=[self.run_id, self._inflight_prefix, self.ttl, "0" if finished or interrupted else "1"],
         ))
         if ended:
             log.info("%s: frontier run %s ended", self.source, self.run_id)

@@ -24,7 +24,8 @@ What it does for the engine:
   worker that ran dry waits (polling every `POLL_INTERVAL` seconds) instead of
   ending the crawl early. While waiting it re-queues what dead workers held.
 - A heartbeat every third of ``DANGAN_FRONTIER_LEASE`` keeps this worker's
-  lease. `close` hands back what it still holds, unless the crawl finished.
+  lease. `close` hands back what it still holds, unless the crawl finished;
+  the last worker to stop for good (not interrupted) ends the run.
 
 Seeding: every worker's spider yields the start URLs and the source's live
 documents; the shared seen filter lets each in once per run, so a second
@@ -170,7 +171,8 @@ class RedisFrontierScheduler(BaseScheduler):
             if loop is not None and loop.running:
                 loop.stop()
         if self.frontier is not None:
-            ended = self.frontier.leave(finished=reason == "finished")
+            # Scrapy's close reason "shutdown" is Ctrl-C or SIGTERM: the run is left to be resumed.
+            ended = self.frontier.leave(finished=reason == "finished", interrupted=reason == "shutdown")
             self.crawler.stats.set_value("frontier/run_ended", int(ended))
         self.client.close()
         return None

@@ -207,6 +207,11 @@ class RunLog:
         with self.db.session() as session:
             return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
 
+    def frontier_runs(self, frontier: str) -> list[CrawlRun]:
+        """The runs that were workers of the shared frontier run `frontier` (`crawler.frontier`), oldest first."""
+        with self.db.session() as session:
+            return list(session.scalars(select(CrawlRun).where(CrawlRun.frontier == frontier).order_by(CrawlRun.id)))
+
     def finished_runs(self, source: str, limit: int = 20) -> list[CrawlRun]:
         """The latest `limit` runs of `source` that ended ok or failed, newest first (what a backoff reads)."""
         query = (

@@ -201,9 +201,11 @@ def test_a_crawl_killed_mid_run_loses_nothing_the_other_finishes_and_a_rerun_add
     assert "0 new documents, 0 new versions" in out, out
     after = store_state(pg_url, data_dir)
     assert article_versions(after) == {path: 1 for path in ARTICLES}
-    outcomes = [outcome for _, outcome, _, _ in after["runs"]]
-    assert outcomes == ["interrupted", "ok", "ok"], after["runs"]  # the killed one marked so by the rerun
-    assert after["runs"][2][2] != after["runs"][1][2]  # the rerun's frontier run is a new one
+    with Store.open(pg_url, data_dir) as store:
+        by_pid = {run.pid: run for run in store.run_log.runs(source=SOURCE_NAME)}
+    killed, survived, again = by_pid[doomed.pid], by_pid[survivor.pid], by_pid[rerun.pid]
+    assert (killed.outcome, survived.outcome, again.outcome) == ("interrupted", "ok", "ok")  # marked by the rerun
+    assert killed.frontier == survived.frontier != again.frontier  # the rerun's frontier run is a new one
 
 
 def test_crawl_with_workers_prints_one_combined_summary(
@@ -222,6 +224,17 @@ def test_crawl_with_workers_prints_one_combined_summary(
     assert article_versions(state) == {path: 1 for path in ARTICLES}
     assert set(state["captures"].values()) == {1}
     assert len(state["runs"]) == 2 and len({frontier for _, _, frontier, _ in state["runs"]}) == 1
+
+    # `dangan status` shows the two workers' runs as one crawl, their counts added up; `dangan runs` ties them.
+    [(first_id, _, frontier, _), (second_id, _, _, _)] = state["runs"]
+    status = subprocess.run([sys.executable, "-m", "dangan", "status", "--config", str(sources), "--db", pg_url],
+                            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert status.returncode == 0, status.stderr
+    assert f"workers:   2 runs share frontier run {frontier} ({first_id} ok, {second_id} ok)" in status.stdout
+    assert f"{total} new," in status.stdout, status.stdout
+    runs = subprocess.run([sys.executable, "-m", "dangan", "runs", "--db", pg_url],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert runs.stdout.count(f"worker of frontier run {frontier}") == 2, runs.stdout
 
 
 def test_workers_without_a_redis_url_is_one_clear_error(portal, tmp_path: Path) -> None:

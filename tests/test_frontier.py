@@ -134,6 +134,19 @@ def test_a_worker_stopped_hands_back_what_it_holds_and_the_last_one_out_ends_the
     assert c.add(b"r", fingerprint=b"f") is not None
 
 
+def test_the_last_worker_stopping_for_good_ends_the_run_and_an_interrupted_one_leaves_it_to_resume(
+    client, redis_prefix: str
+) -> None:
+    a = _join(client, redis_prefix, "a")
+    a.add(b"left over", fingerprint=b"f1")
+    assert a.leave(finished=False, interrupted=True) is False  # Ctrl-C: resumable
+    b = _join(client, redis_prefix, "b")
+    assert b.run_id == a.run_id and b.claim().payload == b"left over"
+    b.add(b"beyond the budget", fingerprint=b"f2")
+    assert b.leave(finished=False) is True  # max_pages reached, the last worker: the run is over
+    assert _join(client, redis_prefix, "c").run_id != a.run_id
+
+
 def test_every_key_of_a_run_expires_with_its_last_heartbeat(client, redis_prefix: str) -> None:
     a = RedisFrontier.join(client, prefix=redis_prefix, source=SOURCE, worker=_worker("a"), lease=30, ttl=120)
     a.add(b"r", fingerprint=b"f")

@@ -23,8 +23,8 @@ What it does for the engine:
   worker still holds requests: the pages it is fetching may bring links, so a
   worker that ran dry waits (polling every `POLL_INTERVAL` seconds) instead of
   ending the crawl early. While waiting it re-queues what dead workers held.
-- A heartbeat every third of ``DANGAN_FRONTIER_LEASE`` keeps this worker's
-  lease. `close` hands back what it still holds, unless the crawl finished;
+- A heartbeat every third of ``DANGAN_FRONTIER_LEASE``, from a thread of its
+  own, keeps this worker's lease. `close` hands back what it still holds, unless the crawl finished;
   the last worker to stop for good (not interrupted) ends the run.
 
 Seeding: every worker's spider yields the start URLs and the source's live
@@ -38,6 +38,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import uuid
 from typing import Any
 
@@ -158,18 +159,22 @@ class RedisFrontierScheduler(BaseScheduler):
             self.client, prefix=self.prefix, source=source.name, worker=worker, lease=self.lease, ttl=self.ttl
         )
         self.crawler.stats.set_value(FRONTIER_STAT, self.frontier.run_id)
+        # The lease is kept from a thread of its own: it says the process is alive, and a
+        # reactor busy for a few seconds (opening the store, a burst of results) must not
+        # let the others take back, and fetch again, the requests this worker is fetching.
+        self._heartbeat = _Heartbeat(self.frontier, interval=self.lease / 3)
+        self._heartbeat.start()
         from twisted.internet.task import LoopingCall
 
-        self._heartbeat = LoopingCall(self._beat)
-        self._heartbeat.start(self.lease / 3, now=False)
         self._poll = LoopingCall(self._wake_engine)
         self._poll.start(POLL_INTERVAL, now=False)
         return None
 
     def close(self, reason: str) -> None:
-        for loop in (self._heartbeat, self._poll):
-            if loop is not None and loop.running:
-                loop.stop()
+        if self._poll is not None and self._poll.running:
+            self._poll.stop()
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
         if self.frontier is not None:
             # Scrapy's close reason "shutdown" is Ctrl-C or SIGTERM: the run is left to be resumed.
             ended = self.frontier.leave(finished=reason == "finished", interrupted=reason == "shutdown")
@@ -241,14 +246,6 @@ class RedisFrontierScheduler(BaseScheduler):
 
     # -- keeping the lease, finding the dead ---------------------------------------------
 
-    def _beat(self) -> None:
-        if self.frontier is None:
-            return
-        try:
-            self.frontier.beat()
-        except Exception as exc:  # a missed beat costs nothing until the lease runs out
-            log.warning("frontier heartbeat not written: %s", exc)
-
     def _reclaim(self, *, force: bool) -> int:
         import time
 
@@ -281,3 +278,24 @@ class RedisFrontierScheduler(BaseScheduler):
         if self.frontier is None:
             raise CrawlSetupError("The frontier scheduler was asked for requests before the spider opened.")
         return self.frontier
+
+
+class _Heartbeat(threading.Thread):
+    """Renews a worker's lease every `interval` seconds until stopped (redis-py clients are thread-safe)."""
+
+    def __init__(self, frontier: RedisFrontier, *, interval: float) -> None:
+        super().__init__(name="frontier-heartbeat", daemon=True)
+        self.frontier = frontier
+        self.interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            try:
+                self.frontier.beat()
+            except Exception as exc:  # noqa: BLE001 - a missed beat costs nothing until the lease runs out
+                log.warning("frontier heartbeat not written: %s", exc)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join(timeout=10)

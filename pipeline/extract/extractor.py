@@ -13,14 +13,15 @@ The stages, in order:
 4. hand the pruned tree to trafilatura, and compare its answer with the
    densest block of prose on the page (`pipeline.extract.main_block`); when
    trafilatura returns far less, the dense block wins;
-5. drop the boilerplate lines left over (`pipeline.extract.boilerplate_lines`).
+5. drop the boilerplate lines left over (`pipeline.extract.boilerplate_lines`),
+   and the outlet's name standing alone outside the article block
+   (`pipeline.extract.outlet_lines`).
 
 `extract_article` is a pure function of its input: safe in worker processes.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 
 import trafilatura
@@ -30,13 +31,14 @@ from pipeline.extract.boilerplate_lines import clean_lines
 from pipeline.extract.html_parse import parse_html
 from pipeline.extract.line_merge import merge_lines
 from pipeline.extract.main_block import block_text
+from pipeline.extract.outlet_lines import drop_outlet_lines
 from pipeline.extract.page_chrome import prune_chrome
 from pipeline.extract.page_metadata import read_metadata
 
 log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
-EXTRACTOR_VERSION = "zh-6"  # zh-6 (with 延伸·推荐 tails): feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
+EXTRACTOR_VERSION = "zh-7"  # zh-7: the outlet's name standing alone outside the article block is the origin, not a line; zh-6 (with 延伸·推荐 tails): feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
 
 
 def extract_article(html: str, url: str | None = None) -> Article:
@@ -55,9 +57,10 @@ def extract_article(html: str, url: str | None = None) -> Article:
     # proxy per element for the whole extraction builds each one once.
     proxies = list(tree.iter())
     meta = read_metadata(tree)
-    densest = prune_chrome(tree, meta.title)
-    # Trafilatura edits the tree it is given, so keep the dense block aside.
-    main = copy.deepcopy(densest) if densest is not None else None
+    main = prune_chrome(tree, meta.title)
+    # The block is rendered before trafilatura runs: trafilatura works on
+    # copies of the tree, but reading the block now needs no copy of it at all.
+    block = block_text(main) if main is not None else ""
 
     try:
         extracted = trafilatura.extract(
@@ -73,9 +76,12 @@ def extract_article(html: str, url: str | None = None) -> Article:
         extracted = ""
 
     text = extracted
+    # A block that is the whole page is no evidence of where the article is.
+    is_article_block = main is not None and main.tag not in ("body", "html")
     if main is not None:
-        # A block that is the whole page is no evidence of where the article is.
-        text = merge_lines(extracted, block_text(main), restore=main.tag not in ("body", "html"))
+        text = merge_lines(extracted, block, restore=is_article_block)
     del proxies
     text = clean_lines(text)
+    if is_article_block:
+        text = drop_outlet_lines(text, block, meta.origin)
     return Article(**{name: getattr(meta, name) for name in METADATA_FIELDS}, text=text)

@@ -22,9 +22,11 @@ The stages, in order:
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import trafilatura
+from trafilatura.settings import Extractor
 
 from core.article import METADATA_FIELDS, Article
 from pipeline.extract.boilerplate_lines import clean_lines
@@ -39,6 +41,20 @@ log = logging.getLogger(__name__)
 
 # Recorded with every stored version; bump when a rule change alters output.
 EXTRACTOR_VERSION = "zh-7"  # zh-7: the outlet's name standing alone outside the article block is the origin, not a line; zh-6 (with 延伸·推荐 tails): feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
+
+
+# Trafilatura's options as `trafilatura.extract(fast=True, favor_precision=True,
+# include_tables=True, include_comments=False)` builds them, built once: given
+# keyword arguments, every call reads its eight sizes from a ConfigParser again.
+_OPTIONS = Extractor(output_format="txt", fast=True, precision=True, tables=True, comments=False)
+
+
+def _trafilatura_options(url: str | None) -> Extractor:
+    """The options for one page: the shared ones with the page's URL, as Extractor(url=url) sets it."""
+    options = copy.copy(_OPTIONS)
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def extract_article(html: str, url: str | None = None) -> Article:
@@ -57,20 +73,14 @@ def extract_article(html: str, url: str | None = None) -> Article:
     # proxy per element for the whole extraction builds each one once.
     proxies = list(tree.iter())
     meta = read_metadata(tree)
-    main = prune_chrome(tree, meta.title)
+    main, lengths = prune_chrome(tree, meta.title)
     # The block is rendered before trafilatura runs: trafilatura works on
-    # copies of the tree, but reading the block now needs no copy of it at all.
-    block = block_text(main) if main is not None else ""
+    # copies of the tree, but reading the block now needs no copy of it at
+    # all, and the pruning's text lengths are still true of it.
+    block = block_text(main, lengths) if main is not None else ""
 
     try:
-        extracted = trafilatura.extract(
-            tree,
-            url=url,
-            fast=True,
-            favor_precision=True,
-            include_tables=True,
-            include_comments=False,
-        ) or ""
+        extracted = trafilatura.extract(tree, options=_trafilatura_options(url)) or ""
     except Exception as exc:  # trafilatura raises assorted errors on odd trees
         log.warning("trafilatura failed on %s (%s); using the dense block", url, exc)
         extracted = ""

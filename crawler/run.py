@@ -64,6 +64,7 @@ class CrawlSummary:
     gone: int
     empty: int
     errors: int
+    not_html: int
     run_id: int | None
 
     @classmethod

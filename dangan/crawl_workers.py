@@ -140,7 +140,8 @@ def combine_summaries(names: list[str], ends: list[WorkerEnd]) -> list[CrawlSumm
     """One summary per source from the workers' (see the module docstring); `run_id` is None.
 
     >>> def worker(outcome, fetched):
-    ...     summary = CrawlSummary("gov", outcome, None, fetched, 0, 0, 0, 0, 0, 0, 0, 0, 1)
+    ...     counts = {name: 0 for name in RUN_COUNTS} | {"pages_fetched": fetched}
+    ...     summary = CrawlSummary("gov", outcome, None, run_id=1, **counts)
     ...     return WorkerEnd(1, 1, 0, Path("log"), [summary])
     >>> combined, = combine_summaries(["gov"], [worker("ok", 3), worker("interrupted", 2)])
     >>> combined.outcome, combined.pages_fetched

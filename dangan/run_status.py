@@ -41,7 +41,7 @@ _UTC = timezone.utc
 _COUNT_HEADS = {
     "pages_fetched": "fetched", "not_modified": "304", "new_documents": "new", "new_versions": "changed",
     "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "empty": "empty",
-    "errors": "errors",
+    "errors": "errors", "not_html": "not html",
 }
 
 
@@ -196,8 +196,8 @@ def runs_lines(runs: list[CrawlRun]) -> list[str]:
     ...                finished_at=datetime(2026, 11, 2, 8, 1), reason="no response from the site: timed out (4 attempts)",
     ...                **{name: 0 for name in RUN_COUNTS})
     >>> print("\\n".join(runs_lines([run])))  # doctest: +NORMALIZE_WHITESPACE
-    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors
-    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0
+    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors  not html
+    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0         0
          reason: no response from the site: timed out (4 attempts)
     """
     width = max([len("source"), *(len(run.source) for run in runs)])
@@ -264,7 +264,7 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
             lines.append(
                 f"  counts:    {total('pages_fetched')} fetched, {total('not_modified')} not modified, "
                 f"{total('new_documents')} new, {total('new_versions')} changed, {total('empty')} empty, "
-                f"{total('errors')} errors"
+                f"{total('errors')} errors, {total('not_html')} not HTML"
             )
         if status.empty_pages:
             lines.append(

@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Insert, Row, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from storage import history
@@ -362,7 +362,7 @@ class VersionStore:
             family_id = latest.family_id
             if family_id is None and page.signature is not None:
                 # Recorded before families existed: reprocessing it fingerprints it now.
-                family_id = _assign_family(sql, latest.id, document.id, page.signature, None)
+                family_id = _assign_family(sql, latest.id, document.id, page.signature, None, late=True)
             return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
@@ -528,18 +528,18 @@ _FIRST_DOCUMENT_WITH_TEXT = (
     .order_by(_versions.c.first_seen, _versions.c.id)
     .limit(1)
 )
+# The first key is the class of these locks ("dang"), the second the text's.
+_LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
+
+
 # INSERT … ON CONFLICT DO NOTHING: a row another writer added first returns
 # no id instead of failing, so the transaction goes on (a failed statement
 # would abort it on PostgreSQL, and log an error on the server for a race).
 # Built at first use, for the dialect in use: importing SQLAlchemy's PostgreSQL
 # dialect costs every crawl process a quarter of a second of start-up, and a
 # crawl into SQLite never needs it.
-# The first key is the class of these locks ("dang"), the second the text's.
-_LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
-
-
 @functools.cache
-def _insert_statements(dialect: str):
+def _insert_statements(dialect: str) -> tuple[Insert, Insert]:
     """The (document, version) INSERTs that skip a row another writer added first, for `dialect`."""
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql
@@ -564,19 +564,19 @@ def _insert_statements(dialect: str):
 
 
 def _assign_family(sql: Connection, version_id: int, document_id: int, signature: bytes | None,
-                   previous_id: int | None) -> int:
+                   previous_id: int | None, *, late: bool = False) -> int:
     """`storage.families.assign_family`, imported at first use: it brings numpy, which a
     crawl process whose pages all come back unchanged never needs (its start-up pays for it)."""
     from storage.families import assign_family
 
-    return assign_family(sql, version_id, document_id, signature, previous_id)
+    return assign_family(sql, version_id, document_id, signature, previous_id, late=late)
 
 
-def _insert_document(sql: Connection):
+def _insert_document(sql: Connection) -> Insert:
     return _insert_statements(sql.dialect.name)[0]
 
 
-def _insert_version(sql: Connection):
+def _insert_version(sql: Connection) -> Insert:
     return _insert_statements(sql.dialect.name)[1]
 
 

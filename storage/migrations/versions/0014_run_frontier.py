@@ -1,7 +1,7 @@
 """Runs of one source that share a Redis frontier: the frontier run each crawl is a worker of.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02
 
 Crawls that share a source's frontier (``DANGAN_REDIS_URL``, ``dangan crawl
@@ -17,8 +17,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: Union[str, Sequence[str], None] = "0011"
+revision: str = "0014"
+down_revision: Union[str, Sequence[str], None] = "0013"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

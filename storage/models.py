@@ -77,6 +77,9 @@ class CrawlRun(Base):
     host: Mapped[str | None] = mapped_column(String(255), nullable=True)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The shared frontier run (Redis, crawler/frontier.py) this crawl is a worker of; None
+    # for a crawl with a frontier of its own. Live runs of one frontier do not refuse each other.
+    frontier: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Capture(Base):

@@ -50,7 +50,7 @@ def test_runs_lists_newest_first_with_outcomes_counts_and_reasons(store_args: li
         ("2", "xiangtan-test", "schedule", "failed"),
         ("1", "xiangtan-test", "manual", "ok"),
     ]
-    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0"]
+    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "0"]
     assert "     reason: no response from the site: timed out (4 attempts)" in lines
     assert "     reason: run 2 is still running" in lines
 

@@ -22,10 +22,18 @@ claimed by itself (`Claimant.claim_values`), so a `dangan process` running at
 the same time leaves them to it.
 
 Example:
+    >>> from storage.captures import CaptureLog, NewCapture
+    >>> from storage.warc import WarcWriter
+    >>> with store.warc_writer("gov") as warc:
+    ...     where = warc.write_response("http://www.gov.cn/a.htm", 200, "OK",
+    ...         [("Content-Type", "text/html")], "<p>通知</p>".encode(), datetime(2026, 11, 2))
+    >>> _ = CaptureLog(db).add(NewCapture(run_id=None, source="gov", url="http://www.gov.cn/a.htm",
+    ...     status_code=200, content_type="text/html", fetched_at=datetime(2026, 11, 2), location=where))
     >>> claims = CaptureClaims(db, Claimant.for_this_process("process"), lease=300)
     >>> [capture.url for capture in claims.claim(10)]
     ['http://www.gov.cn/a.htm']
-    >>> claims.claim(10)   # the rest are claimed already, by us
+    >>> others = CaptureClaims(db, Claimant.for_this_process("process"), lease=300)
+    >>> others.claim(10)   # held by the first for 300 seconds, unless it renews
     []
 """
 

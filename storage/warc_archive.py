@@ -87,8 +87,8 @@ class FolderWarcArchive:
                 return stream.read(length)
         except FileNotFoundError as exc:
             raise WarcIntegrityError(
-                f"{where}: the WARC file {path} is missing. Check the WARC root ({self.root}: "
-                "--warc-root or DANGAN_WARC_ROOT, by default the data folder) "
+                f"{where}: the WARC file {path} is missing. Check that {self.root} is the folder holding "
+                "warc/ (the data folder, --data-dir; for processing, --warc-root or DANGAN_WARC_ROOT), "
                 "or restore the file from a backup."
             ) from exc
 

@@ -339,6 +339,10 @@ class WorkerPool:
     collected the result (`collect`, `submit` or `drain`), after the worker
     has committed it. `counts` tallies outcomes by name (``new_document``, …,
     ``errors``, ``decode_fallback``) for callers that want a summary.
+
+    `warc_root` is where the workers read the records of jobs that carry no
+    body (`storage.warc_archive.open_warc_archive`); a pool without one takes
+    only jobs with their body.
     """
 
     def __init__(

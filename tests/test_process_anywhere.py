@@ -205,3 +205,30 @@ def test_processing_elsewhere_needs_only_the_store_url_and_the_warc_root(test_si
     _assert_each_capture_processed_once(pg_url)
     assert _store_state(pg_url) == reference
     assert not (elsewhere / "dangan-data").exists() or not any((elsewhere / "dangan-data").iterdir())
+
+
+@pytest.mark.postgres
+def test_a_crawl_that_processes_its_pages_keeps_them_from_a_processor_running_beside_it(  # noqa: F811
+        test_site, pg_url: str, reference, tmp_path: Path) -> None:  # noqa: F811
+    data_dir = tmp_path / "crawler"
+    beside = _run_process(pg_url, "--data-dir", str(data_dir), "--workers", "1", "--follow")
+    try:
+        test_site.server.delay = 0.05  # a crawl long enough for the processor to ask many times
+        finished = run_dangan_crawl(test_site.sources_file, data_dir, "--db", pg_url)
+        assert finished.returncode == 0, finished.stderr[-6000:]
+    finally:
+        beside.send_signal(signal.SIGTERM)
+    out, _err = _finish(beside, timeout=60)
+    # Every page was the crawl's: written claimed by it, so the processor found none to take.
+    assert out.startswith("processed 0 captures"), out
+    db = open_database(pg_url)
+    try:
+        with db.session() as session:
+            (run,) = session.scalars(select(CrawlRun)).all()
+            holders = set(session.scalars(select(Capture.claimed_by).where(Capture.version_id.is_not(None))))
+    finally:
+        db.dispose()
+    assert len(holders) == 1 and next(iter(holders)).startswith("crawl:"), holders
+    assert run.left_for_processing == 0 and run.new_documents + run.duplicates + run.empty == len(reference)
+    _assert_each_capture_processed_once(pg_url)
+    assert _store_state(pg_url) == reference

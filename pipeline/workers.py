@@ -40,6 +40,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -160,6 +161,9 @@ def _start_worker(db_url: str, warc_root: str | None = None, owner_pid: int | No
     """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own store and WARC archive."""
     if owner_pid is not None:
         exit_with(owner_pid)
+    # Ctrl-C reaches the whole process group; stopping is the owner's call (it lets the
+    # jobs in hand finish and be recorded), and a worker that died of it would fail them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     db = open_database(db_url)

@@ -30,10 +30,10 @@ def _process_command(db_url: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", "dangan", "process", "--db", db_url, *extra]
 
 
-def _run_process(db_url: str, *extra: str, cwd: Path = REPO_ROOT, env: dict | None = None,
-                 timeout: float = 240) -> subprocess.Popen:
+def _run_process(db_url: str, *extra: str, cwd: Path = REPO_ROOT, env: dict | None = None) -> subprocess.Popen:
+    """``dangan process`` in a process group of its own, as a terminal would start it."""
     return subprocess.Popen(_process_command(db_url, *extra), cwd=cwd, env=env or subprocess_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _finish(process: subprocess.Popen, timeout: float = 240) -> tuple[str, str]:
@@ -153,7 +153,8 @@ def test_a_processor_killed_mid_batch_has_its_claims_taken_over(test_site, pg_ur
         db.dispose()
 
     # The other processor follows the store: it takes the free captures at once and the
-    # killed one's when their lease lapses; SIGTERM then stops it cleanly.
+    # killed one's when their lease lapses; Ctrl-C (SIGINT to its whole process group,
+    # workers included) then stops it cleanly.
     other = _run_process(pg_url, "--data-dir", str(data_dir), "--workers", "1", "--follow", "--lease", "3")
     db = open_database(pg_url)
     try:
@@ -168,7 +169,7 @@ def test_a_processor_killed_mid_batch_has_its_claims_taken_over(test_site, pg_ur
             time.sleep(0.2)
     finally:
         db.dispose()
-    other.send_signal(signal.SIGTERM)
+    os.killpg(other.pid, signal.SIGINT)
     out, err = _finish(other, timeout=60)
     assert out.startswith("processed "), out
     assert "took over" in err, err[-4000:]

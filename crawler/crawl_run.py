@@ -71,7 +71,7 @@ from core.errors import CrawlSetupError
 from core.sources import Source
 from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread, should_notify
 from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
-from storage.capture_claims import Claimant
+from storage.capture_claims import CRAWL_ROLE, Claimant
 from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
 from storage.recovery import recover_orphans
 from storage.store import Store
@@ -141,7 +141,7 @@ class CrawlRun:
         self.process_locally = process_locally
         #: The claim this crawl's captures are written under when it processes them
         #: itself (`storage.capture_claims`), so that a `dangan process` elsewhere leaves them.
-        self.claimant = Claimant.for_this_process("crawl")
+        self.claimant = Claimant.for_this_process(CRAWL_ROLE)
         self.process_lease = process_lease
         self._heartbeat = None
         #: URLs with new versions and new documents, for the run's notice.

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from core import settings as defaults
 from pipeline.workers import CaptureJob, JobResult, WorkerPool
-from storage.capture_claims import CaptureClaims, Claimant
+from storage.capture_claims import PROCESS_ROLE, CaptureClaims, Claimant
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def process_captures(
     workers as a crawl's are, and `on_result` is called after each.
     """
     stop = stop or threading.Event()
-    claims = CaptureClaims(store.db, Claimant.for_this_process("process"), lease=lease)
+    claims = CaptureClaims(store.db, Claimant.for_this_process(PROCESS_ROLE), lease=lease)
     renew_every = lease / 3
     log.info("%s: processing captures%s from %s", claims.claimant.name,
              f" of {source}" if source else "", store.warc_root)

@@ -19,7 +19,12 @@ claim is then of no further interest and stays as a note of who did it.
 
 A crawl that processes its own pages writes their capture rows already
 claimed by itself (`Claimant.claim_values`), so a `dangan process` running at
-the same time leaves them to it.
+the same time leaves them to it. A crawl killed outright leaves such claims
+behind; the next crawl of its source takes them over at once
+(``taking_over=CRAWL_ROLE``) rather than after the lease, which is safe
+because only one crawl of a source runs at a time (`storage.runs.RunLog.start_run`
+refuses a second while the first is alive), so a crawl's claim on the
+source's captures found at the start of the next crawl is a dead crawl's.
 
 Example:
     >>> from storage.captures import CaptureLog, NewCapture
@@ -57,10 +62,15 @@ from storage.write_conflicts import run_write
 
 log = logging.getLogger(__name__)
 
+#: The role of the claimant a crawl that processes its own pages claims them as.
+CRAWL_ROLE = "crawl"
+#: The role of `dangan process`'s claimants.
+PROCESS_ROLE = "process"
+
 
 @dataclass(frozen=True)
 class Claimant:
-    """Who holds a claim: a name unique to one processor (host, pid and a random part), and its lease."""
+    """Who holds a claim: a name unique to one processor (its role, host, pid and a random part)."""
 
     name: str
 
@@ -89,12 +99,13 @@ class CaptureClaims:
     def _until(self) -> datetime:
         return as_stored(self._clock()) + timedelta(seconds=self.lease)
 
-    def claim(self, limit: int, source: str | None = None) -> list[Capture]:
+    def claim(self, limit: int, source: str | None = None, *, taking_over: str | None = None) -> list[Capture]:
         """Claim up to `limit` unprocessed captures (of `source`, or of any), oldest first; return them.
 
-        A capture is free when nobody claimed it or its claim has lapsed. Only
-        successful responses (200) are processed; the rest were marked
-        processed when they were captured.
+        A capture is free when nobody claimed it or its claim has lapsed; with
+        `taking_over` (a role, e.g. ``crawl``), claims held by claimants of that
+        role count as free too, lease or not. Only successful responses (200)
+        are processed; the rest were marked processed when they were captured.
         """
         now = as_stored(self._clock())
         until = self._until()
@@ -105,7 +116,8 @@ class CaptureClaims:
                 .where(
                     Capture.processed_at.is_(None),
                     Capture.status_code == 200,
-                    or_(Capture.claimed_until.is_(None), Capture.claimed_until < now),
+                    or_(Capture.claimed_until.is_(None), Capture.claimed_until < now,
+                        *([Capture.claimed_by.like(f"{taking_over}:%")] if taking_over else [])),
                 )
                 .order_by(Capture.id)
                 .limit(limit)

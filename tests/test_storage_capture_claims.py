@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.errors import WarcIntegrityError
-from storage.capture_claims import CaptureClaims, Claimant
+from storage.capture_claims import CRAWL_ROLE, PROCESS_ROLE, CaptureClaims, Claimant
 from storage.captures import CaptureLog, NewCapture
 from storage.database import open_database
 from storage.models import Capture
@@ -99,6 +99,20 @@ def test_captures_a_crawl_writes_claimed_are_left_to_it_until_its_lease_lapses(d
     assert processor.claim(10) == []
     clock.now += timedelta(seconds=LEASE + 1)  # the crawl was killed before processing them
     assert [capture.id for capture in processor.claim(10)] == ids
+
+
+def test_the_next_crawl_takes_over_a_killed_crawls_claims_at_once_but_not_a_processors(db, data_dir: Path) -> None:
+    clock = Clock()
+    killed_crawl = Claimant.for_this_process(CRAWL_ROLE)
+    crawled = _captures(db, data_dir, 2, claimed_by=killed_crawl, clock=clock)
+    processing = CaptureClaims(db, Claimant.for_this_process(PROCESS_ROLE), lease=LEASE, clock=clock)
+    held_by_processor = [capture.id for capture in processing.claim(10)]
+    assert held_by_processor == [] and len(crawled) == 2  # the crawl's, still under lease
+    free = _captures(db, data_dir, 1)
+    assert [capture.id for capture in processing.claim(10)] == free
+    next_crawl = CaptureClaims(db, Claimant.for_this_process(CRAWL_ROLE), lease=LEASE, clock=clock)
+    # Only one crawl of a source runs at a time, so another crawl's claim is a dead crawl's.
+    assert [capture.id for capture in next_crawl.claim(10, taking_over=CRAWL_ROLE)] == crawled
 
 
 def test_only_successful_responses_of_the_chosen_source_are_claimed(db, data_dir: Path) -> None:

@@ -50,7 +50,7 @@ from core import settings as defaults
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from pipeline.workers import CaptureJob, JobResult, WorkerPool, start_worker_server
-from storage.capture_claims import CRAWL_ROLE, CaptureClaims
+from storage.capture_claims import CaptureClaims
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +101,9 @@ class ProcessingPipeline:
         log.info("%s: %d processing workers", source.name, self.pool.workers)
         # What an earlier crawl left unprocessed, claimed first so that a `dangan process`
         # running now does not take the same captures; what is no article by today's rules is given back.
-        # An earlier crawl killed outright left its claims: they are a dead crawl's (one crawl of
-        # a source at a time), so they are taken over now, not when their lease lapses.
-        claimed = self.claims.claim(limit=2**31 - 1, source=source.name, taking_over=CRAWL_ROLE)
+        # An earlier crawl killed outright on this machine left its claims: its process is gone,
+        # so they are taken over now, not when their lease lapses (storage.capture_claims).
+        claimed = self.claims.claim(limit=2**31 - 1, source=source.name, taking_over_dead=True)
         unprocessed = [capture for capture in claimed if source.is_article(capture.url)]
         self.claims.release(capture.id for capture in claimed if not source.is_article(capture.url))
         # The workers' server loads the extraction stack, seconds of CPU, before

@@ -20,11 +20,13 @@ claim is then of no further interest and stays as a note of who did it.
 A crawl that processes its own pages writes their capture rows already
 claimed by itself (`Claimant.claim_values`), so a `dangan process` running at
 the same time leaves them to it. A crawl killed outright leaves such claims
-behind; the next crawl of its source takes them over at once
-(``taking_over=CRAWL_ROLE``) rather than after the lease, which is safe
-because only one crawl of a source runs at a time (`storage.runs.RunLog.start_run`
-refuses a second while the first is alive), so a crawl's claim on the
-source's captures found at the start of the next crawl is a dead crawl's.
+behind; the next crawl on the same machine takes them over at once
+(``taking_over_dead=True``) rather than after the lease: a claimant's name
+holds its host and pid, and a claimant of this host whose process is gone
+is dead (`core.processes.process_exists`). A claimant on another host is
+judged by its lease alone, as its process cannot be seen from here; and a
+live crawl beside this one (fellow workers of one source's crawl) keeps its
+claims.
 
 Example:
     >>> from storage.captures import CaptureLog, NewCapture
@@ -55,6 +57,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from core.processes import process_exists
 from storage.database import Database
 from storage.models import Capture
 from storage.times import as_stored, utc_now
@@ -80,6 +83,13 @@ class Claimant:
         # The random part keeps two processors apart even if a pid is reused on a host.
         return cls(f"{role}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:200])
 
+    def is_dead_here(self) -> bool:
+        """True if this claimant ran on this host and its process is gone; False when that cannot be told."""
+        parts = self.name.split(":")
+        if len(parts) < 4 or parts[1] != socket.gethostname() or not parts[2].isdigit():
+            return False
+        return not process_exists(int(parts[2]))
+
     def claim_values(self, lease: float, now: datetime) -> dict:
         """The capture columns of a row written already claimed by this claimant for `lease` seconds."""
         return {"claimed_by": self.name, "claimed_until": as_stored(now) + timedelta(seconds=lease)}
@@ -99,16 +109,18 @@ class CaptureClaims:
     def _until(self) -> datetime:
         return as_stored(self._clock()) + timedelta(seconds=self.lease)
 
-    def claim(self, limit: int, source: str | None = None, *, taking_over: str | None = None) -> list[Capture]:
+    def claim(self, limit: int, source: str | None = None, *, taking_over_dead: bool = False) -> list[Capture]:
         """Claim up to `limit` unprocessed captures (of `source`, or of any), oldest first; return them.
 
         A capture is free when nobody claimed it or its claim has lapsed; with
-        `taking_over` (a role, e.g. ``crawl``), claims held by claimants of that
-        role count as free too, lease or not. Only successful responses (200)
-        are processed; the rest were marked processed when they were captured.
+        `taking_over_dead`, a claim whose claimant ran on this host and whose
+        process is gone counts as free too, lease or not. Only successful
+        responses (200) are processed; the rest were marked processed when
+        they were captured.
         """
         now = as_stored(self._clock())
         until = self._until()
+        dead = self._dead_claimants(source, now) if taking_over_dead else []
 
         def work(session: Session) -> tuple[list[int], int]:
             query = (
@@ -117,7 +129,7 @@ class CaptureClaims:
                     Capture.processed_at.is_(None),
                     Capture.status_code == 200,
                     or_(Capture.claimed_until.is_(None), Capture.claimed_until < now,
-                        *([Capture.claimed_by.like(f"{taking_over}:%")] if taking_over else [])),
+                        *([Capture.claimed_by.in_(dead)] if dead else [])),
                 )
                 .order_by(Capture.id)
                 .limit(limit)
@@ -145,6 +157,16 @@ class CaptureClaims:
                         self.claimant.name, lapsed)
         with self.db.session() as session:
             return list(session.scalars(select(Capture).where(Capture.id.in_(ids)).order_by(Capture.id)))
+
+    def _dead_claimants(self, source: str | None, now: datetime) -> list[str]:
+        """The claimants, holding unlapsed claims, that ran on this host and whose process is gone."""
+        query = select(Capture.claimed_by).distinct().where(
+            Capture.processed_at.is_(None), Capture.claimed_until >= now, Capture.claimed_by.is_not(None))
+        if source is not None:
+            query = query.where(Capture.source == source)
+        with self.db.session() as session:
+            holders = list(session.scalars(query))
+        return [name for name in holders if Claimant(name).is_dead_here()]
 
     def renew(self) -> int:
         """Extend the lease on every capture this claimant holds and has not finished; return how many."""

@@ -7,6 +7,8 @@ injected, so a lease lapses when the test says, not when the machine is slow.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -101,18 +103,28 @@ def test_captures_a_crawl_writes_claimed_are_left_to_it_until_its_lease_lapses(d
     assert [capture.id for capture in processor.claim(10)] == ids
 
 
-def test_the_next_crawl_takes_over_a_killed_crawls_claims_at_once_but_not_a_processors(db, data_dir: Path) -> None:
+def test_claims_of_a_dead_process_on_this_host_are_taken_over_at_once_a_live_ones_are_not(
+        db, data_dir: Path) -> None:
     clock = Clock()
-    killed_crawl = Claimant.for_this_process(CRAWL_ROLE)
-    crawled = _captures(db, data_dir, 2, claimed_by=killed_crawl, clock=clock)
-    processing = CaptureClaims(db, Claimant.for_this_process(PROCESS_ROLE), lease=LEASE, clock=clock)
-    held_by_processor = [capture.id for capture in processing.claim(10)]
-    assert held_by_processor == [] and len(crawled) == 2  # the crawl's, still under lease
-    free = _captures(db, data_dir, 1)
-    assert [capture.id for capture in processing.claim(10)] == free
+    spawn = multiprocessing.get_context("spawn")
+    gone = spawn.Process(target=int)
+    gone.start()
+    gone.join()
+    host = socket.gethostname()
+    killed_crawl = Claimant(f"{CRAWL_ROLE}:{host}:{gone.pid}:0000")
+    live_crawl = Claimant(f"{CRAWL_ROLE}:{host}:{os.getpid()}:1111")
+    elsewhere = Claimant(f"{CRAWL_ROLE}:another-host:{gone.pid}:2222")
+    left_by_killed = _captures(db, data_dir, 2, claimed_by=killed_crawl, clock=clock)
+    _captures(db, data_dir, 1, claimed_by=live_crawl, clock=clock)
+    _captures(db, data_dir, 1, claimed_by=elsewhere, clock=clock)
+    assert killed_crawl.is_dead_here() and not live_crawl.is_dead_here() and not elsewhere.is_dead_here()
+
+    processor = CaptureClaims(db, Claimant.for_this_process(PROCESS_ROLE), lease=LEASE, clock=clock)
+    assert processor.claim(10) == []  # every claim is under its lease
     next_crawl = CaptureClaims(db, Claimant.for_this_process(CRAWL_ROLE), lease=LEASE, clock=clock)
-    # Only one crawl of a source runs at a time, so another crawl's claim is a dead crawl's.
-    assert [capture.id for capture in next_crawl.claim(10, taking_over=CRAWL_ROLE)] == crawled
+    # The killed crawl's process is gone from this host: its claims are taken at once. The live
+    # crawl keeps its own; the other host's are judged by their lease, which still runs.
+    assert [capture.id for capture in next_crawl.claim(10, taking_over_dead=True)] == left_by_killed
 
 
 def test_only_successful_responses_of_the_chosen_source_are_claimed(db, data_dir: Path) -> None:

@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Protocol, runtime_checkable
@@ -53,16 +54,23 @@ class WarcArchive(Protocol):
 
 
 class FolderWarcArchive:
-    """WARC files in a folder on this machine (or a shared one mounted here): `root / name`."""
+    """WARC files in a folder on this machine (or a shared one mounted here): `root / name`.
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+    Several roots may be given (the data folders of several crawling
+    machines, each mounted here): a name is read from the first root that
+    holds it. WARC file names carry their writer's time, serial and pid, so
+    two machines' files do not share a name in practice.
+    """
+
+    def __init__(self, root: str | Path, *more_roots: str | Path) -> None:
+        self.roots = [Path(root), *(Path(more) for more in more_roots)]
+        self.root = self.roots[0]
 
     def describe(self) -> str:
-        return str(self.root)
+        return os.pathsep.join(str(root) for root in self.roots)
 
     def path_of(self, name: str) -> Path:
-        """The file `name` inside the root; WarcIntegrityError for a name that would leave it."""
+        """The file `name` inside the (first root that holds it); WarcIntegrityError for a name that would leave it."""
         relative = PurePosixPath(name)
         if relative.is_absolute() or ".." in relative.parts:
             # A row naming /etc/passwd or ../../x must not make a worker read outside its root.
@@ -70,6 +78,9 @@ class FolderWarcArchive:
                 f"{name}: a capture's WARC file must be a path inside the WARC root, not {name!r}; "
                 "the capture row is damaged."
             )
+        for root in self.roots[1:]:
+            if (root / relative).exists() and not (self.root / relative).exists():
+                return root / relative
         return self.root / relative
 
     def read_range(self, name: str, offset: int, length: int) -> bytes:
@@ -87,17 +98,18 @@ class FolderWarcArchive:
                 return stream.read(length)
         except FileNotFoundError as exc:
             raise WarcIntegrityError(
-                f"{where}: the WARC file {path} is missing. Check that {self.root} is the folder holding "
-                "warc/ (the data folder, --data-dir; for processing, --warc-root or DANGAN_WARC_ROOT), "
-                "or restore the file from a backup."
+                f"{where}: the WARC file {name} is in none of {self.describe()}. Check that the folder "
+                "holding warc/ is given (the data folder, --data-dir; for processing, --warc-root or "
+                "DANGAN_WARC_ROOT, several separated by '" + os.pathsep + "'), or restore the file from a backup."
             ) from exc
 
     def __repr__(self) -> str:
-        return f"FolderWarcArchive({str(self.root)!r})"
+        return f"FolderWarcArchive({', '.join(repr(str(root)) for root in self.roots)})"
 
 
 def open_warc_archive(root: str | Path) -> WarcArchive:
-    """The archive a WARC root names: today a folder (a local or mounted shared path).
+    """The archive a WARC root names: today one folder or several (a local or mounted shared path),
+    separated by `os.pathsep` (``/mnt/crawler-1:/mnt/crawler-2``).
 
     Object storage would be chosen here by the root's scheme (``s3://…``), so
     that the workers, which only hold the root as a string, never change.
@@ -108,7 +120,10 @@ def open_warc_archive(root: str | Path) -> WarcArchive:
             f"The WARC root {text!r} is a URL; only folders are supported so far. "
             "Mount the shared WARC storage and set DANGAN_WARC_ROOT to its path."
         )
-    return FolderWarcArchive(text.removeprefix("file://"))
+    folders = [folder.removeprefix("file://") for folder in text.split(os.pathsep) if folder]
+    if not folders:
+        raise WarcIntegrityError("The WARC root is empty; give the folder holding warc/ (DANGAN_WARC_ROOT).")
+    return FolderWarcArchive(*folders)
 
 
 def read_record(

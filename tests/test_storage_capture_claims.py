@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import socket
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -183,8 +184,25 @@ def test_a_record_is_read_by_name_from_the_root_and_checked(data_dir: Path, tmp_
     assert read_record(archive, where.warc_file, where.offset, where.length, where.payload_sha256).body == body
     with pytest.raises(WarcIntegrityError, match="payload's SHA-256"):
         read_record(archive, where.warc_file, where.offset, where.length, "0" * 64)
-    with pytest.raises(WarcIntegrityError, match="is missing. Check that .* is the folder holding warc"):
+    with pytest.raises(WarcIntegrityError, match="is in none of .*nowhere. Check that the folder holding warc/ is given"):
         read_record(open_warc_archive(str(tmp_path / "nowhere")), where.warc_file, where.offset, where.length)
+
+
+def test_records_of_several_crawling_machines_are_read_from_their_roots(tmp_path: Path) -> None:
+    written = {}
+    for machine in ("crawler-1", "crawler-2"):
+        with WarcWriter(tmp_path / machine, source="gov") as writer:
+            where = writer.write_response(
+                f"http://www.gov.cn/{machine}.htm", 200, "OK", [("Content-Type", "text/html")],
+                machine.encode(), FETCHED)
+        # Named as that machine names its files (its host is in the name).
+        named = where.warc_file.replace(".warc.gz", f"-{machine}.warc.gz")
+        (tmp_path / machine / where.warc_file).rename(tmp_path / machine / named)
+        written[machine] = replace(where, warc_file=named)
+    archive = open_warc_archive(os.pathsep.join(str(tmp_path / machine) for machine in written))
+    for machine, where in written.items():
+        assert read_record(archive, where.warc_file, where.offset, where.length,
+                           where.payload_sha256).body == machine.encode()
 
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "../outside/x.warc.gz", "warc/../../x.warc.gz"])

@@ -71,6 +71,20 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
+def _tree_cpu(process: psutil.Process, seen: dict[int, float]) -> None:
+    """Note the CPU seconds (user + system) each process of the tree has used so far, by pid."""
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return
+    for member in members:
+        try:
+            times = member.cpu_times()
+        except psutil.Error:
+            continue
+        seen[member.pid] = times.user + times.system
+
+
 def run_pipeline(site_url: str, workdir: Path) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     sources = workdir / "sources.toml"
@@ -91,8 +105,13 @@ def run_pipeline(site_url: str, workdir: Path) -> dict:
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     watched = psutil.Process(child.pid)
     peak = 0
+    # CPU seconds of the crawl and its workers, sampled with the memory (each
+    # process's last 0.2 s are missed): a figure the other users of a shared
+    # machine disturb far less than wall time.
+    cpu_by_pid: dict[int, float] = {}
     while child.poll() is None:
         peak = max(peak, _tree_rss(watched))
+        _tree_cpu(watched, cpu_by_pid)
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
     output = child.stdout.read() if child.stdout else ""
@@ -108,6 +127,8 @@ def run_pipeline(site_url: str, workdir: Path) -> dict:
         "captures": captures,
         "versions": versions,
         "peak_rss_mib": peak / 2**20,
+        "cpu_seconds": sum(cpu_by_pid.values()),
+        "load_average": os.getloadavg(),
         "summary": output.strip().splitlines()[-1] if output.strip() else "",
     }
 

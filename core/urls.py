@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-from courlan import extract_domain
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
 logger = logging.getLogger(__name__)
@@ -149,4 +148,8 @@ def _without_default_port(url: str) -> str:
 
 def _registered_host(url: str) -> str:
     """The registrable domain (``example.gov.cn``), or the bare host for IPs and local names."""
+    # Imported here: courlan (and the public suffix list it loads) costs every
+    # crawl process start-up time, and only extraction's canonical links need it.
+    from courlan import extract_domain
+
     return extract_domain(url) or (urlsplit(url).hostname or "")

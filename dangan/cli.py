@@ -565,24 +565,44 @@ def status(
     config: ConfigOption = DEFAULT_SOURCES_FILE,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--set", "-s",
+            help="A DANGAN_SCHEDULE_* setting to work next runs out with, over the scheduler's, as NAME=VALUE (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Show each source of the sources file: its schedule, in words too, next run, last run and its outcome.
 
+    Next runs and backoffs are worked out with the settings the data folder's
+    scheduler runs with (it records them when it starts; the defaults if none
+    has run), or with the DANGAN_SCHEDULE_* settings given with --set.
     Schedules are read in the machine's local time, as cron reads them (or in
     DANGAN_SCHEDULE_TIMEZONE); times are shown in UTC.
 
-    Example: dangan status --config sources.toml
+    Example: dangan status --config sources.toml --set DANGAN_SCHEDULE_BACKOFF_BASE=600
     """
     from core.sources import load_sources
-    from dangan.run_status import source_status, status_lines
+    from dangan.run_status import SchedulerView, source_status, status_lines
+    from dangan.schedule_record import recorded_settings
+    from dangan.schedule_settings import SCHEDULE_SETTINGS
     from storage.empty_pages import empty_counts
 
     try:
+        given = _parse_settings(overrides or [])
+        others = sorted(set(given) - set(SCHEDULE_SETTINGS))
+        if others:
+            raise typer.BadParameter(
+                f"status takes only the scheduler's settings ({', '.join(SCHEDULE_SETTINGS)}), not {', '.join(others)}",
+                param_hint="--set",
+            )
+        scheduler = SchedulerView.of(recorded_settings(data_dir), given)
         sources = load_sources(config)
         store = _open_store(db, data_dir)
         statuses = source_status(
             sources, store.run_log, now=datetime.now(timezone.utc),
-            timezone=defaults.DANGAN_SCHEDULE_TIMEZONE, empty_pages=empty_counts(store.db),
+            empty_pages=empty_counts(store.db), scheduler=scheduler,
         )
     except DanganError as error:
         raise _fail(error)

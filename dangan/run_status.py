@@ -29,6 +29,8 @@ from core import settings as defaults
 from core.cron import TimeZone, describe_schedule, next_run
 from core.sources import Source
 from storage.models import CrawlRun
+from dangan.schedule_record import RecordedSchedule
+from dangan.schedule_settings import ScheduleSettings
 from dangan.source_backoff import SourceBackoff
 from storage.runs import RUN_COUNTS, RunLog, run_as_dict
 
@@ -41,6 +43,59 @@ _COUNT_HEADS = {
     "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "empty": "empty",
     "errors": "errors", "left_for_processing": "left",
 }
+
+
+@dataclass(frozen=True)
+class SchedulerView:
+    """The scheduler settings `dangan status` works next runs and backoffs out with, and where they come from.
+
+    `settings_from` is "running scheduler" (the data folder's scheduler,
+    running now, recorded them), "last scheduler" (the one that ran last
+    recorded them; none runs now), "defaults" (no scheduler has run for the
+    data folder) or "--set" (given to status, over any recorded).
+    """
+
+    settings: ScheduleSettings
+    settings_from: str
+    pid: int | None = None
+    started_at: datetime | None = None  # naive UTC
+
+    @classmethod
+    def of(cls, recorded: RecordedSchedule | None, overrides: dict[str, str]) -> "SchedulerView":
+        """The settings a scheduler `recorded` ran with (or the defaults), with `overrides` (``--set``) over them."""
+        base = recorded.settings if recorded is not None else ScheduleSettings()
+        pid = recorded.pid if recorded is not None else None
+        started_at = recorded.started_at if recorded is not None else None
+        if overrides:
+            settings, _ = ScheduleSettings.from_overrides(overrides, base=base)
+            return cls(settings, "--set", pid, started_at)
+        if recorded is None:
+            return cls(base, "defaults")
+        return cls(base, "running scheduler" if recorded.running else "last scheduler", pid, started_at)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "settings_from": self.settings_from,
+            "pid": self.pid,
+            "started_at": _iso(self.started_at.replace(tzinfo=_UTC)) if self.started_at else None,
+            "backoff_base": self.settings.backoff_base,
+            "backoff_max": self.settings.backoff_max,
+            "timezone": self.settings.timezone,
+        }
+
+    def line(self) -> str:
+        """One line saying which settings status used, e.g. ``scheduler: running (pid 12, …); backoff …``."""
+        settings = self.settings
+        used = (f"backoff {settings.backoff_base:g} s after a failed crawl, doubled for each further one, "
+                f"at most {settings.backoff_max:g} s; schedules read in {settings.timezone or 'local time'}")
+        started = f"pid {self.pid}, started {_shown(self.started_at)} UTC"
+        if self.settings_from == "running scheduler":
+            return f"scheduler: running ({started}): {used}"
+        if self.settings_from == "last scheduler":
+            return f"scheduler: not running; as the last one ran ({started}): {used}"
+        if self.settings_from == "--set":
+            return f"scheduler: as given with --set: {used}"
+        return f"scheduler: none has run for this data folder; the defaults: {used}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +112,8 @@ class SourceStatus:
     # Set while failed crawls hold the source back: the scheduler skips its times until then,
     # and next_run is the first scheduled time after it.
     backoff: SourceBackoff | None = None
+    # The settings the next run and the backoff were worked out with.
+    scheduler: SchedulerView | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values; times in ISO form, UTC."""
@@ -71,6 +128,7 @@ class SourceStatus:
             "backing_off_until": (
                 _iso(self.backoff.until.replace(tzinfo=timezone.utc)) if self.backoff and self.backoff.until else None
             ),
+            "scheduler": self.scheduler.as_dict() if self.scheduler is not None else None,
         }
 
 
@@ -79,6 +137,7 @@ def source_status(
     empty_pages: dict[str, int] | None = None,
     backoff_base: float = defaults.DANGAN_SCHEDULE_BACKOFF_BASE,
     backoff_max: float = defaults.DANGAN_SCHEDULE_BACKOFF_MAX,
+    scheduler: SchedulerView | None = None,
 ) -> list[SourceStatus]:
     """Each source's schedule, next run after `now` (aware) and last run, in the sources file's order.
 
@@ -88,7 +147,12 @@ def source_status(
     A scheduled source whose latest crawls failed is backed off as the
     scheduler backs it off (`SourceBackoff.from_runs`, with `backoff_base`
     and `backoff_max`): its next run is the first scheduled time after that.
+    A `scheduler` (the settings a scheduler recorded, `SchedulerView`) gives
+    the time zone and the backoff in their place, and is shown with each source.
     """
+    if scheduler is not None:
+        timezone = scheduler.settings.timezone
+        backoff_base, backoff_max = scheduler.settings.backoff_base, scheduler.settings.backoff_max
     statuses = []
     for source in sources:
         last = runs.last_run(source.name)
@@ -104,6 +168,7 @@ def source_status(
             last_run=last,
             running=running,
             empty_pages=(empty_pages or {}).get(source.name, 0),
+            scheduler=scheduler,
         ))
     return statuses
 
@@ -152,6 +217,8 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
       last run:  never
     """
     lines: list[str] = []
+    if statuses and statuses[0].scheduler is not None:
+        lines.append(statuses[0].scheduler.line())
     for status in statuses:
         lines.append(status.source)
         if status.schedule:

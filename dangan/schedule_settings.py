@@ -7,7 +7,7 @@ settings meant for the crawls the scheduler starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import settings as defaults
 from core.errors import SchedulerError
@@ -41,8 +41,13 @@ class ScheduleSettings:
     test_interval: float | None = defaults.DANGAN_SCHEDULE_TEST_INTERVAL
 
     @classmethod
-    def from_overrides(cls, overrides: dict[str, str]) -> tuple["ScheduleSettings", dict[str, str]]:
-        """The scheduler's settings from ``NAME=VALUE`` strings, and the rest (for the crawls)."""
+    def from_overrides(
+        cls, overrides: dict[str, str], *, base: "ScheduleSettings | None" = None
+    ) -> tuple["ScheduleSettings", dict[str, str]]:
+        """The scheduler's settings from ``NAME=VALUE`` strings, and the rest (for the crawls).
+
+        Settings not named keep their value in `base` (default: the defaults).
+        """
         values: dict[str, object] = {}
         for name, text in overrides.items():
             if name not in SCHEDULE_SETTINGS:
@@ -57,7 +62,7 @@ class ScheduleSettings:
             else:
                 values[attribute] = _number(name, text, float, minimum=0)
         rest = {name: text for name, text in overrides.items() if name not in SCHEDULE_SETTINGS}
-        return cls(**values), rest  # type: ignore[arg-type]
+        return replace(base or cls(), **values), rest  # type: ignore[arg-type]
 
 
 def _number(name: str, text: str, kind: type, *, minimum: float) -> float:

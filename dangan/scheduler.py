@@ -58,6 +58,7 @@ from core.cron import crontab_trigger
 from core.errors import DanganError, SchedulerError
 from core.sources import Source, load_sources
 from dangan.crawl_process import LOG_FOLDER, CrawlProcess, crawl_command
+from dangan.schedule_record import record_settings
 from dangan.schedule_settings import ScheduleSettings
 from dangan.scheduler_lock import SchedulerLock
 from dangan.source_backoff import SourceBackoff
@@ -229,6 +230,7 @@ class CrawlScheduler:
         """
         with SchedulerLock(self.store.data_dir) as lock:
             sources = load_sources(self.config)
+            self._record_settings()
             previous = {
                 signal.SIGTERM: signal.signal(signal.SIGTERM, self._on_stop_signal),
                 signal.SIGINT: signal.signal(signal.SIGINT, self._on_stop_signal),
@@ -254,6 +256,14 @@ class CrawlScheduler:
                 for number, handler in previous.items():
                     signal.signal(number, handler)
         log.info("scheduler stopped")
+
+    def _record_settings(self) -> None:
+        """Keep this scheduler's settings for `dangan status` (`dangan.schedule_record`)."""
+        try:
+            record_settings(self.store.data_dir, self.settings, started_at=utc_now())
+        except OSError as exc:
+            log.warning("could not record the scheduler's settings for `dangan status` (%s); "
+                        "it shows the default backoff until a scheduler can", exc)
 
     def due(self, source: str) -> None:
         """`source` fell due now (called on APScheduler's thread; handled in `run`'s loop)."""

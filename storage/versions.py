@@ -40,18 +40,18 @@ fills that version in once the rules find the text:
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import history
 from storage.export_rows import export_rows
-from storage.families import FamilyView, assign_family, family_of
 from storage.database import Database
 from core.article import Article
 from core.errors import StoreError
@@ -60,6 +60,9 @@ from storage.history import DocumentHistory, VersionDetail, VersionDiff, Version
 from storage.models import Capture, Document, Version
 from storage.times import as_stored, utc_now
 from storage.write_conflicts import LostRace, run_write
+
+if TYPE_CHECKING:
+    from storage.families import FamilyView
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +238,8 @@ class VersionStore:
 
     def family(self, url: str) -> FamilyView:
         """The family of copies the document at `url` belongs to (see `storage.families.family_of`)."""
+        from storage.families import family_of
+
         return family_of(self.db, url)
 
     def export(
@@ -280,7 +285,7 @@ class VersionStore:
                 outcome = Outcome.EMPTY
             else:
                 outcome = Outcome.DUPLICATE if original_id is not None else Outcome.NEW_DOCUMENT
-            family_id = assign_family(sql, version_id, document_id, page.signature, None)
+            family_id = _assign_family(sql, version_id, document_id, page.signature, None)
         else:
             document_id = document.id
             version_id, version_number, outcome, original_id, family_id = self._known_document(
@@ -357,12 +362,12 @@ class VersionStore:
             family_id = latest.family_id
             if family_id is None and page.signature is not None:
                 # Recorded before families existed: reprocessing it fingerprints it now.
-                family_id = assign_family(sql, latest.id, document.id, page.signature, None)
+                family_id = _assign_family(sql, latest.id, document.id, page.signature, None)
             return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
         version_id = _new_version(sql, document.id, page, seen, number, reason)
-        family_id = assign_family(sql, version_id, document.id, page.signature, latest.id if latest else None)
+        family_id = _assign_family(sql, version_id, document.id, page.signature, latest.id if latest else None)
         if original_id is not None and not sql.execute(
             _HAS_TEXT, {"document_id": original_id, "sha": page.text_sha256}
         ).first():
@@ -526,31 +531,55 @@ _FIRST_DOCUMENT_WITH_TEXT = (
 # INSERT … ON CONFLICT DO NOTHING: a row another writer added first returns
 # no id instead of failing, so the transaction goes on (a failed statement
 # would abort it on PostgreSQL, and log an error on the server for a race).
-_INSERT_DOCUMENT = {
-    "postgresql": postgresql.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url]),
-    "sqlite": sqlite.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url]),
-}
-_INSERT_VERSION = {
-    "postgresql": postgresql.insert(_versions).on_conflict_do_nothing(constraint="uq_version_number"),
-    "sqlite": sqlite.insert(_versions).on_conflict_do_nothing(
-        index_elements=[_versions.c.document_id, _versions.c.number]
-    ),
-}
-_INSERT_DOCUMENT = {name: statement.returning(_documents.c.id) for name, statement in _INSERT_DOCUMENT.items()}
-_INSERT_VERSION = {name: statement.returning(_versions.c.id) for name, statement in _INSERT_VERSION.items()}
-# Other databases: a plain INSERT, whose unique violation `run_write` retries.
-_PLAIN_INSERT_DOCUMENT = insert(_documents).returning(_documents.c.id)
-_PLAIN_INSERT_VERSION = insert(_versions).returning(_versions.c.id)
+# Built at first use, for the dialect in use: importing SQLAlchemy's PostgreSQL
+# dialect costs every crawl process a quarter of a second of start-up, and a
+# crawl into SQLite never needs it.
 # The first key is the class of these locks ("dang"), the second the text's.
 _LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
 
 
+@functools.cache
+def _insert_statements(dialect: str):
+    """The (document, version) INSERTs that skip a row another writer added first, for `dialect`."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return (
+            postgresql.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url])
+            .returning(_documents.c.id),
+            postgresql.insert(_versions).on_conflict_do_nothing(constraint="uq_version_number")
+            .returning(_versions.c.id),
+        )
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return (
+            sqlite.insert(_documents).on_conflict_do_nothing(index_elements=[_documents.c.url])
+            .returning(_documents.c.id),
+            sqlite.insert(_versions).on_conflict_do_nothing(index_elements=[_versions.c.document_id, _versions.c.number])
+            .returning(_versions.c.id),
+        )
+    # Other databases: a plain INSERT, whose unique violation `run_write` retries.
+    return insert(_documents).returning(_documents.c.id), insert(_versions).returning(_versions.c.id)
+
+
+def _assign_family(sql: Connection, version_id: int, document_id: int, signature: bytes | None,
+                   previous_id: int | None) -> int:
+    """`storage.families.assign_family`, imported at first use: it brings numpy, which a
+    crawl process whose pages all come back unchanged never needs (its start-up pays for it)."""
+    from storage.families import assign_family
+
+    return assign_family(sql, version_id, document_id, signature, previous_id)
+
+
 def _insert_document(sql: Connection):
-    return _INSERT_DOCUMENT.get(sql.dialect.name, _PLAIN_INSERT_DOCUMENT)
+    return _insert_statements(sql.dialect.name)[0]
 
 
 def _insert_version(sql: Connection):
-    return _INSERT_VERSION.get(sql.dialect.name, _PLAIN_INSERT_VERSION)
+    return _insert_statements(sql.dialect.name)[1]
+
+
 _LATEST_VERSION = (
     select(_versions.c.id, _versions.c.number, _versions.c.text_sha256, _versions.c.title, _versions.c.last_seen,
            _versions.c.text_form, _versions.c.family_id, _versions.c.empty_reason)

@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dangan.cli import app
+from dangan.schedule_record import record_settings
+from dangan.schedule_settings import ScheduleSettings
 from storage.store import Store
 from tests.site.fixtures import write_sources
 
@@ -90,7 +92,9 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
     assert (first["last_run"]["id"], first["last_run"]["outcome"]) == (4, "skipped")
     assert second == {"source": "never-crawled", "schedule": None, "schedule_in_words": None,
                       "next_run": None, "last_run": None, "running": None, "empty_pages": 0,
-                      "backing_off_until": None}
+                      "backing_off_until": None,
+                      "scheduler": {"settings_from": "defaults", "pid": None, "started_at": None,
+                                    "backoff_base": 3600.0, "backoff_max": 86400.0, "timezone": None}}
 
 
 def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str], tmp_path: Path) -> None:
@@ -102,3 +106,43 @@ def test_status_shows_a_crawl_still_running_behind_a_skip(store_args: list[str],
     text = invoke("status", *store_args, "--config", str(sources))
     assert f": skipped\n  reason:    run {running} is still running\n" in text
     assert f"  running:   {running}, started 2026-12-01 08:00:00 UTC" in text
+
+
+def test_status_backs_off_as_the_scheduler_was_told_to_not_by_the_defaults(tmp_path: Path) -> None:
+    """A scheduler started with --set DANGAN_SCHEDULE_BACKOFF_BASE=600 records it; status uses it, or --set."""
+    data_dir = tmp_path / "data"
+    finished = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0) - timedelta(minutes=1)
+    with Store.open(None, data_dir) as store:
+        failed = store.run_log.start_run("xiangtan-test", finished - timedelta(minutes=1), trigger="schedule")
+        store.run_log.finish_run(failed, finished, "failed", {"errors": 1}, reason="no response from the site")
+    sources = write_sources(tmp_path / "sources.toml", "http://127.0.0.1:1")
+    sources.write_text(sources.read_text(encoding="utf-8") + 'schedule = "* * * * *"\n', encoding="utf-8")
+    args = ["status", "--json", "--config", str(sources), "--data-dir", str(data_dir)]
+
+    def shown(*extra: str) -> dict:
+        [source] = json.loads(invoke(*args, *extra))
+        return source
+
+    def until(seconds: int) -> str:
+        return (finished + timedelta(seconds=seconds)).isoformat() + "Z"
+
+    # No scheduler has run for this data folder: the defaults (an hour's backoff).
+    assert shown()["backing_off_until"] == until(3600)
+    assert shown()["scheduler"]["settings_from"] == "defaults"
+
+    # What `dangan schedule --set DANGAN_SCHEDULE_BACKOFF_BASE=600` records when it starts (it has stopped since).
+    settings, _ = ScheduleSettings.from_overrides({"DANGAN_SCHEDULE_BACKOFF_BASE": "600"})
+    record_settings(data_dir, settings, started_at=finished - timedelta(hours=1))
+    source = shown()
+    assert source["backing_off_until"] == until(600)
+    assert source["next_run"] >= until(600)
+    assert source["scheduler"]["settings_from"] == "last scheduler" and source["scheduler"]["backoff_base"] == 600
+    text = invoke(*args[:1], *args[2:])
+    assert text.startswith("scheduler: not running; as the last one ran (pid ")
+    assert "backoff 600 s after a failed crawl" in text
+
+    # --set on status wins over the record (a scheduler about to be started with it).
+    source = shown("--set", "DANGAN_SCHEDULE_BACKOFF_BASE=7200")
+    assert source["backing_off_until"] == until(7200) and source["scheduler"]["settings_from"] == "--set"
+    refused = runner.invoke(app, [*args, "--set", "DOWNLOAD_DELAY=2"])
+    assert refused.exit_code != 0 and "status takes only the scheduler's settings" in refused.output

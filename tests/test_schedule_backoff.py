@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 def test_the_backoff_of_a_failing_source_survives_a_restart_and_status_shows_it(sqlite_url, tmp_path: Path) -> None:
     config = write_sources(tmp_path / "sources.toml", f"http://127.0.0.1:{free_port()}", {"dead-site": "@hourly"})
     data_dir = tmp_path / "data"
-    settings = {"DANGAN_SCHEDULE_TEST_INTERVAL": 1, "DANGAN_SCHEDULE_BACKOFF_BASE": 3600}
+    # Not the default backoff (3600 s): `dangan status` must show the scheduler's own.
+    settings = {"DANGAN_SCHEDULE_TEST_INTERVAL": 1, "DANGAN_SCHEDULE_BACKOFF_BASE": 5400}
     with scheduler(config, sqlite_url, data_dir, tmp_path / "first.log", **settings) as first:
         first.wait_for(r"dead-site: crawl failed: .*\(1 failure\(s\) in a row\)")
         assert first.stop() == 0, first.log[-5000:]
@@ -35,6 +36,11 @@ def test_the_backoff_of_a_failing_source_survives_a_restart_and_status_shows_it(
     with scheduler(config, sqlite_url, data_dir, tmp_path / "second.log", **settings) as second:
         second.wait_for(r"dead-site: backing off after 1 failed crawl\(s\) in a row \(from the run log\)")
         second.wait_for(r"dead-site: scheduled crawl at .* skipped: backing off after 1 failed crawl\(s\) in a row")
+        running = CliRunner().invoke(app, ["status", "--json", "--config", str(config), "--db", sqlite_url,
+                                           "--data-dir", str(data_dir)])
+        [shown] = json.loads(running.stdout)
+        assert shown["scheduler"]["settings_from"] == "running scheduler"
+        assert shown["scheduler"]["pid"] == second.process.pid and shown["scheduler"]["backoff_base"] == 5400
         assert second.stop() == 0, second.log[-5000:]
     assert "crawl started" not in second.log  # the dead site was left alone
     assert [run.outcome for run in runs(sqlite_url, "dead-site") if run.outcome != "skipped"] == ["failed"]
@@ -45,7 +51,8 @@ def test_the_backoff_of_a_failing_source_survives_a_restart_and_status_shows_it(
     [shown] = json.loads(status.stdout)
     until = shown["backing_off_until"]
     assert until is not None and shown["next_run"] >= until
-    assert until == (failed.finished_at + timedelta(seconds=3600)).isoformat(timespec="seconds") + "Z"
+    assert until == (failed.finished_at + timedelta(seconds=5400)).isoformat(timespec="seconds") + "Z"
+    assert shown["scheduler"]["settings_from"] == "last scheduler"
     lines = CliRunner().invoke(app, ["status", "--config", str(config), "--db", sqlite_url,
                                      "--data-dir", str(data_dir)]).stdout
     assert "  backoff:   1 failed crawl(s) in a row; scheduled times before" in lines

@@ -103,6 +103,7 @@ def run_counts(stats: dict) -> dict[str, int]:
         "gone": stats.get("dangan/gone", 0),
         "empty": stats.get("dangan/empty", 0),
         "errors": stats.get("dangan/errors", 0) + stats.get("dangan/fetch_failed", 0),
+        "not_html": stats.get("dangan/not_html", 0),
         "left_for_processing": stats.get("dangan/left_for_processing", 0),
     }
 

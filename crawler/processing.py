@@ -33,7 +33,8 @@ no workers at all: each article page's capture is left unclaimed for
 Settings: ``DANGAN_PROCESS_LOCALLY``, ``DANGAN_PROCESS_LEASE``, ``DANGAN_PROCESS_WORKERS``, ``DANGAN_PROCESS_QUEUE_PER_WORKER`` and
 ``DANGAN_PROCESS_POLL_INTERVAL`` (defaults in `core.settings`). Stats: one per
 outcome (``dangan/new_document``, ``dangan/new_version``, ``dangan/unchanged``,
-``dangan/duplicate``), ``dangan/errors``, ``dangan/decode_fallback``,
+``dangan/duplicate``), ``dangan/errors``, ``dangan/not_html`` (bodies that are not
+web pages, `pipeline.sniff`), ``dangan/decode_fallback``,
 ``dangan/resubmitted``, ``dangan/process_queue_full`` and ``dangan/left_for_processing``.
 """
 
@@ -215,7 +216,9 @@ class ProcessingPipeline:
 
     def _on_result(self, result: JobResult) -> None:
         if result.outcome is None:
-            self.stats.inc_value("dangan/errors")
+            # A binary file served as a page is kept as a capture; the site did nothing wrong that
+            # an operator must look into, so it is counted apart from the pages that failed.
+            self.stats.inc_value("dangan/not_html" if result.not_html else "dangan/errors")
             return
         self.stats.inc_value(f"dangan/{result.outcome.value}")
         self.run.changes.add(result.outcome.value, result.url)

@@ -12,11 +12,15 @@ the reactor: nothing blocks, other requests go on downloading meanwhile.
 
 A 429 or 503 that says how long to wait (``Retry-After``, in seconds or as
 an HTTP date) is believed instead of the doubling, up to
-``DANGAN_RETRY_AFTER_MAX``, and for the whole host: every request to that
-host that reaches this middleware before then waits too, not only the refused
-one (it used to be retried after 2, 4 and 8 seconds whatever the server
-asked). Requests already past it, queued in the host's download slot, still
-go: holding those would need Scrapy's slot itself.
+``DANGAN_RETRY_AFTER_MAX``, and for the whole host, not only the refused
+request (it used to be retried after 2, 4 and 8 seconds whatever the server
+asked). Two kinds of request are held: those that reach this middleware
+before then wait in `process_request`, and those already past it, queued in
+the host's download slot, wait in the slot (`hold_download_slot`). The slot
+is held as soon as the answer is downloaded (Scrapy's ``response_downloaded``
+signal, sent before the slot hands out its next request), so not even the
+next queued request slips out; without the hold, every request Scrapy had
+already queued for the host (up to ``CONCURRENT_REQUESTS``) went out at once.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
@@ -68,7 +72,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry_after_cap = settings.getfloat("DANGAN_RETRY_AFTER_MAX", defaults.DANGAN_RETRY_AFTER_MAX)
         middleware = cls(settings, base, cap, retry_after_cap)
         middleware.crawler = crawler
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider | None = None) -> None:
+        """Hold the host at once when an answer asks to wait: its queued requests too (see the module docstring)."""
+        asked = _asked_wait(response, self.retry_after_cap)
+        if asked is None:
+            return
+        host = urlparse_cached(request).netloc
+        now = time.monotonic()
+        resumes = self._host_resumes[host] = max(self._host_resumes.get(host, 0.0), now + asked)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and hold_download_slot(engine.downloader, request, resumes - now):
+            self.crawler.stats.inc_value("dangan/retry_after_slot_held")
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         delay = request.meta.pop(BACKOFF_META_KEY, 0)
@@ -87,6 +104,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response:
         asked = _asked_wait(response, self.retry_after_cap)
         if asked is not None:
+            # Usually set already, when the answer was downloaded (`response_downloaded`).
             host = urlparse_cached(request).netloc
             self._host_resumes[host] = max(self._host_resumes.get(host, 0.0), time.monotonic() + asked)
             self.crawler.stats.inc_value("dangan/retry_after")
@@ -118,3 +136,27 @@ def _asked_wait(response: Response, cap: float) -> float | None:
     if header is None:
         return None
     return retry_after_delay(header.decode("latin-1"), datetime.now(timezone.utc), cap)
+
+
+def hold_download_slot(downloader, request: Request, seconds: float) -> bool:
+    """Hold every request queued in `request`'s download slot for `seconds`; False if it could not be held.
+
+    Scrapy's slot keeps one pending call (``Slot.latercall``) and hands out no
+    request while it is set: that is how it waits out ``DOWNLOAD_DELAY``. The
+    hold replaces it with a call `seconds` from now; when it comes, the slot
+    works out its own delay again, so a longer download delay still holds.
+    The slot is Scrapy's own (2.14 and later): on a Scrapy without it, or a
+    slot already gone, nothing is held and False is returned.
+    """
+    key = downloader.get_slot_key(request)
+    slot = downloader.slots.get(key)
+    release = getattr(downloader, "_latercall", None)
+    if slot is None or release is None or not hasattr(slot, "latercall") or seconds <= 0:
+        return False
+    from scrapy.utils.asyncio import call_later
+
+    if slot.latercall is not None:
+        slot.latercall.cancel()
+    slot.latercall = call_later(seconds, release, slot)
+    log.debug("download slot %s held for %.1f s", key, seconds)
+    return True

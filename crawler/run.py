@@ -63,6 +63,7 @@ class CrawlSummary:
     gone: int
     empty: int
     errors: int
+    not_html: int
     run_id: int | None
     #: Article pages captured but left for `dangan process` (a crawl with DANGAN_PROCESS_LOCALLY off).
     left_for_processing: int = 0

@@ -41,7 +41,7 @@ _UTC = timezone.utc
 _COUNT_HEADS = {
     "pages_fetched": "fetched", "not_modified": "304", "new_documents": "new", "new_versions": "changed",
     "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "empty": "empty",
-    "errors": "errors", "left_for_processing": "left",
+    "errors": "errors", "not_html": "not html", "left_for_processing": "left",
 }
 
 
@@ -190,8 +190,8 @@ def runs_lines(runs: list[CrawlRun]) -> list[str]:
     ...                finished_at=datetime(2026, 11, 2, 8, 1), reason="no response from the site: timed out (4 attempts)",
     ...                **{name: 0 for name in RUN_COUNTS})
     >>> print("\\n".join(runs_lines([run])))  # doctest: +NORMALIZE_WHITESPACE
-    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors  left
-    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0     0
+    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors  not html  left
+    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0         0     0
          reason: no response from the site: timed out (4 attempts)
     """
     width = max([len("source"), *(len(run.source) for run in runs)])
@@ -244,7 +244,7 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
         if run.outcome != "skipped":
             lines.append(
                 f"  counts:    {run.pages_fetched} fetched, {run.not_modified} not modified, {run.new_documents} new, "
-                f"{run.new_versions} changed, {run.empty or 0} empty, {run.errors} errors"
+                f"{run.new_versions} changed, {run.empty or 0} empty, {run.errors} errors, {run.not_html or 0} not HTML"
             )
         if status.empty_pages:
             lines.append(

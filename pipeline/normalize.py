@@ -88,8 +88,12 @@ def normalize_text(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _NEWLINES.sub("\n", text)
     # Pinyin goes first so that the space it may have stood behind is then
-    # judged like any other space between two Han characters.
-    text = _LEAKED_PINYIN.sub(_drop_if_toned, text)
+    # judged like any other space between two Han characters. Only readings
+    # with a tone mark are dropped, so a text with none is left as it is
+    # without the search, which tries every position (a third of this
+    # function's time on a long text).
+    if _HAS_TONE.search(text):
+        text = _LEAKED_PINYIN.sub(_drop_if_toned, text)
     lines = []
     for line in text.split("\n"):
         line = _INLINE_SPACE.sub(" ", line).strip()

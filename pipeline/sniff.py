@@ -7,7 +7,8 @@ became a "new document" of replacement characters, with no error anywhere.
 numbers of the formats government sites actually attach), and at the decoded
 text after: a "page" that is mostly replacement or control characters is not
 text, whatever its header says. Either way the capture stays archived as
-received; only its processing fails, with the reason, counted as an error.
+received; only its processing fails, with the reason, counted as "not HTML" in the run
+(`crawler.processing`), apart from the errors.
 
 Example:
     >>> binary_kind(b"%PDF-1.7\\n%\\xe2\\xe3\\xcf\\xd3")

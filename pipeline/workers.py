@@ -147,6 +147,9 @@ class JobResult:
     damaged: bool = False
     #: For outcome EMPTY: why the page has no article text.
     empty_reason: str | None = None
+    #: The body is not a web page at all (a PNG or PDF served as one, `pipeline.sniff`):
+    #: archived, never versioned, and counted apart from the errors.
+    not_html: bool = False
 
 
 class _WorkerStore:
@@ -259,7 +262,7 @@ def process_and_record(job: CaptureJob) -> JobResult:
         error = str(exc) if isinstance(exc, PageError) else f"{job.url}: {exc}"
         captures.mark_failed(job.capture_id, error, utc_now())
         return JobResult(capture_id=job.capture_id, url=job.url, outcome=None, error=error,
-                         damaged=isinstance(exc, WarcIntegrityError))
+                         damaged=isinstance(exc, WarcIntegrityError), not_html=isinstance(exc, NotHtmlError))
     return JobResult(
         capture_id=job.capture_id,
         url=record.url,
@@ -518,5 +521,13 @@ class WorkerPool:
         the executor they were submitted to.
         """
         log.error("a processing worker died; starting a new pool of %d workers", self.workers)
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        broken = self._executor
+        broken.shutdown(wait=False, cancel_futures=True)
+        # A worker the broken pool started while it was breaking (a job submitted just
+        # as one died) is never stopped by it, and the pool's manager thread waits for
+        # it for ever: the crawl then recorded its run and hung at exit (seen once in
+        # 50 kill -9 trials of `bench.kill_bench`, on Python 3.11). Nothing of a
+        # broken pool is of use, so whatever it still runs is killed here.
+        for process in list((getattr(broken, "_processes", None) or {}).values()):
+            process.kill()
         self._executor = self._new_executor()

@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Insert, Row, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from storage import history
@@ -528,18 +528,18 @@ _FIRST_DOCUMENT_WITH_TEXT = (
     .order_by(_versions.c.first_seen, _versions.c.id)
     .limit(1)
 )
+# The first key is the class of these locks ("dang"), the second the text's.
+_LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
+
+
 # INSERT … ON CONFLICT DO NOTHING: a row another writer added first returns
 # no id instead of failing, so the transaction goes on (a failed statement
 # would abort it on PostgreSQL, and log an error on the server for a race).
 # Built at first use, for the dialect in use: importing SQLAlchemy's PostgreSQL
 # dialect costs every crawl process a quarter of a second of start-up, and a
 # crawl into SQLite never needs it.
-# The first key is the class of these locks ("dang"), the second the text's.
-_LOCK_TEXT = text(f"SELECT pg_advisory_xact_lock({0x64616E67}, :key)")
-
-
 @functools.cache
-def _insert_statements(dialect: str):
+def _insert_statements(dialect: str) -> tuple[Insert, Insert]:
     """The (document, version) INSERTs that skip a row another writer added first, for `dialect`."""
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql
@@ -572,11 +572,11 @@ def _assign_family(sql: Connection, version_id: int, document_id: int, signature
     return assign_family(sql, version_id, document_id, signature, previous_id)
 
 
-def _insert_document(sql: Connection):
+def _insert_document(sql: Connection) -> Insert:
     return _insert_statements(sql.dialect.name)[0]
 
 
-def _insert_version(sql: Connection):
+def _insert_version(sql: Connection) -> Insert:
     return _insert_statements(sql.dialect.name)[1]
 
 

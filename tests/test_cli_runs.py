@@ -26,7 +26,8 @@ def store_args(tmp_path: Path) -> list[str]:
     with Store.open(None, data_dir) as store:
         log = store.run_log
         ok = log.start_run("xiangtan-test", T0)
-        log.finish_run(ok, T0 + timedelta(minutes=4), "ok", {"pages_fetched": 441, "new_documents": 12, "unchanged": 427})
+        log.finish_run(ok, T0 + timedelta(minutes=4), "ok", {"pages_fetched": 441, "new_documents": 12, "unchanged": 427,
+                                                                "not_html": 2})
         failed = log.start_run("xiangtan-test", T0 + timedelta(hours=6), trigger="schedule")
         log.finish_run(failed, T0 + timedelta(hours=6, minutes=1), "failed", {"errors": 1},
                        reason="no response from the site: timed out (4 attempts)")
@@ -52,7 +53,8 @@ def test_runs_lists_newest_first_with_outcomes_counts_and_reasons(store_args: li
         ("2", "xiangtan-test", "schedule", "failed"),
         ("1", "xiangtan-test", "manual", "ok"),
     ]
-    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "0"]
+    assert lines[0].split()[-4:] == ["errors", "not", "html", "left"]
+    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "2", "0"]
     assert "     reason: no response from the site: timed out (4 attempts)" in lines
     assert "     reason: run 2 is still running" in lines
 
@@ -63,6 +65,8 @@ def test_runs_filters_and_json_for_tools(store_args: list[str]) -> None:
         (2, "failed", "no response from the site: timed out (4 attempts)"),
     ]
     assert failed[0]["started_at"] == "2026-11-30T14:00:00Z" and failed[0]["counts"]["errors"] == 1
+    first = json.loads(invoke("runs", *store_args, "--json"))[-1]
+    assert (first["id"], first["counts"]["not_html"], first["counts"]["errors"]) == (1, 2, 0)
     latest = json.loads(invoke("runs", *store_args, "--source", "xiangtan-test", "--limit", "2", "--json"))
     assert [run["id"] for run in latest] == [4, 2]
     result = runner.invoke(app, ["runs", *store_args, "--source", "nowhere"])

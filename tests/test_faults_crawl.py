@@ -149,13 +149,18 @@ def test_retry_after_holds_the_whole_host_and_is_capped(tmp_path: Path) -> None:
     with FaultyServer(site_with(routes, count=12)) as server:
         done, data_dir = crawl(server, tmp_path, DANGAN_RETRY_AFTER_MAX=2, CONCURRENT_REQUESTS_PER_DOMAIN=1)
         refused_at, retried_at = server.times_of(ARTICLE.format(1))
+        asked = list(server.requests)
 
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    # Capped at 2 s rather than an hour. (Requests to the host that entered the
-    # downloader after the 429 wait too; those already queued in its slot do not.)
+    # Capped at 2 s rather than an hour.
     waited = retried_at - refused_at
     assert waited >= 1.9, f"retried after {waited:.2f} s, before the 2 s cap"
     assert waited < 60, f"retried after {waited:.0f} s: the cap on Retry-After did not hold"
+    # The whole host waits: the articles the listing led to were queued in the host's
+    # download slot before the 429 came, and none of those still queued goes out meanwhile.
+    in_the_wait = [path for path, moment in asked if refused_at < moment < refused_at + 1.9]
+    assert in_the_wait == [], f"{len(in_the_wait)} requests went to the host while it asked to wait: {in_the_wait}"
+    assert len([path for path, moment in asked if moment > refused_at]) >= 5  # the retry and 4 or more queued ones
     assert len(document_paths(data_dir)) == 12
 
 
@@ -226,7 +231,10 @@ def test_binary_served_as_html_is_archived_not_versioned_and_a_linked_pdf_is_kep
         assert store.read_response(attachment.warc_file, attachment.warc_offset).body == pdf
         assert store.read_response(by_path[ARTICLE.format(1)[1:]].warc_file,
                                    by_path[ARTICLE.format(1)[1:]].warc_offset).body == png
-    assert only_run(data_dir).errors == 2
+    # Counted on their own, beside the errors: a file served as a page is not a failed page.
+    run = only_run(data_dir)
+    assert (run.not_html, run.errors) == (2, 0)
+    assert "0 errors, 2 not HTML" in done.stdout
     assert "PNG image, not HTML" in done.stderr
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from pipeline.extract.script_variants import fold_to_simplified
 from pipeline.near_duplicates import comparison_form, shingle_jaccard, signature_similarity, text_signature
 from storage.families import FAMILY_SIMILARITY, band_keys, signature_agreement
 from tests.family_pairs import NOTICES, REPOST_EDITS, labelled_pairs, seed_texts
@@ -53,3 +56,27 @@ def test_the_store_reads_the_signatures_the_pipeline_makes() -> None:
     a, b = text_signature(NOTICES["flood-duty"]), text_signature(REPOST_EDITS["dateline"](NOTICES["flood-duty"]))
     assert signature_agreement(a, b) == signature_similarity(a, b)
     assert len(band_keys(a)) == 32 and set(band_keys(a)) & set(band_keys(b))
+
+
+def _plain_comparison_form(text: str) -> str:
+    """The comparison form read straight from its definition: NFKC, fold, lower case, words only."""
+    return re.sub(r"[\W_]+", "", fold_to_simplified(unicodedata.normalize("NFKC", text)).lower())
+
+
+@pytest.mark.parametrize("text", [
+    "關於做好２０２４年 Spring 工作的通知！（第一批）：　各縣、區",  # full-width forms and U+3000
+    "㈠ 總則™ ℃ ①②",  # NFKC turns symbols into letters and digits
+    "\uf900\uf9a8\U0002f800 豈",  # compatibility ideographs, which NFKC may make traditional
+    "ｶﾞｷﾞ ＡＢＣ\u0301 e\u0301",  # half-width kana and combining marks that compose
+    "薴苧苎",  # a character whose simplified form is itself folded further
+    "",
+])
+def test_the_comparison_form_is_its_definition(text: str) -> None:
+    assert comparison_form(text) == _plain_comparison_form(text)
+
+
+def test_the_comparison_form_of_every_labelled_text_is_its_definition() -> None:
+    texts = {text for pair in labelled_pairs() for text in (pair.left, pair.right)}
+    assert texts
+    for text in texts:
+        assert comparison_form(text) == _plain_comparison_form(text), text[:40]

@@ -12,7 +12,8 @@ The stages, in order:
    (`pipeline.extract.page_chrome`);
 4. hand the pruned tree to trafilatura, and compare its answer with the
    densest block of prose on the page (`pipeline.extract.main_block`); when
-   trafilatura returns far less, the dense block wins;
+   trafilatura returns far less, the dense block wins (a block of
+   `LARGE_BLOCK_CHARS` or more is taken without asking trafilatura);
 5. drop the boilerplate lines left over (`pipeline.extract.boilerplate_lines`).
 
 `extract_article` is a pure function of its input: safe in worker processes.
@@ -24,6 +25,7 @@ import copy
 import logging
 
 import trafilatura
+from lxml.html import HtmlElement
 
 from core.article import METADATA_FIELDS, Article
 from pipeline.extract.boilerplate_lines import clean_lines
@@ -34,6 +36,15 @@ from pipeline.extract.page_chrome import prune_chrome
 from pipeline.extract.page_metadata import read_metadata
 
 log = logging.getLogger(__name__)
+
+# From this many characters of text in the densest block on, trafilatura is
+# not asked and the block is the article. Trafilatura's main pass grows with
+# the square of the page (libxml2 answers its "//p//text()" in quadratic time:
+# 0.4 s at 4 MB, 4.5 s at 16 MB), and on a block this long, a book's worth
+# where a notice holds a few thousand, the block is the article whatever
+# trafilatura would drop inside it (`bench.page_size_bench`: the same text).
+# Real article pages stay far below it, so their output does not change.
+LARGE_BLOCK_CHARS = 500_000
 
 # Recorded with every stored version; bump when a rule change alters output.
 EXTRACTOR_VERSION = "zh-6"  # zh-6 (with 延伸·推荐 tails): feeds, hot lists and comment runs earn no credit; attachment links are text; signature dates kept; origin from provider/account slots, share data, date lines
@@ -58,9 +69,27 @@ def extract_article(html: str, url: str | None = None) -> Article:
     densest = prune_chrome(tree, meta.title)
     # Trafilatura edits the tree it is given, so keep the dense block aside.
     main = copy.deepcopy(densest) if densest is not None else None
+    block = block_text(main) if main is not None else ""
 
+    if len(block) >= LARGE_BLOCK_CHARS:
+        log.info("%s: a block of %d characters is taken whole, without trafilatura", url, len(block))
+        extracted = ""
+    else:
+        extracted = _trafilatura_text(tree, url)
+
+    text = extracted
+    if main is not None:
+        # A block that is the whole page is no evidence of where the article is.
+        text = merge_lines(extracted, block, restore=main.tag not in ("body", "html"))
+    del proxies
+    text = clean_lines(text)
+    return Article(**{name: getattr(meta, name) for name in METADATA_FIELDS}, text=text)
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None) -> str:
+    """Trafilatura's text of the pruned `tree` ("" when it finds none or fails)."""
     try:
-        extracted = trafilatura.extract(
+        return trafilatura.extract(
             tree,
             url=url,
             fast=True,
@@ -70,12 +99,4 @@ def extract_article(html: str, url: str | None = None) -> Article:
         ) or ""
     except Exception as exc:  # trafilatura raises assorted errors on odd trees
         log.warning("trafilatura failed on %s (%s); using the dense block", url, exc)
-        extracted = ""
-
-    text = extracted
-    if main is not None:
-        # A block that is the whole page is no evidence of where the article is.
-        text = merge_lines(extracted, block_text(main), restore=main.tag not in ("body", "html"))
-    del proxies
-    text = clean_lines(text)
-    return Article(**{name: getattr(meta, name) for name in METADATA_FIELDS}, text=text)
+        return ""

@@ -66,6 +66,11 @@ def script_forms(char: str) -> str:
     return char + _traditional_forms().get(char, "")
 
 
+def folding_table() -> dict[int, str]:
+    """The `str.translate` table `fold_to_simplified` applies (shared and cached: read it, never change it)."""
+    return _fold_table()
+
+
 def fold_to_simplified(text: str) -> str:
     """`text` with each traditional character in its simplified form, same length."""
     return text.translate(_fold_table())

@@ -14,9 +14,21 @@ script. So a repost is found by the overlap of its words, not their identity:
 2. the set of its character `SHINGLE_SIZE`-grams, each hashed to 64 bits
    (a polynomial over code points, vectorised with numpy, so no Python
    string is made per n-gram);
-3. a MinHash of `PERMUTATIONS` 32-bit values over that set, by rensa
-   (measured against datasketch in ``bench.family_bench``: the same
-   signatures cost about a fiftieth of datasketch's time here).
+3. a MinHash of `PERMUTATIONS` 32-bit values over that set, by rensa's
+   RMinHash (measured against datasketch in ``bench.family_bench``: the
+   same signatures cost about a seventieth of datasketch's time here).
+
+Many texts at once (`form_signatures`) cost less each than one at a time:
+their forms are hashed as one array and rensa takes them as one flat buffer,
+so numpy's and rensa's per-call costs are paid once per batch. Measured per
+text of 1,500 characters (``bench.family_bench`` prints the split): the
+n-gram hashes are numpy's 64-bit multiplies, which no SIMD unit of this
+machine does, rensa's MinHash itself about 5 µs, and turning its result
+into an array about as much again (rensa hands it over as Python lists).
+Of rensa's other sketches, its one-permutation "rho" sketch costs less than
+half as much but found only 2 of 7 repost pairs on the labelled set
+(``bench.family_sketches``), and CMinHash, as good on the pairs, takes its
+input only as Python lists of ints, which costs more than the whole MinHash.
 
 Two signatures agree in a share of their positions that estimates the
 Jaccard similarity of the two shingle sets (`storage.families` compares
@@ -40,9 +52,11 @@ Example, a repost with a dateline, half-width punctuation and traditional script
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from array import array
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import rensa
@@ -57,6 +71,11 @@ SHINGLE_SIZE = 5
 PERMUTATIONS = 128
 #: rensa's seed: fixed, since stored signatures are compared across runs.
 SEED = 0x64616E67
+
+# Forms hashed in one numpy pass by form_signatures: about 50,000 characters, whose
+# 64-bit arrays (400 KB each) fit in this machine's cache; per-call costs are
+# about a microsecond a form at this size.
+_HASH_CHUNK = 32
 
 # Anything that is not a letter or a digit: \W, plus the underscore \w lets through.
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -136,6 +155,89 @@ def shingle_hashes(form: str) -> np.ndarray:
     for k in range(1, SHINGLE_SIZE):
         hashes += points[k:k + count] * _MULTIPLIERS[k]
     return hashes
+
+
+def shingle_hash_batch(forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram hashes of many comparison forms at once: one flat array and each form's offsets into it.
+
+    Form ``i``'s hashes are ``flat[offsets[i]:offsets[i + 1]]``, the same
+    values `shingle_hashes` gives it alone. The forms are hashed as one
+    string; the n-grams that straddle two forms are then left out.
+
+    >>> flat, offsets = shingle_hash_batch(["abcdefg", "", "abc"])
+    >>> offsets.tolist(), (flat[:3] == shingle_hashes("abcdefg")).all()
+    ([0, 3, 3, 4], np.True_)
+    """
+    # A form shorter than one shingle is padded with code point 0, as shingle_hashes pads it.
+    padded = [form if len(form) >= SHINGLE_SIZE or not form else form.ljust(SHINGLE_SIZE, "\0") for form in forms]
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    counts = np.maximum(lengths - (SHINGLE_SIZE - 1), 0)
+    offsets = np.zeros(len(padded) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    points = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
+    if offsets[-1] == 0:
+        return np.zeros(0, dtype=np.uint64), offsets
+    hashes = _window_hashes(points)
+    # Where each form's first n-gram starts in the joined string, repeated for its n-grams.
+    starts = np.cumsum(lengths) - lengths
+    positions = np.arange(offsets[-1], dtype=np.int64) + np.repeat(starts - offsets[:-1], counts)
+    return hashes[positions], offsets
+
+
+def _window_hashes(points: np.ndarray) -> np.ndarray:
+    """sum(points[i + k] * _MULTIPLIERS[k]) for every window i, in three multiplies instead of five.
+
+    The multipliers are the powers B**4 .. B**0 of one base B, so with pairs
+    q[i] = points[i] * B + points[i + 1] the sum is q[i] * B**3 + q[i + 2] * B + points[i + 4]:
+    the same values modulo 2**64, for 40% fewer passes over the array.
+    """
+    base = _MULTIPLIERS[SHINGLE_SIZE - 2]
+    count = len(points) - SHINGLE_SIZE + 1
+    pairs = points[:-1] * base
+    pairs += points[1:]
+    hashes = pairs[:count] * _MULTIPLIERS[1]
+    scratch = pairs[2:2 + count] * base
+    hashes += scratch
+    hashes += points[SHINGLE_SIZE - 1:]
+    return hashes
+
+
+def form_signatures(forms: list[str], timings: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The signatures of many comparison forms at once: a (len(forms), PERMUTATIONS) uint32 matrix,
+    and which rows are signatures (False for an empty form, whose row is meaningless).
+
+    Row ``i`` is `form_signature(forms[i])` as an array. The forms are hashed
+    `_HASH_CHUNK` at a time, whose arrays stay in the processor's cache
+    (256 at a time took three times as long per form). With `timings`, the
+    CPU seconds of each step are added to it (``shingles``, ``minhash``,
+    ``to_array``), for ``bench.family_bench``.
+
+    >>> matrix, signed = form_signatures(["现将有关事项通知如下", ""])
+    >>> matrix.shape, signed.tolist(), matrix[0].tobytes() == form_signature("现将有关事项通知如下")
+    ((2, 128), [True, False], True)
+    """
+    signed = np.zeros(len(forms), dtype=bool)
+    rows: list[list[int]] = []
+    spent = {"shingles": 0.0, "minhash": 0.0, "to_array": 0.0}
+    for start in range(0, len(forms), _HASH_CHUNK):
+        started = time.process_time()
+        flat, offsets = shingle_hash_batch(forms[start:start + _HASH_CHUNK])
+        signed[start:start + len(offsets) - 1] = offsets[1:] > offsets[:-1]
+        hashed = time.process_time()
+        digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets.tolist(), PERMUTATIONS, SEED)
+        signed_at = time.process_time()
+        rows.extend(digests.to_rows())
+        spent["shingles"] += hashed - started
+        spent["minhash"] += signed_at - hashed
+        spent["to_array"] += time.process_time() - signed_at
+    started = time.process_time()
+    # rensa returns its matrix only as lists of ints; fromiter over their chain is the cheapest way in.
+    matrix = np.fromiter(chain.from_iterable(rows), dtype=np.uint32, count=len(forms) * PERMUTATIONS)
+    spent["to_array"] += time.process_time() - started
+    if timings is not None:
+        for step, seconds in spent.items():
+            timings[step] = timings.get(step, 0.0) + seconds
+    return matrix.reshape(len(forms), PERMUTATIONS), signed
 
 
 def text_signature(text: str) -> bytes | None:

@@ -2,12 +2,20 @@
 
 A version's MinHash signature (`pipeline.near_duplicates`, PERMUTATIONS
 uint32 values) is cut into `BANDS` bands; each band is hashed to one signed
-64-bit key, and the keys are rows of ``family_bands`` (primary key
-``(band_key, version_id)``). Versions that share a key are candidate copies;
-a candidate is a copy when the two signatures agree in at least
-`FAMILY_SIMILARITY` of their positions. The index is the store's own
-tables, so it survives restarts, grows row by row with the archive (nothing
-is ever rebuilt) and works alike on SQLite and PostgreSQL.
+64-bit key. Versions that share a key are candidate copies; a candidate is a
+copy when the two signatures agree in at least `FAMILY_SIMILARITY` of their
+positions.
+
+The index is persisted as one ``family_signatures`` row per version (its
+signature and its band keys packed in a blob), so it survives restarts, grows
+by one insert per version (nothing is ever rebuilt) and works alike on SQLite
+and PostgreSQL. Candidates are looked up in memory (`storage.band_index`):
+each process loads the keys once, on its first lookup, and before each later
+one reads the versions committed since (`FamilyIndex.catch_up`). Only the
+candidates' signatures are then read from the store to verify them. Keeping
+the keys as rows of an indexed table instead (migration 0005, replaced by
+0013) cost about half a millisecond per version; ``bench.family_bench``
+prints where each microsecond goes now.
 
 Why these numbers (the labelled pairs in tests/family_pairs.py, printed by
 ``python -m bench.family_curve``): reposts with every edit we know of score
@@ -31,12 +39,16 @@ new version (and, once, for a version recorded before families existed):
 On PostgreSQL, two workers recording copies of one text at once would not
 see each other's rows; each takes transaction-level advisory locks on its
 band keys (in sorted order, so two never wait on each other in a cycle)
-before looking for candidates. SQLite's write lock, taken at BEGIN, already
-serialises writers.
+before catching up and looking for candidates, so a copy committed by
+another process is read in before the lookup. SQLite's write lock, taken at
+BEGIN, already serialises writers.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from array import array
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,11 +58,12 @@ from sqlalchemy import Connection, and_, bindparam, exists, insert, select, text
 from sqlalchemy.orm import aliased
 
 from core.errors import DocumentNotFound, StoreError
+from storage.band_index import BandIndex
 from storage.database import Database
 from storage.history import find_document
 from storage.models import Document, Family, FamilySignature, Version
 
-#: Bands the signature is cut into; each is one row of family_bands per version.
+#: Bands the signature is cut into; each gives one key per version.
 BANDS = 32
 #: Least share of agreeing signature positions for two texts to be copies of one.
 FAMILY_SIMILARITY = 0.5
@@ -81,18 +94,30 @@ def band_keys(signature: bytes) -> list[int]:
             f"A MinHash signature of {len(signature)} bytes cannot be cut into {BANDS} bands: "
             "it was made with other settings. Run dangan reprocess to make them again."
         )
-    rows = len(signature) // 4 // BANDS
+    return band_key_matrix(np.frombuffer(signature, dtype=np.uint32).reshape(1, -1))[0].tolist()
+
+
+def band_key_matrix(signatures: np.ndarray) -> np.ndarray:
+    """`band_keys` of every row of a (versions, permutations) uint32 matrix: (versions, BANDS) int64, each row sorted."""
+    rows = signatures.shape[1] // BANDS
     if rows > len(_BAND_MIX) - 1:
         raise StoreError(f"Bands of {rows} values are more than the band keys can mix; use fewer permutations.")
-    values = np.frombuffer(signature, dtype=np.uint32).astype(np.uint64).reshape(BANDS, rows)
+    values = signatures.astype(np.uint64).reshape(len(signatures), BANDS, rows)
     # One multiply-add per value (wrapping at 2**64), then the band's number, then
     # a final mix so that keys of similar bands spread over the whole range.
-    keys = (values * _BAND_MIX[:rows]).sum(axis=1, dtype=np.uint64)
+    keys = (values * _BAND_MIX[:rows]).sum(axis=2, dtype=np.uint64)
     keys += np.arange(BANDS, dtype=np.uint64) * _BAND_MIX[rows]
     keys ^= keys >> np.uint64(31)
     keys *= _BAND_MIX[0]
     keys ^= keys >> np.uint64(29)
-    return sorted(keys.view(np.int64).tolist())
+    keys = keys.view(np.int64)
+    keys.sort(axis=1)
+    return keys
+
+
+def packed_band_keys(keys: np.ndarray) -> bytes:
+    """Band keys as ``family_signatures.band_keys`` keeps them: little-endian signed 64-bit integers."""
+    return np.asarray(keys, dtype="<i8").tobytes()
 
 
 def signature_agreement(a: bytes, b: bytes) -> float:
@@ -110,14 +135,97 @@ def signature_agreement(a: bytes, b: bytes) -> float:
     return sum(1 for x, y in zip(left, right) if x == y) / len(left)
 
 
+class FamilyIndex:
+    """One process's view of a store's band index: the keys of every committed version, kept current.
+
+    `catch_up` reads the versions committed since it last looked (all of them
+    the first time): a version's id is given when its row is inserted, but on
+    PostgreSQL it may commit after higher ids did, so ids passed over that
+    were not yet visible are asked for again (`_unseen`) until they are, or
+    until `UNSEEN_PATIENCE` seconds show they were rolled back. A version's
+    keys and its row commit together, so a visible version has its keys.
+
+    One per store engine (`family_index`), shared by that process's threads
+    under `lock`.
+    """
+
+    #: How long an id passed over is looked for again. A recording transaction
+    #: lasts milliseconds; one not committed after this was rolled back.
+    UNSEEN_PATIENCE = 600.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.bands = BandIndex()
+        self._highest_seen = 0
+        self._unseen: dict[int, float] = {}
+
+    @property
+    def highest_seen(self) -> int:
+        """The highest version id read so far."""
+        return self._highest_seen
+
+    def catch_up(self, sql: Connection, recording: int) -> int:
+        """Add the keys of versions committed since the last call; return how many versions were read.
+
+        `recording` is the version being recorded in `sql`'s transaction: its
+        own row is visible to it before its keys are written, so it is passed
+        over like an uncommitted one, and read once it has committed.
+        """
+        ids = sorted(self._unseen)
+        result = sql.execute(_COMMITTED_SINCE, {"seen": self._highest_seen, "recording": recording,
+                                                "unseen": ids or [-1]},
+                             execution_options={"stream_results": True})
+        read: set[int] = set()
+        # In parts: the first call on a big store reads every version (a million: 256 MB of keys).
+        for part in result.partitions(_CATCH_UP_PART):
+            read.update(row.id for row in part)
+            keyed = [(row.id, bytes(row.band_keys)) for row in part if row.band_keys is not None]
+            if keyed:
+                version_ids = np.fromiter((version_id for version_id, _ in keyed), dtype=np.int64, count=len(keyed))
+                keys = np.frombuffer(b"".join(blob for _, blob in keyed), dtype="<i8").astype(np.int64)
+                self.bands.add(version_ids, keys.reshape(len(keyed), -1))
+        now = time.monotonic()
+        for version_id in ids:
+            if version_id in read or now - self._unseen[version_id] > self.UNSEEN_PATIENCE:
+                del self._unseen[version_id]
+        highest = max(read, default=0)
+        if highest > self._highest_seen:
+            self._unseen.update((version_id, now) for version_id in range(self._highest_seen + 1, highest)
+                                if version_id not in read)
+            self._highest_seen = highest
+        return len(read)
+
+
+_CATCH_UP_PART = 20_000
+_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_indexes_lock = threading.Lock()
+
+
+def family_index(sql: Connection) -> FamilyIndex:
+    """The index of the store `sql` is connected to, made (empty) on first use in this process.
+
+    Keyed by the engine's connection pool, which a store's plain and write
+    engines share and which `Database.dispose` replaces (a forked worker that
+    disposes the engine it inherited starts from the store again).
+    """
+    pool = sql.engine.pool
+    with _indexes_lock:
+        index = _indexes.get(pool)
+        if index is None:
+            index = _indexes[pool] = FamilyIndex()
+        return index
+
+
 def assign_family(
-    sql: Connection, version_id: int, document_id: int, signature: bytes | None, previous_version_id: int | None
+    sql: Connection, version_id: int, document_id: int, signature: bytes | None, previous_version_id: int | None,
+    *, late: bool = False,
 ) -> int:
     """Inside `record`'s transaction: put a just-recorded version in its family; return the family id.
 
     `previous_version_id` is the document's version before this one (None for
     a new document). A version with no signature (its text has no letters or
-    digits) is a family of its own.
+    digits) is a family of its own. `late`: the version was recorded before
+    families existed, and is fingerprinted now.
     """
     keys = band_keys(signature) if signature is not None else []
     if keys and sql.dialect.name == "postgresql":
@@ -129,7 +237,7 @@ def assign_family(
                 and signature_agreement(previous.signature, signature) >= FAMILY_SIMILARITY:
             family_id = previous.family_id
         else:
-            family_id = _closest_family(sql, similar_versions(sql, keys, signature))
+            family_id = _closest_family(sql, similar_versions(sql, keys, signature, version_id, late=late))
         add_to_index(sql, version_id, signature, keys)
     if family_id is None:
         family_id = sql.execute(_INSERT_FAMILY, {"canonical_version_id": version_id}).scalar_one()
@@ -140,40 +248,95 @@ def assign_family(
     return family_id
 
 
-def similar_versions(sql: Connection, keys: list[int], signature: bytes) -> list[tuple[float, int]]:
-    """(similarity, version id) of every indexed version sharing a band key and at least
-    `FAMILY_SIMILARITY` similar to `signature`, most similar first.
-
-    The statement is written for the driver directly: it runs for every new
-    version, and SQLAlchemy's per-statement work cost more than SQLite's here
-    (``bench.family_bench``).
-    """
+def similar_versions(
+    sql: Connection, keys: list[int], signature: bytes, version_id: int, *, late: bool = False
+) -> list[tuple[float, int]]:
+    """(similarity, version id) of every committed version sharing a band key and at least
+    `FAMILY_SIMILARITY` similar to `signature`, most similar first; `version_id` is the version
+    being recorded, which is not its own candidate (`late`: see `assign_family`)."""
+    index = family_index(sql)
+    with index.lock:
+        index.catch_up(sql, recording=version_id)
+        if late and version_id <= index.highest_seen:
+            # Read before, without keys: catching up never reads it again, so its keys are added
+            # here (other processes read them when they next start).
+            index.bands.add(np.array([version_id]), np.array([keys], dtype=np.int64))
+        _, candidates = index.bands.lookup(np.array([keys], dtype=np.int64))
+        candidates = candidates[candidates != version_id]
+    if not len(candidates):
+        return []
     found = [
         (signature_agreement(candidate_signature, signature), version_id)
-        for version_id, candidate_signature in sql.exec_driver_sql(_candidates_sql(sql), tuple(keys))
+        for version_id, candidate_signature in sql.execute(_SIGNATURES_OF, {"ids": candidates.tolist()})
     ]
     return sorted((pair for pair in found if pair[0] >= FAMILY_SIMILARITY), key=lambda pair: (-pair[0], pair[1]))
 
 
 def add_to_index(sql: Connection, version_id: int, signature: bytes, keys: list[int]) -> None:
-    """Keep a version's signature and its band keys, so later versions find it."""
-    sql.execute(_INSERT_SIGNATURE, {"version_id": version_id, "signature": signature})
+    """Keep a version's signature and its band keys, so later versions (in any process) find it."""
+    sql.execute(_INSERT_SIGNATURE, {"version_id": version_id, "signature": signature,
+                                    "band_keys": packed_band_keys(np.array(keys, dtype=np.int64))})
+
+
+def copies_in_batch(
+    sql: Connection, index: BandIndex, version_ids: np.ndarray, signatures: np.ndarray,
+    timings: dict[str, float] | None = None,
+) -> list[int | None]:
+    """The bulk form of the lookup and insert: index many new versions at once; for each, the most
+    similar version recorded before it (in `index` or earlier in this batch) at or above the threshold.
+
+    `version_ids` must be increasing and above every id in `index`;
+    `signatures` is `pipeline.near_duplicates.form_signatures`' matrix. The
+    batch's rows are inserted into ``family_signatures`` with one
+    executemany, and its keys added to `index`, which the caller keeps (and
+    gives to no other writer meanwhile). Families are not assigned: this is
+    what a bulk path (``bench.family_bench``) pays for finding copies. With
+    `timings`, the CPU seconds of each step are added to it (``band_keys``,
+    ``index_add``, ``lookup``, ``verify``, ``insert``).
+    """
+    clock = [time.process_time()]
+
+    def lap(step: str) -> None:
+        now = time.process_time()
+        if timings is not None:
+            timings[step] = timings.get(step, 0.0) + now - clock[0]
+        clock[0] = now
+
+    keys = band_key_matrix(signatures)
+    lap("band_keys")
+    index.add(version_ids, keys)
+    lap("index_add")
+    rows, candidates = index.lookup(keys)
+    lap("lookup")
+    # The batch itself is in the index now: keep the versions recorded before each row.
+    earlier = candidates < version_ids[rows]
+    rows, candidates = rows[earlier], candidates[earlier]
+    best: list[tuple[float, int] | None] = [None] * len(version_ids)
+    if len(rows):
+        first_in_batch = int(version_ids[0])
+        stored = {version_id: np.frombuffer(signature, dtype=np.uint32) for version_id, signature in sql.execute(
+            _SIGNATURES_OF, {"ids": sorted(set(candidates[candidates < first_in_batch].tolist()))})}
+        position = {int(version_id): at for at, version_id in enumerate(version_ids.tolist())}
+        for row, candidate in zip(rows.tolist(), candidates.tolist()):
+            other = stored.get(candidate) if candidate < first_in_batch else signatures[position[candidate]]
+            if other is None:
+                continue
+            similarity = np.count_nonzero(other == signatures[row]) / signatures.shape[1]
+            if similarity >= FAMILY_SIMILARITY and (best[row] is None or similarity > best[row][0]):
+                best[row] = (similarity, candidate)
+    lap("verify")
+    # Straight to the driver, each row's blobs sliced from one buffer: SQLAlchemy's per-row
+    # work and numpy's per-row calls cost more than SQLite's insert here (bench.family_bench).
+    signature_bytes, key_bytes = signatures.shape[1] * 4, keys.shape[1] * 8
+    all_signatures, all_keys = np.ascontiguousarray(signatures).tobytes(), keys.astype("<i8").tobytes()
+    mark = "?" if sql.dialect.paramstyle == "qmark" else "%s"
     sql.exec_driver_sql(
-        f"INSERT INTO family_bands (band_key, version_id) VALUES ({_mark(sql)}, {_mark(sql)})",
-        [(key, version_id) for key in keys],
+        f"INSERT INTO family_signatures (version_id, signature, band_keys) VALUES ({mark}, {mark}, {mark})",
+        [(version_id, all_signatures[at * signature_bytes:(at + 1) * signature_bytes],
+          all_keys[at * key_bytes:(at + 1) * key_bytes]) for at, version_id in enumerate(version_ids.tolist())],
     )
-
-
-def _mark(sql: Connection) -> str:
-    return "?" if sql.dialect.paramstyle == "qmark" else "%s"
-
-
-def _candidates_sql(sql: Connection) -> str:
-    marks = ", ".join([_mark(sql)] * BANDS)
-    return (
-        "SELECT version_id, signature FROM family_signatures WHERE version_id IN "
-        f"(SELECT version_id FROM family_bands WHERE band_key IN ({marks}))"
-    )
+    lap("insert")
+    return [pick[1] if pick is not None else None for pick in best]
 
 
 def _closest_family(sql: Connection, similar: list[tuple[float, int]]) -> int | None:
@@ -264,6 +427,17 @@ _FAMILIES_OF = select(_versions.c.id, _versions.c.family_id).where(
     _versions.c.id.in_(bindparam("ids", expanding=True))
 )
 _INSERT_SIGNATURE = insert(_signatures)
+_SIGNATURES_OF = select(_signatures.c.version_id, _signatures.c.signature).where(
+    _signatures.c.version_id.in_(bindparam("ids", expanding=True))
+)
+# Every version committed beyond the highest id seen, or among the ids passed over,
+# with its band keys (None for a version without a signature).
+_COMMITTED_SINCE = (
+    select(_versions.c.id, _signatures.c.band_keys)
+    .outerjoin(_signatures, _signatures.c.version_id == _versions.c.id)
+    .where(and_(_versions.c.id > bindparam("seen"), _versions.c.id != bindparam("recording"))
+           | _versions.c.id.in_(bindparam("unseen", expanding=True)))
+)
 _INSERT_FAMILY = insert(_families).returning(_families.c.id)
 _SET_FAMILY = update(_versions).where(_versions.c.id == bindparam("id_")).values(family_id=bindparam("family_id"))
 _SET_CANONICAL = (

@@ -15,8 +15,8 @@ Four records carry the archive:
   same text only moves `last_seen`; a changed text makes version N+1.
 - `Family`: the copies of one text across documents and sites (reposts,
   script conversions, light edits), found by MinHash; each version belongs
-  to one. Its signature and LSH band keys are `FamilySignature` and
-  `FamilyBand` (see `storage.families`).
+  to one. Its signature and LSH band keys are one `FamilySignature` row
+  (see `storage.families`).
 
 Times are stored as naive UTC (`datetime.now(UTC).replace(tzinfo=None)`), the
 one form SQLite and PostgreSQL both keep without surprises.
@@ -195,24 +195,19 @@ class Family(Base):
 
 
 class FamilySignature(Base):
-    """A version's MinHash signature (pipeline.near_duplicates): what candidates are verified with."""
+    """A version's MinHash signature (pipeline.near_duplicates) and its LSH band keys.
+
+    The keys are the persisted form of the index `storage.families` looks
+    candidates up in (in memory, `storage.band_index`): one row per version,
+    so recording a version is one insert at the end of the primary key.
+    """
 
     __tablename__ = "family_signatures"
 
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class FamilyBand(Base):
-    """One LSH band key of a version's signature: versions sharing a key are candidate copies."""
-
-    __tablename__ = "family_bands"
-    # The primary key is the index the lookups use; on SQLite, without a rowid
-    # the table is that index alone, half the size of a rowid table plus an index.
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    # One little-endian signed 64-bit integer per band, sorted (storage.families.band_keys).
+    band_keys: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Change(Base):

@@ -362,7 +362,7 @@ class VersionStore:
             family_id = latest.family_id
             if family_id is None and page.signature is not None:
                 # Recorded before families existed: reprocessing it fingerprints it now.
-                family_id = _assign_family(sql, latest.id, document.id, page.signature, None)
+                family_id = _assign_family(sql, latest.id, document.id, page.signature, None, late=True)
             return latest.id, latest.number, Outcome.UNCHANGED, original_id, family_id
         number = latest.number + 1 if latest is not None else 1
         reason = "reprocess" if reprocessed else ("changed" if latest is not None else "new")
@@ -564,12 +564,12 @@ def _insert_statements(dialect: str) -> tuple[Insert, Insert]:
 
 
 def _assign_family(sql: Connection, version_id: int, document_id: int, signature: bytes | None,
-                   previous_id: int | None) -> int:
+                   previous_id: int | None, *, late: bool = False) -> int:
     """`storage.families.assign_family`, imported at first use: it brings numpy, which a
     crawl process whose pages all come back unchanged never needs (its start-up pays for it)."""
     from storage.families import assign_family
 
-    return assign_family(sql, version_id, document_id, signature, previous_id)
+    return assign_family(sql, version_id, document_id, signature, previous_id, late=late)
 
 
 def _insert_document(sql: Connection) -> Insert:

@@ -629,3 +629,42 @@ def test_a_disclaimer_paragraph_is_not_taken_for_the_brief():
     text = extract_article(page).text
     assert text.startswith("据报道，今日从新闻发布会获悉")
     assert "免责声明" not in text
+
+
+def test_the_outlet_name_in_a_byline_slot_is_the_origin_not_a_line():
+    page = """<html><head><title>夜市延长营业时间_某某新闻</title></head><body>
+    <div class="stream"><a href="/1">城东片区老旧管网改造全面完工</a></div>
+    <article class="story"><header><h1>夜市延长营业时间</h1></header>
+    <div class="attr"><span class="attr-provider">某某晚报</span><time>2024年6月2日 上午10:20</time></div>
+    <div class="story-body"><p>从本周五起，滨江夜市营业时间延长至凌晨一时，周边公交线路同步加开夜班车。</p>
+    <p>市场管理方表示，将增派保洁和安保人员，确保夜间秩序。</p></div></article>
+    </body></html>"""
+    article = extract_article(page)
+    assert article.origin == "某某晚报"
+    assert article.text.splitlines() == [
+        "从本周五起，滨江夜市营业时间延长至凌晨一时，周边公交线路同步加开夜班车。",
+        "市场管理方表示，将增派保洁和安保人员，确保夜间秩序。",
+    ]
+
+
+def test_a_masthead_cell_naming_the_outlet_is_not_a_line_of_the_article():
+    page = """<html><head><title>漁港碼頭整建完工_某某日報</title></head><body>
+    <table><tr><td class="logo">某某日報</td></tr></table>
+    <table><tr><td class="date">2024/05/13 14:30　來源：某某日報</td></tr>
+    <tr><td class="story">縣府整建的漁港碼頭今天完工啟用，新設卸貨平臺與冷藏倉庫。<br><br>漁民表示，作業時間縮短一半，都很滿意。<br><br></td></tr></table>
+    </body></html>"""
+    article = extract_article(page)
+    assert article.origin == "某某日報"
+    assert "某某日報" not in article.text.splitlines()
+    assert article.text.startswith("縣府整建的漁港碼頭今天完工啟用")
+
+
+def test_a_signature_naming_the_issuing_body_stays_even_outside_the_densest_block():
+    page = f"""<html><head><title>关于开展安全检查的通知_某某县应急管理局</title></head><body>
+    <h1>关于开展安全检查的通知</h1><div class="info">发布机构：某某县应急管理局　发布日期：2024-06-03</div>
+    <div class="content"><p>各乡镇、各有关单位：</p><p>{PARA}</p><p>{PARA}</p></div>
+    <div class="sign"><p>某某县应急管理局</p><p>2024年6月3日</p></div>
+    </body></html>"""
+    article = extract_article(page)
+    assert article.origin == "某某县应急管理局"
+    assert article.text.splitlines()[-2:] == ["某某县应急管理局", "2024年6月3日"]

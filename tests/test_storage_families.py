@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import delete, func, select, update
 
@@ -13,7 +15,7 @@ from pipeline.fingerprint import text_sha256
 from pipeline.near_duplicates import text_signature
 from storage.database import Database, open_database
 from storage.families import family_of
-from storage.models import FamilyBand, FamilySignature, Version
+from storage.models import FamilySignature, Version
 from storage.versions import Outcome, PageRecord, VersionStore
 from tests.family_pairs import NOTICES, REPOST_EDITS
 
@@ -100,7 +102,8 @@ def test_the_index_survives_reopening_the_store(db_url: str) -> None:
         repost = VersionStore(reopened).record(page(PAPER, REPOST_EDITS["trimmed signature"](TRAINING)))
         assert repost.family_id == family
         with reopened.session() as session:
-            assert session.scalar(select(func.count()).select_from(FamilyBand)) == 2 * 32
+            stored = session.scalars(select(FamilySignature.band_keys)).all()
+        assert [len(keys) for keys in stored] == [32 * 8, 32 * 8]
     finally:
         reopened.dispose()
 
@@ -114,7 +117,6 @@ def test_a_text_without_a_signature_is_a_family_of_its_own(store: VersionStore) 
 def test_a_version_from_before_families_gets_one_when_reprocessed(store: VersionStore, db: Database) -> None:
     store.record(page(CITY, TRAINING))
     with db.session(write=True) as session:  # what a store migrated from 0003 holds
-        session.execute(delete(FamilyBand))
         session.execute(delete(FamilySignature))
         session.execute(update(Version).values(family_id=None))
         session.commit()
@@ -166,3 +168,104 @@ def test_copies_recorded_at_once_by_two_writers_join_one_family(db: Database) ->
         for thread in threads:
             thread.join()
         assert len(set(results.values())) == 1 and None not in results.values(), (name, results)
+
+
+def test_a_store_from_before_0013_keeps_its_families_and_its_index(db_url: str) -> None:
+    # A store at 0012 holds band keys as rows of family_bands; opening it migrates them
+    # into one blob per version, and a repost recorded afterwards finds the old copy.
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+
+    from storage.database import migration_config
+    from storage.families import band_keys, packed_band_keys
+
+    if make_url(db_url).get_backend_name() == "sqlite":
+        Path(make_url(db_url).database).parent.mkdir(parents=True, exist_ok=True)
+    signatures = {1: text_signature(TRAINING), 2: text_signature(STATISTICS)}
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(migration_config(connection), "0012")
+        for number, url in ((1, CITY), (2, "http://www.linjiang.gov.cn/zwgk/tzgg/1002.html")):
+            connection.execute(text(
+                "INSERT INTO documents (id, url, source, status, first_seen, last_seen)"
+                " VALUES (:id, :url, 'gov', 'live', :day, :day)"), {"id": number, "url": url, "day": DAY})
+            connection.execute(text(
+                "INSERT INTO versions (id, document_id, number, text, text_sha256, extractor_version, reason,"
+                " first_seen, last_seen, published) VALUES (:id, :id, 1, :text, :sha, '1', 'new', :day, :day,"
+                " '2024-03-05')"), {"id": number, "text": [TRAINING, STATISTICS][number - 1],
+                                    "sha": text_sha256([TRAINING, STATISTICS][number - 1]), "day": DAY})
+            connection.execute(text("INSERT INTO families (id, canonical_version_id) VALUES (:id, :id)"), {"id": number})
+            connection.execute(text("UPDATE versions SET family_id = :id WHERE id = :id"), {"id": number})
+            connection.execute(text("INSERT INTO family_signatures (version_id, signature) VALUES (:id, :sig)"),
+                               {"id": number, "sig": signatures[number]})
+            connection.execute(text("INSERT INTO family_bands (band_key, version_id) VALUES (:key, :id)"),
+                               [{"key": key, "id": number} for key in band_keys(signatures[number])])
+        if engine.dialect.name == "postgresql":  # rows inserted with their ids: move the sequences past them
+            for table in ("documents", "versions", "families"):
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 2)"))
+    engine.dispose()
+    db = open_database(db_url)
+    try:
+        with db.session() as session:
+            stored = dict(session.execute(select(FamilySignature.version_id, FamilySignature.band_keys)).all())
+            assert "family_bands" not in inspect(session.connection()).get_table_names()
+        assert {version_id: bytes(keys) for version_id, keys in stored.items()} == {
+            number: packed_band_keys(np.array(band_keys(signature))) for number, signature in signatures.items()}
+        repost = VersionStore(db).record(page(COUNTY, REPOST_EDITS["trimmed signature"](TRAINING),
+                                              seen_at=DAY + timedelta(days=1), published="2024-03-06"))
+        assert repost.family_id == 1
+        assert [m.url for m in family_of(db, COUNTY).members] == [CITY, COUNTY]
+    finally:
+        db.dispose()
+
+
+def test_a_copy_recorded_by_another_process_is_found(db_url: str) -> None:
+    # Two stores open on one database stand for two processes: each keeps its own
+    # index in memory, loaded on its first lookup and caught up before each later one.
+    first, second = open_database(db_url), open_database(db_url)
+    try:
+        VersionStore(second).record(page("http://www.linjiang.gov.cn/zwgk/tzgg/1002.html", STATISTICS))  # loads its index
+        original = VersionStore(first).record(page(CITY, TRAINING))
+        repost = VersionStore(second).record(page(COUNTY, REPOST_EDITS["dateline"](TRAINING)))
+        assert repost.family_id == original.family_id
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+@pytest.mark.postgres
+def test_a_lower_version_id_committed_after_a_higher_one_was_read_is_still_found(pg_url: str) -> None:
+    # PostgreSQL hands out ids when rows are inserted, not when they commit: a slow
+    # writer's version can become visible after a higher id was read by the index.
+    from sqlalchemy import text
+
+    from storage.families import band_keys, packed_band_keys
+
+    db = open_database(pg_url)
+    try:
+        store = VersionStore(db)
+        store.record(page("http://www.linjiang.gov.cn/zwgk/tzgg/1000.html", NOTICES["flood-duty"]))
+        signature = text_signature(TRAINING)
+        slow = db.engine.connect()
+        slow_transaction = slow.begin()
+        slow.execute(text("INSERT INTO documents (url, source, status, first_seen, last_seen)"
+                          " VALUES (:url, 'gov', 'live', :day, :day)"), {"url": CITY, "day": DAY})
+        version_id = slow.execute(text(
+            "INSERT INTO versions (document_id, number, text, text_sha256, extractor_version, reason, first_seen,"
+            " last_seen) SELECT id, 1, :text, :sha, '1', 'new', :day, :day FROM documents WHERE url = :url"
+            " RETURNING id"), {"url": CITY, "text": TRAINING, "sha": text_sha256(TRAINING), "day": DAY}).scalar_one()
+        family_id = slow.execute(text("INSERT INTO families (canonical_version_id) VALUES (:id) RETURNING id"),
+                                 {"id": version_id}).scalar_one()
+        slow.execute(text("UPDATE versions SET family_id = :family WHERE id = :id"), {"family": family_id, "id": version_id})
+        slow.execute(text("INSERT INTO family_signatures (version_id, signature, band_keys) VALUES (:id, :sig, :keys)"),
+                     {"id": version_id, "sig": signature, "keys": packed_band_keys(np.array(band_keys(signature)))})
+        # A higher id commits, and the next lookup reads past the slow one's while it is still open.
+        store.record(page("http://www.linjiang.gov.cn/zwgk/tzgg/1002.html", STATISTICS))
+        store.record(page("http://www.linjiang.gov.cn/zwgk/tzgg/1003.html", NOTICES["village-election"]))
+        slow_transaction.commit()
+        slow.close()
+        repost = store.record(page(COUNTY, REPOST_EDITS["editor's note"](TRAINING)))
+        assert repost.family_id == family_id
+    finally:
+        db.dispose()

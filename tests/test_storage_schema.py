@@ -88,7 +88,7 @@ def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: 
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
     ).fetchall()
     assert [name for (name,) in tables] == [
-        "alembic_version", "captures", "change_clock", "changes", "crawl_runs", "documents", "families", "family_bands",
+        "alembic_version", "captures", "change_clock", "changes", "crawl_runs", "documents", "families",
         "family_signatures", "versions",
     ]
 

@@ -5,8 +5,9 @@ the modules beside it are its rules for Chinese pages: metadata
 (`page_metadata`, `dates`, `bylines`, and `origin_slots` for pages that
 name their origin without a label), chrome to prune (`page_chrome`,
 `teaser_lists`, and `item_lists` for feeds, hot lists and comment runs), the
-densest prose block (`main_block`, `line_merge`) and
-leftover boilerplate lines (`boilerplate_lines`). All are written in
+densest prose block (`main_block`, `line_merge`),
+leftover boilerplate lines (`boilerplate_lines`) and the outlet's name left
+standing as a line (`outlet_lines`). All are written in
 simplified characters; `script_variants` lets them read traditional text.
 Pure functions over strings and lxml trees: no Scrapy, no database.
 """

@@ -213,9 +213,19 @@ def _most_credited(
         # Every run lies inside the element, so an element with fewer than
         # _MIN_RUN_CHARS visible characters has no run that earns credit:
         # most list items, cells and empty boxes are passed over unread.
-        if lengths.text(el) < _MIN_RUN_CHARS:
+        length = lengths.text(el)
+        if length < _MIN_RUN_CHARS:
             continue
-        runs = [run for run in _own_text_runs(el, lengths.wraps_block) if run.strip()]
+        # Nor has one whose own text (what its block children do not hold)
+        # is that short: the wrappers around the paragraphs, mostly.
+        wraps_block = lengths.wraps_block
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str) and (tag in _BLOCKS or child in wraps_block):
+                length -= lengths.text(child)
+        if length < _MIN_RUN_CHARS:
+            continue
+        runs = [run for run in _own_text_runs(el, wraps_block) if run.strip()]
         # A container holding a single paragraph and nothing else (WeChat's
         # <section><span>…</span></section>, a div used as a <p>) is a
         # paragraph: its credit starts at the block around it, so that the
@@ -348,17 +358,30 @@ def _text_and_link_chars(el: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
     return counts
 
 
-def block_text(el: HtmlElement) -> str:
+def block_text(el: HtmlElement, lengths: TextLengths | None = None) -> str:
     """Render `el` as lines: one per paragraph, block element or <br>-separated run.
 
     Blocks inside `el` that are mostly link text (a channel bar above the
-    article, a related list below it) are left out.
+    article, a related list below it) are left out. `lengths`, the text of
+    the tree around `el` measured already (and kept current), if the caller
+    has it: the pruning has measured every element, and measuring the
+    block's again cost as much as rendering it.
     """
     parts: list[str] = []
-    counts = _text_and_link_chars(el)
+    if lengths is None:
+        counts = _text_and_link_chars(el)
 
-    def walk(node: HtmlElement) -> None:
-        total, linked = counts[node]
+        def measure(node: HtmlElement, in_link: bool) -> tuple[int, int]:
+            return counts[node]
+    else:
+
+        def measure(node: HtmlElement, in_link: bool) -> tuple[int, int]:
+            # Everything inside a link is link text, as _text_and_link_chars counts it.
+            total = lengths.text(node)
+            return total, total if in_link or node.tag == "a" else lengths.links(node)
+
+    def walk(node: HtmlElement, in_link: bool = False) -> None:
+        total, linked = measure(node, in_link)
         if node is not el and node.tag in _LIST_BLOCKS and total > 0 and linked > _MAX_LINK_SHARE * total:
             if node.tail:
                 parts.append(node.tail)
@@ -369,8 +392,9 @@ def block_text(el: HtmlElement) -> str:
             parts.append("\n")
         if tag != "br" and node.text:
             parts.append(node.text)
+        child_in_link = in_link or tag == "a"
         for child in node:
-            walk(child)
+            walk(child, child_in_link)
         if is_block and tag != "br":
             parts.append("\n")
         if node.tail and node is not el:

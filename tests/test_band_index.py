@@ -1,0 +1,78 @@
+"""The in-memory band index (storage.band_index) and the bulk lookup over it (storage.families.copies_in_batch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import create_engine
+
+from pipeline.near_duplicates import comparison_form, form_signatures
+from storage.band_index import BandIndex
+from storage.families import copies_in_batch
+from storage.models import FamilySignature
+from tests.family_pairs import NOTICES, REPOST_EDITS
+
+
+def test_lookups_answer_as_a_dictionary_of_sets_would_through_growth_and_shared_keys() -> None:
+    # Keys from a narrow range, so that many versions share keys, within a batch and across
+    # batches, and the table grows (rehashes) several times along the way.
+    rng = np.random.default_rng(7)
+    index, expected = BandIndex(), defaultdict(set)
+    next_id = 1
+    for batch in range(200):
+        queries = rng.integers(-40_000, 40_000, size=(6, 4))
+        queries[0, 0] = 0  # zero is a key like any other
+        rows, ids = index.lookup(queries)
+        found = set(zip(rows.tolist(), ids.tolist()))
+        assert found == {(row, version) for row in range(len(queries)) for key in queries[row].tolist()
+                         for version in expected[key]}, f"batch {batch}"
+        count = int(rng.integers(1, 60))
+        keys = rng.integers(-40_000, 40_000, size=(count, 4))
+        if batch % 5 == 0:
+            keys[-1] = keys[0]  # two versions of one batch with the same keys
+        version_ids = np.arange(next_id, next_id + count)
+        next_id += count
+        index.add(version_ids, keys)
+        for version_id, row in zip(version_ids.tolist(), keys.tolist()):
+            for key in row:
+                expected[key].add(version_id)
+    assert len(index) == (next_id - 1) * 4
+    assert index.nbytes < 40 * len(index)  # 16 bytes an entry, 4 a slot at most half full, growth slack
+
+
+def test_a_batch_finds_each_repost_of_an_earlier_notice_and_no_template_sibling(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notices = list(NOTICES.values())
+    reposts = [edit(notice) for notice in notices for edit in REPOST_EDITS.values()]
+    index = BandIndex()
+    with engine.begin() as connection:
+        # The originals in one batch (stored, then read back as candidates), the reposts in the next.
+        matrix, _ = form_signatures([comparison_form(notice) for notice in notices])
+        originals = np.arange(1, len(notices) + 1)
+        assert copies_in_batch(connection, index, originals, matrix) == [None] * len(notices)
+        matrix, _ = form_signatures([comparison_form(repost) for repost in reposts])
+        repost_ids = np.arange(100, 100 + len(reposts))
+        found = copies_in_batch(connection, index, repost_ids, matrix)
+    engine.dispose()
+    # Each repost's closest earlier copy is its notice's original or another repost of the
+    # same notice (reposts of one notice are often closer to each other), never another notice.
+    notice_of = {int(version_id): number for number, version_id in enumerate(originals)}
+    notice_of |= {int(version_id): number // len(REPOST_EDITS) for number, version_id in enumerate(repost_ids)}
+    assert None not in found
+    assert [notice_of[copy] for copy in found] == [number for number in range(len(notices)) for _ in REPOST_EDITS]
+    assert all(copy < version_id for copy, version_id in zip(found, repost_ids.tolist()))
+
+
+def test_a_copy_later_in_the_same_batch_finds_the_earlier_one(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notice = NOTICES["flood-duty"]
+    texts = [notice, NOTICES["cadre-training"], REPOST_EDITS["dateline"](notice), REPOST_EDITS["traditional script"](notice)]
+    with engine.begin() as connection:
+        matrix, _ = form_signatures([comparison_form(text) for text in texts])
+        found = copies_in_batch(connection, BandIndex(), np.array([5, 6, 7, 8]), matrix)
+    engine.dispose()
+    assert found[:3] == [None, None, 5] and found[3] in (5, 7)

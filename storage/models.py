@@ -72,7 +72,7 @@ class CrawlRun(Base):
     # Responses to article URLs whose body is not a web page (a PDF or image served as
     # text/html, see pipeline.sniff): archived, not versioned, not counted in errors.
     not_html: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Captures a crawl that did not process locally left for `dangan process` (0013).
+    # Captures a crawl that did not process locally left for `dangan process` (0014).
     left_for_processing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Where the crawl runs, and when it last said it was alive (storage.runs):
     # a second crawl of the source is refused while this run is alive.

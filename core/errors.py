@@ -30,6 +30,10 @@ class CrawlSetupError(DanganError):
     """The crawl's Scrapy components are set up wrongly: a missing extension, a spider with no source."""
 
 
+class FrontierError(DanganError):
+    """The shared crawl frontier (Redis, ``DANGAN_REDIS_URL``) cannot be reached or used."""
+
+
 class UnknownSourceError(DanganError):
     """A source name was asked for that the sources file does not define."""
 

@@ -80,6 +80,22 @@ DANGAN_RUN_HEARTBEAT_INTERVAL = 15.0
 #: the source marks it interrupted. On the machine that ran it, a run whose
 #: process no longer exists is dead at once.
 DANGAN_RUN_HEARTBEAT_STALE = 90.0
+#: Redis that holds the shared crawl frontier (crawler/frontier.py), e.g.
+#: redis://frontier-host:6379/0. None: each crawl keeps its own frontier in its
+#: process, as Scrapy does. Set, every crawl of a source joins that source's
+#: frontier run there, so crawls on several machines share its queue and seen
+#: URLs; `dangan crawl NAME --workers N` needs it for N > 1.
+DANGAN_REDIS_URL = None
+#: Prefix of every Redis key dangan writes, so several archives can share one Redis.
+DANGAN_REDIS_PREFIX = "dangan"
+#: Seconds a frontier worker may go without a heartbeat before the others take
+#: the requests it holds back into the queue (on its own machine, a worker
+#: whose process is gone is taken for dead at once). Heartbeats go every third of this.
+DANGAN_FRONTIER_LEASE = 30.0
+#: Seconds the Redis keys of a frontier run are kept after the last heartbeat
+#: of any of its workers: a run every worker of which was killed cleans itself
+#: up. A run that ends deletes its queue and seen filter at once.
+DANGAN_FRONTIER_TTL = 86400
 #: Recrawls send If-None-Match / If-Modified-Since for the articles the archive
 #: holds, and keep a 304, or a body the archive already has, as a WARC revisit
 #: record with no extraction and no new version. False fetches and stores every

@@ -70,6 +70,7 @@ from core import settings as defaults
 from core.errors import CrawlSetupError
 from core.sources import Source
 from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread, should_notify
+from crawler.frontier_scheduler import FRONTIER_STAT
 from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
 from storage.capture_claims import CRAWL_ROLE, Claimant
 from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
@@ -213,8 +214,10 @@ class CrawlRun:
             # The run first: a crawl of this source that is alive refuses this one
             # (RunInProgressError) before anything is touched.
             self._started_at = utc_now()
+            # A worker of a shared frontier (crawler.frontier_scheduler) runs beside its fellow workers.
             run_id = store.run_log.start_run(
-                source.name, self._started_at, trigger=self.trigger, stale_after=self.heartbeat_stale
+                source.name, self._started_at, trigger=self.trigger, stale_after=self.heartbeat_stale,
+                frontier=self.stats.get_value(FRONTIER_STAT),
             )
             # Orphans get their rows before anything looks for unprocessed captures,
             # so the processing pipeline re-submits them with the rest. Files a live

@@ -33,7 +33,8 @@ from crawler.run_outcome import RunOutcome, crawl_outcome
 from crawler.spiders.source import SourceSpider
 from core.sources import Source
 from core.errors import DanganError, RunInProgressError
-from core.settings import DANGAN_RUN_HEARTBEAT_STALE
+from core.settings import DANGAN_REDIS_PREFIX, DANGAN_REDIS_URL, DANGAN_RUN_HEARTBEAT_STALE
+from crawler.frontier import connect, current_run
 from storage.database import open_database
 from storage.runs import RunLog
 
@@ -97,6 +98,9 @@ def crawl_settings(*, db_url: str, data_dir: Path, overrides: dict | None = None
     settings.set("DANGAN_DATA_DIR", str(data_dir), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    if settings.get("DANGAN_REDIS_URL"):
+        # The one switch: with a Redis URL the crawl is a worker of the source's shared frontier.
+        settings.set("SCHEDULER", "crawler.frontier_scheduler.RedisFrontierScheduler", priority="cmdline")
     return settings
 
 
@@ -136,8 +140,10 @@ def run_crawls(
     db = open_database(db_url)
     try:
         stale_after = float((settings or {}).get("DANGAN_RUN_HEARTBEAT_STALE", DANGAN_RUN_HEARTBEAT_STALE))
+        frontiers = _current_frontiers(sources, settings or {})
         for source in sources:
-            running = RunLog(db).alive_run(source.name, stale_after)
+            # The live workers of the frontier run this crawl will join are its fellows, not rivals.
+            running = RunLog(db).alive_run(source.name, stale_after, frontier=frontiers.get(source.name))
             if running is not None:
                 raise RunInProgressError(
                     f"{source.name} is being crawled now (run {running.id}, pid {running.pid} on {running.host}, "
@@ -187,6 +193,20 @@ def run_crawls(
         CrawlSummary.from_stats(source.name, dict(crawler.stats.get_stats()) if crawler.stats else {})
         for source, crawler in crawlers
     ]
+
+
+def _current_frontiers(sources: list[Source], settings: dict) -> dict[str, str]:
+    """The frontier run each source's crawl would join now, by source; empty without ``DANGAN_REDIS_URL``."""
+    url = settings.get("DANGAN_REDIS_URL") or DANGAN_REDIS_URL
+    if not url:
+        return {}
+    client = connect(url)
+    try:
+        prefix = settings.get("DANGAN_REDIS_PREFIX") or DANGAN_REDIS_PREFIX
+        found = {source.name: current_run(client, prefix=prefix, source=source.name) for source in sources}
+    finally:
+        client.close()
+    return {name: run for name, run in found.items() if run is not None}
 
 
 # Scrapy logs an unreachable robots.txt as an ERROR with a 60-line traceback,

@@ -21,6 +21,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case name of this module
     DANGAN_DATA_DIR,
     DANGAN_DB,
+    DANGAN_FRONTIER_LEASE,
+    DANGAN_FRONTIER_TTL,
     DANGAN_GC_THRESHOLD,
     DANGAN_INCREMENTAL_RECRAWLS,
     DANGAN_MAX_DEPTH,
@@ -31,6 +33,8 @@ from core.settings import (  # noqa: E402,F401 - Scrapy reads every upper-case n
     DANGAN_PROCESS_POLL_INTERVAL,
     DANGAN_PROCESS_QUEUE_PER_WORKER,
     DANGAN_PROCESS_WORKERS,
+    DANGAN_REDIS_PREFIX,
+    DANGAN_REDIS_URL,
     DANGAN_RETRY_BACKOFF_BASE,
     DANGAN_RETRY_AFTER_MAX,
     DANGAN_RETRY_BACKOFF_MAX,

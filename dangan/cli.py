@@ -141,6 +141,19 @@ def crawl(
     no_process: Annotated[
         bool, typer.Option("--no-process", help="Only capture: leave the article pages for `dangan process`.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Crawl processes to start on this machine, sharing each "
+                          "source's frontier through Redis (needs DANGAN_REDIS_URL when more than 1).")
+    ] = 1,
+    redis: Annotated[
+        Optional[str],
+        typer.Option("--redis", envvar="DANGAN_REDIS_URL", help="Redis URL of the shared frontier "
+                     "(redis://host:6379/0): this crawl joins each source's crawl there. Default: none, "
+                     "a frontier of this process's own."),
+    ] = None,
+    summary_json: Annotated[
+        Optional[Path], typer.Option("--summary-json", hidden=True, help="Also write the summaries here, as JSON.")
+    ] = None,
 ) -> None:
     """Crawl sources: capture every page to WARC, then extract and version the articles.
 
@@ -149,6 +162,8 @@ def crawl(
     and `dangan process`, here or on another machine, extracts and versions them.
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
+
+    Example: DANGAN_REDIS_URL=redis://127.0.0.1:6379/0 dangan crawl xiangtan-gov --workers 4
     """
     from dangan.crawl_process import stop_once_on_hangup
 
@@ -171,12 +186,25 @@ def crawl(
         settings = _parse_settings(overrides or [])
         if no_process:
             settings["DANGAN_PROCESS_LOCALLY"] = "false"
-        summaries = crawl_with_progress(
-            chosen, db_url=defaults.database_url(db, data_dir), data_dir=data_dir, console=console,
-            settings=settings, trigger=trigger.value,
-        )
+        redis_url = settings.pop("DANGAN_REDIS_URL", None) or redis
+        if workers > 1:
+            summaries = _crawl_with_workers(
+                [source.name for source in chosen], count=workers, config=config, db_url=defaults.database_url(db, data_dir),
+                data_dir=data_dir, redis_url=redis_url, settings=settings, trigger=trigger.value,
+            )
+        else:
+            if redis_url:
+                settings["DANGAN_REDIS_URL"] = redis_url
+            summaries = crawl_with_progress(
+                chosen, db_url=defaults.database_url(db, data_dir), data_dir=data_dir, console=console,
+                settings=settings, trigger=trigger.value,
+            )
     except DanganError as error:
         raise _fail(error)
+    if summary_json is not None:  # for the `--workers` process that started this one
+        from dangan.crawl_workers import summary_rows
+
+        summary_json.write_text(json.dumps(summary_rows(summaries)), encoding="utf-8")
     failed = [summary for summary in summaries if summary.failed]
     if failed:
         names = ", ".join(summary.source for summary in failed)
@@ -192,6 +220,35 @@ def crawl(
             "Some pages could not be fetched or processed; `dangan --verbose crawl …` logs why, "
             "and the captures are kept for `dangan reprocess`."
         )
+
+
+def _crawl_with_workers(names: list[str], *, count: int, config: Path, db_url: str, data_dir: Path,
+                        redis_url: str | None, settings: dict[str, str], trigger: str):
+    """`dangan crawl --workers N`: start the workers, print one combined summary per source, and any worker that died."""
+    from dangan.crawl_display import summary_line
+    from dangan.crawl_workers import run_crawl_workers
+
+    console.print(f"Crawling {', '.join(names)} with {count} worker processes sharing the frontier in Redis; "
+                  f"their logs are in {data_dir / 'logs'}.", highlight=False, soft_wrap=True)
+    summaries, ends = run_crawl_workers(
+        names, count=count, config=config, db_url=db_url, data_dir=data_dir, redis_url=redis_url,
+        settings=settings, trigger=trigger,
+    )
+    for summary in summaries:
+        console.print(summary_line(summary), highlight=False, soft_wrap=True)
+        if summary.reason:
+            style = "bold red" if summary.failed else "yellow"
+            console.print(f"  [{style}]{summary.outcome}:[/] {escape(summary.reason)}", highlight=False, soft_wrap=True)
+    lost = [end for end in ends if not end.summaries]
+    for end in lost:
+        err_console.print(
+            f"worker {end.number} (pid {end.pid}) ended with exit code {end.returncode} and no summary; "
+            f"the requests it held went back to the frontier. Its log: {end.log_path}",
+            highlight=False, soft_wrap=True,
+        )
+    if lost and not any(summary.failed for summary in summaries):
+        raise DanganError(f"{len(lost)} of {count} crawl workers ended without finishing; see their logs.")
+    return summaries
 
 
 @app.command()

@@ -85,12 +85,18 @@ class CrawlProcess:
     stop_requested: bool = field(default=False)
 
     @classmethod
-    def start(cls, source: str, command: list[str], *, db_url: str, log_path: Path, started_at: datetime) -> "CrawlProcess":
-        """Start `command` for `source`, its output appended to `log_path`; call from the main thread."""
+    def start(
+        cls, source: str, command: list[str], *, db_url: str, log_path: Path, started_at: datetime,
+        what: str = "scheduled crawl", env: dict[str, str] | None = None,
+    ) -> "CrawlProcess":
+        """Start `command` for `source`, its output appended to `log_path`; call from the main thread.
+
+        `what` heads its part of the log; `env` adds to the environment it runs in.
+        """
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "DANGAN_DB": db_url}
+        env = {**os.environ, **(env or {}), "DANGAN_DB": db_url}
         with log_path.open("ab") as output:
-            output.write(f"\n=== {started_at.isoformat(timespec='seconds')} scheduled crawl of {source} ===\n".encode())
+            output.write(f"\n=== {started_at.isoformat(timespec='seconds')} {what} of {source} ===\n".encode())
             output.flush()
             process = subprocess.Popen(
                 command,

@@ -112,6 +112,9 @@ class SourceStatus:
     # Set while failed crawls hold the source back: the scheduler skips its times until then,
     # and next_run is the first scheduled time after it.
     backoff: SourceBackoff | None = None
+    # Every run of the last run's shared frontier (crawler.frontier), itself included, when
+    # it was one of several workers: their counts are shown added up.
+    frontier_runs: tuple[CrawlRun, ...] = ()
     # The settings the next run and the backoff were worked out with.
     scheduler: SchedulerView | None = None
 
@@ -125,6 +128,7 @@ class SourceStatus:
             "last_run": run_as_dict(self.last_run) if self.last_run is not None else None,
             "running": run_as_dict(self.running) if self.running is not None else None,
             "empty_pages": self.empty_pages,
+            "frontier_runs": [run.id for run in self.frontier_runs],
             "backing_off_until": (
                 _iso(self.backoff.until.replace(tzinfo=timezone.utc)) if self.backoff and self.backoff.until else None
             ),
@@ -157,6 +161,7 @@ def source_status(
     for source in sources:
         last = runs.last_run(source.name)
         running = runs.running_run(source.name) if last is not None and last.outcome != "running" else None
+        fellows = tuple(runs.frontier_runs(last.frontier)) if last is not None and last.frontier else ()
         backoff = _backoff(source, runs, now, backoff_base, backoff_max)
         after = max(now, backoff.until.replace(tzinfo=_UTC)) if backoff is not None else now
         statuses.append(SourceStatus(
@@ -168,6 +173,7 @@ def source_status(
             last_run=last,
             running=running,
             empty_pages=(empty_pages or {}).get(source.name, 0),
+            frontier_runs=fellows if len(fellows) > 1 else (),
             scheduler=scheduler,
         ))
     return statuses
@@ -205,6 +211,8 @@ def runs_lines(runs: list[CrawlRun]) -> list[str]:
         )
         if run.reason:
             lines.append(f"{'':<4} reason: {run.reason}")
+        if run.frontier:
+            lines.append(f"{'':<4} worker of frontier run {run.frontier}")
     return lines
 
 
@@ -241,10 +249,22 @@ def status_lines(statuses: list[SourceStatus]) -> list[str]:
             lines.append(f"  reason:    {run.reason}")
         if status.running is not None:
             lines.append(f"  running:   {status.running.id}, started {_shown(status.running.started_at)} UTC")
-        if run.outcome != "skipped":
+        if status.frontier_runs:
+            workers = status.frontier_runs
             lines.append(
-                f"  counts:    {run.pages_fetched} fetched, {run.not_modified} not modified, {run.new_documents} new, "
-                f"{run.new_versions} changed, {run.empty or 0} empty, {run.errors} errors, {run.not_html or 0} not HTML"
+                f"  workers:   {len(workers)} runs share frontier run {run.frontier} "
+                f"({', '.join(f'{worker.id} {worker.outcome}' for worker in workers)}); counts are theirs added up"
+            )
+        if run.outcome != "skipped":
+            shown = status.frontier_runs or (run,)
+
+            def total(name: str) -> int:
+                return sum(getattr(worker, name) or 0 for worker in shown)
+
+            lines.append(
+                f"  counts:    {total('pages_fetched')} fetched, {total('not_modified')} not modified, "
+                f"{total('new_documents')} new, {total('new_versions')} changed, {total('empty')} empty, "
+                f"{total('errors')} errors, {total('not_html')} not HTML"
             )
         if status.empty_pages:
             lines.append(

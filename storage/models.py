@@ -72,13 +72,16 @@ class CrawlRun(Base):
     # Responses to article URLs whose body is not a web page (a PDF or image served as
     # text/html, see pipeline.sniff): archived, not versioned, not counted in errors.
     not_html: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Captures a crawl that did not process locally left for `dangan process` (0014).
+    # Captures a crawl that did not process locally left for `dangan process` (0015).
     left_for_processing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Where the crawl runs, and when it last said it was alive (storage.runs):
     # a second crawl of the source is refused while this run is alive.
     host: Mapped[str | None] = mapped_column(String(255), nullable=True)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The shared frontier run (Redis, crawler/frontier.py) this crawl is a worker of; None
+    # for a crawl with a frontier of its own. Live runs of one frontier do not refuse each other.
+    frontier: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Capture(Base):

@@ -74,7 +74,7 @@ class RunLog:
 
     def start_run(
         self, source: str, started_at: datetime, trigger: str = "manual", *,
-        stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE,
+        stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE, frontier: str | None = None,
     ) -> int:
         """Open a run of `source` started by `trigger` ("manual" or "schedule") in this process; return its id.
 
@@ -84,6 +84,10 @@ class RunLog:
         marked "interrupted". The check and the new row are one transaction,
         taken under the database's write lock (SQLite) or an advisory lock on
         the source (PostgreSQL), so of two crawls starting at once one is refused.
+
+        `frontier` names the shared frontier run this crawl is a worker of
+        (`crawler.frontier`): live runs of the same frontier are its fellow
+        workers, and are neither refused nor touched.
         """
         _check(trigger, RUN_TRIGGERS, "trigger")
         moment = as_stored(started_at)
@@ -94,6 +98,8 @@ class RunLog:
             running = list(session.scalars(
                 select(CrawlRun).where(CrawlRun.source == source, CrawlRun.outcome == "running")
             ))
+            running = [run for run in running if frontier is None or run.frontier != frontier
+                       or not run_is_alive(run, now, stale_after)]
             for run in running:
                 if run_is_alive(run, now, stale_after):
                     raise RunInProgressError(
@@ -108,7 +114,7 @@ class RunLog:
                 log.warning("Marked %d earlier run(s) of %s as interrupted", len(running), source)
             run = CrawlRun(
                 source=source, trigger=trigger, started_at=moment, outcome="running",
-                host=socket.gethostname(), pid=os.getpid(), heartbeat_at=moment,
+                host=socket.gethostname(), pid=os.getpid(), heartbeat_at=moment, frontier=frontier,
             )
             session.add(run)
             session.commit()
@@ -124,10 +130,23 @@ class RunLog:
             )
             session.commit()
 
-    def alive_run(self, source: str, stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE) -> CrawlRun | None:
-        """The run of `source` marked running whose crawl is alive now, or None (see the module docstring)."""
-        run = self.running_run(source)
-        return run if run is not None and run_is_alive(run, utc_now(), stale_after) else None
+    def alive_run(
+        self, source: str, stale_after: float = defaults.DANGAN_RUN_HEARTBEAT_STALE, *, frontier: str | None = None,
+    ) -> CrawlRun | None:
+        """A run of `source` marked running whose crawl is alive now, or None (see the module docstring).
+
+        Runs that are workers of `frontier`, when given, are not counted: a crawl may join them.
+        """
+        query = select(CrawlRun).where(CrawlRun.source == source, CrawlRun.outcome == "running")
+        with self.db.session() as session:
+            running = list(session.scalars(query.order_by(CrawlRun.id.desc())))
+        now = utc_now()
+        for run in running:
+            if frontier is not None and run.frontier == frontier:
+                continue
+            if run_is_alive(run, now, stale_after):
+                return run
+        return None
 
     def finish_run(
         self, run_id: int, finished_at: datetime, outcome: str, counts: dict[str, int], reason: str | None = None
@@ -187,6 +206,11 @@ class RunLog:
         # Ids grow with time, and unlike start times they never tie.
         with self.db.session() as session:
             return list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit)))
+
+    def frontier_runs(self, frontier: str) -> list[CrawlRun]:
+        """The runs that were workers of the shared frontier run `frontier` (`crawler.frontier`), oldest first."""
+        with self.db.session() as session:
+            return list(session.scalars(select(CrawlRun).where(CrawlRun.frontier == frontier).order_by(CrawlRun.id)))
 
     def finished_runs(self, source: str, limit: int = 20) -> list[CrawlRun]:
         """The latest `limit` runs of `source` that ended ok or failed, newest first (what a backoff reads)."""
@@ -268,6 +292,7 @@ def run_as_dict(run: CrawlRun) -> dict[str, Any]:
         "finished_at": _iso(run.finished_at),
         "outcome": run.outcome,
         "reason": run.reason,
+        "frontier": run.frontier,
         "counts": {name: getattr(run, name) or 0 for name in RUN_COUNTS},
     }
 

@@ -85,3 +85,32 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
+
+
+REDIS_URL_VARIABLE = "DANGAN_TEST_REDIS_URL"
+REDIS_SKIP_REASON = f"set {REDIS_URL_VARIABLE}=redis://127.0.0.1:6379/0 to run the shared-frontier tests"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis the shared-frontier tests use; they skip, saying so, when it is not set."""
+    url = os.environ.get(REDIS_URL_VARIABLE)
+    if not url:
+        pytest.skip(REDIS_SKIP_REASON)
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own (others share the Redis), whose keys are deleted afterwards."""
+    import redis
+
+    prefix = f"dangan-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

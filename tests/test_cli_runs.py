@@ -95,7 +95,7 @@ def test_status_shows_each_source_with_its_schedule_next_run_and_last_run(store_
     assert upcoming > before and local.strftime("%A") == "Monday" and local.hour in (0, 6, 12, 18)
     assert (first["last_run"]["id"], first["last_run"]["outcome"]) == (4, "skipped")
     assert second == {"source": "never-crawled", "schedule": None, "schedule_in_words": None,
-                      "next_run": None, "last_run": None, "running": None, "empty_pages": 0,
+                      "next_run": None, "last_run": None, "running": None, "empty_pages": 0, "frontier_runs": [],
                       "backing_off_until": None,
                       "scheduler": {"settings_from": "defaults", "pid": None, "started_at": None,
                                     "backoff_base": 3600.0, "backoff_max": 86400.0, "timezone": None}}

@@ -24,6 +24,9 @@ from sqlalchemy import func, select
 from storage.database import open_database
 from storage.models import Capture, CrawlRun, Document, Version
 from tests.site.fixtures import REPO_ROOT, crawl, run_dangan_crawl, subprocess_env, test_site  # noqa: F401
+from tests.test_crawl_shared_frontier import (  # noqa: F401 - portal is a fixture
+    ARTICLES, article_fetches, article_versions, crawl_command, env_for, finish, portal, start, store_state,
+)
 
 
 def _process_command(db_url: str, *extra: str) -> list[str]:
@@ -233,3 +236,50 @@ def test_a_crawl_that_processes_its_pages_keeps_them_from_a_processor_running_be
     assert run.left_for_processing == 0 and run.new_documents + run.duplicates + run.empty == len(reference)
     _assert_each_capture_processed_once(pg_url)
     assert _store_state(pg_url) == reference
+
+
+@pytest.mark.postgres
+def test_two_crawlers_and_two_processors_archive_each_page_once_and_version_it_once(
+        portal, pg_url: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> None:
+    """The issue's layout on one machine: two crawl processes sharing a Redis frontier and
+    capturing only, two `dangan process --follow` versioning what they capture, one PostgreSQL store."""
+    server, sources = portal
+    server.delay = 0.05
+    data_dir = tmp_path / "data"
+    processors = [_run_process(pg_url, "--warc-root", str(data_dir), "--workers", "1", "--follow")
+                  for _ in range(2)]
+    try:
+        env = env_for(pg_url, redis_url)
+        crawlers = [start(crawl_command(sources, data_dir, "--no-process"), env, redis_prefix) for _ in range(2)]
+        for code, out, err in [finish(crawler) for crawler in crawlers]:
+            assert code == 0 and "left for `dangan process`" in out, out + err[-3000:]
+        db = open_database(pg_url)
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                with db.session() as session:
+                    waiting = session.scalar(select(func.count(Capture.id)).where(Capture.processed_at.is_(None)))
+                if not waiting:
+                    break
+                assert all(processor.poll() is None for processor in processors), "a processor ended"
+                assert time.monotonic() < deadline, f"{waiting} captures never processed"
+                time.sleep(0.2)
+            with db.session() as session:
+                left = session.scalar(select(func.sum(CrawlRun.left_for_processing)))
+                versioned = session.scalar(select(func.count(Capture.id)).where(Capture.version_id.is_not(None)))
+        finally:
+            db.dispose()
+    finally:
+        for processor in processors:
+            processor.send_signal(signal.SIGTERM)
+    summaries = [_finish(processor, timeout=60)[0] for processor in processors]
+
+    fetched = article_fetches(server)
+    assert set(fetched) == ARTICLES and set(fetched.values()) == {1}, fetched  # each page fetched once
+    state = store_state(pg_url, data_dir)
+    assert set(state["captures"].values()) == {1}, state["captures"]  # and archived once
+    assert article_versions(state) == {path: 1 for path in ARTICLES}  # every version exactly once
+    processed = [int(summary.split("processed ", 1)[1].split(" ", 1)[0]) for summary in summaries]
+    # The crawls' runs counted what they left; the processors took each of those once.
+    assert left == versioned == sum(processed) == len(ARTICLES), (left, versioned, processed)
+    _assert_each_capture_processed_once(pg_url)

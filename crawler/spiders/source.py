@@ -37,6 +37,7 @@ from twisted.python.failure import Failure
 from core import settings as defaults
 from crawler.conditional import LAST_CAPTURE_META_KEY
 from crawler.crawl_run import CrawlRun
+from crawler.frontier_scheduler import request_done
 from crawler.items import FetchedPage
 from crawler.page_links import PageLinks
 from crawler.robots import RobotsTxtUnreachable
@@ -180,6 +181,8 @@ class SourceSpider(Spider):
     def fetch_failed(self, failure: Failure) -> None:
         """A request that produced no response (network error, refused by robots.txt)."""
         request = failure.request
+        # Counted here, so done: a shared frontier forgets it (crawler.frontier_scheduler).
+        self.crawler.signals.send_catch_log(signal=request_done, request=request)
         if failure.check(RobotsTxtUnreachable):
             # Not fetched because robots.txt could not be: a page the archive does not hold this time.
             self.crawler.stats.inc_value("dangan/fetch_failed")

@@ -1,7 +1,7 @@
 """Processing anywhere: a capture can be claimed by one processor for a while, and a run counts what it left.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02
 
 `dangan process` runs on any machine that reaches the store: processors
@@ -19,8 +19,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: Union[str, Sequence[str], None] = "0013"
+revision: str = "0015"
+down_revision: Union[str, Sequence[str], None] = "0014"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -41,6 +41,21 @@ DANGAN_PROCESS_WORKERS = None
 #: reprocess run) waits: enough to keep every worker busy while results travel
 #: back, few enough that bodies do not pile up in memory.
 DANGAN_PROCESS_QUEUE_PER_WORKER = 8
+#: False: a crawl captures pages and leaves their processing to `dangan process`
+#: (on this machine or others sharing the store and the WARC root); its run counts
+#: them as ``left_for_processing``. ``dangan crawl --no-process`` sets it.
+DANGAN_PROCESS_LOCALLY = True
+#: Seconds a processor's claim on a capture lasts unless renewed (a live
+#: processor renews its claims every third of it); the claims of a processor
+#: that was killed come back to the others after this long.
+DANGAN_PROCESS_LEASE = 300.0
+#: Seconds `dangan process --follow` waits, when no capture is left, before it asks again.
+DANGAN_PROCESS_FOLLOW_INTERVAL = 2.0
+#: The folder WARC records are read from by processing (`dangan process`,
+#: `dangan reprocess`): the folder holding ``warc/``, which capture rows name
+#: their files relative to. None: the data folder. On a processing machine,
+#: where the crawlers' data folder is mounted.
+DANGAN_WARC_ROOT = None
 #: Results are recorded as soon as a worker finishes; this is the longest wait, in
 #: seconds, if a wake-up is ever missed, and the pace of draining at the end.
 DANGAN_PROCESS_POLL_INTERVAL = 0.1
@@ -129,3 +144,14 @@ SQLITE_FILE_NAME = "dangan.db"
 def database_url(db: str | None, data_dir: str | Path) -> str:
     """The store's URL: `db` when given, else the SQLite file inside `data_dir`."""
     return db or f"sqlite:///{Path(data_dir) / SQLITE_FILE_NAME}"
+
+
+def warc_root(root: str | Path | None, data_dir: str | Path) -> str:
+    """Where WARC records are read from: `root` when given, else the data folder.
+
+    >>> warc_root(None, "dangan-data")
+    'dangan-data'
+    >>> warc_root("/mnt/archive", "dangan-data")
+    '/mnt/archive'
+    """
+    return str(root) if root else str(data_dir)

@@ -44,6 +44,7 @@ from crawler.capture_writer import CaptureWriter
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from crawler.run_outcome import DISK_FULL_REASON, DISK_FULL_STAT
+from storage.times import utc_now
 from storage.warc import IDENTICAL_PAYLOAD, NOT_MODIFIED, WarcWriter
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,6 @@ ARCHIVE_RESPONSE = object()
 
 def archive_response(crawler: Crawler, response, kind: str) -> None:
     """Have the capture pipeline keep `response`, which never reaches the spider; `kind` names why."""
-    from storage.times import utc_now
-
     crawler.signals.send_catch_log(ARCHIVE_RESPONSE, page=FetchedPage.from_response(response, utc_now()), kind=kind)
 
 
@@ -118,8 +117,12 @@ class CapturePipeline:
         store, source = self.run.store, self.run.source
         self._known_live = set(store.versions.live_urls(source.name))
         self.warc = store.warc_writer(source.name)
+        run = self.run
+        # A crawl that processes its own pages writes their rows claimed by itself, so a
+        # `dangan process` running elsewhere leaves them to it (see storage.capture_claims).
+        claim = (lambda: run.claimant.claim_values(run.process_lease, utc_now())) if run.process_locally else None
         self.writer = CaptureWriter(
-            self.warc, store.captures, store.versions, run_id=self.run.run_id, source=source.name
+            self.warc, store.captures, store.versions, run_id=run.run_id, source=source.name, claim=claim
         )
         log.info("%s: capturing into %s; %d known live documents", source.name, store.data_dir, len(self._known_live))
 

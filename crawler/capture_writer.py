@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from twisted.internet.defer import Deferred
@@ -61,7 +62,8 @@ class CaptureWriter:
     """
 
     def __init__(
-        self, warc: WarcWriter, captures: CaptureLog, versions: VersionStore, *, run_id: int | None, source: str
+        self, warc: WarcWriter, captures: CaptureLog, versions: VersionStore, *, run_id: int | None, source: str,
+        claim: Callable[[], dict] | None = None,
     ) -> None:
         from twisted.internet import reactor
 
@@ -71,6 +73,9 @@ class CaptureWriter:
         self.versions = versions
         self.run_id = run_id
         self.source = source
+        # Gives the claim columns of a capture this crawl will process itself
+        # (`storage.capture_claims.Claimant.claim_values`); None leaves captures unclaimed.
+        self.claim = claim
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
         #: The first full-disk error met; later ones are the same news and are not logged again.
         self.disk_full: DiskFullError | None = None
@@ -133,6 +138,7 @@ class CaptureWriter:
                 needs_processing=pending.needs_processing, etag=etag, last_modified=last_modified,
                 revisit=page.revisit, not_processed=f"cut short: {page.cut_short}" if page.cut_short else None,
                 refers_to_id=page.last_capture.original_id if page.revisit and page.last_capture else None,
+                **(self.claim() if self.claim is not None and pending.needs_processing else {}),
             )))
         if not written:
             return

@@ -72,6 +72,7 @@ from core.sources import Source
 from crawler.run_notice import ChangedUrls, notice_payload, notify_run_in_thread, should_notify
 from crawler.frontier_scheduler import FRONTIER_STAT
 from crawler.run_outcome import DISK_FULL_STAT, crawl_outcome
+from storage.capture_claims import CRAWL_ROLE, Claimant
 from storage.disk_space import SpaceReserve, disk_full_error, is_disk_full
 from storage.recovery import recover_orphans
 from storage.store import Store
@@ -104,6 +105,7 @@ def run_counts(stats: dict) -> dict[str, int]:
         "empty": stats.get("dangan/empty", 0),
         "errors": stats.get("dangan/errors", 0) + stats.get("dangan/fetch_failed", 0),
         "not_html": stats.get("dangan/not_html", 0),
+        "left_for_processing": stats.get("dangan/left_for_processing", 0),
     }
 
 
@@ -125,6 +127,8 @@ class CrawlRun:
         webhook_timeout: float = defaults.DANGAN_WEBHOOK_TIMEOUT,
         heartbeat_interval: float = defaults.DANGAN_RUN_HEARTBEAT_INTERVAL,
         heartbeat_stale: float = defaults.DANGAN_RUN_HEARTBEAT_STALE,
+        process_locally: bool = defaults.DANGAN_PROCESS_LOCALLY,
+        process_lease: float = defaults.DANGAN_PROCESS_LEASE,
     ) -> None:
         self.stats = stats
         self.db = db
@@ -134,6 +138,13 @@ class CrawlRun:
         self.webhook_timeout = webhook_timeout
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_stale = heartbeat_stale
+        #: Whether this crawl's own workers process its pages; if not, they are left
+        #: for `dangan process` (`crawler.processing.ProcessingPipeline`).
+        self.process_locally = process_locally
+        #: The claim this crawl's captures are written under when it processes them
+        #: itself (`storage.capture_claims`), so that a `dangan process` elsewhere leaves them.
+        self.claimant = Claimant.for_this_process(CRAWL_ROLE)
+        self.process_lease = process_lease
         self._heartbeat = None
         #: URLs with new versions and new documents, for the run's notice.
         self.changes = ChangedUrls()
@@ -157,6 +168,8 @@ class CrawlRun:
                 "DANGAN_RUN_HEARTBEAT_INTERVAL", defaults.DANGAN_RUN_HEARTBEAT_INTERVAL
             ),
             heartbeat_stale=settings.getfloat("DANGAN_RUN_HEARTBEAT_STALE", defaults.DANGAN_RUN_HEARTBEAT_STALE),
+            process_locally=settings.getbool("DANGAN_PROCESS_LOCALLY", defaults.DANGAN_PROCESS_LOCALLY),
+            process_lease=settings.getfloat("DANGAN_PROCESS_LEASE", defaults.DANGAN_PROCESS_LEASE),
         )
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         # Scrapy tells the close reason only with spider_closed, after the item pipelines have closed.

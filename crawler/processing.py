@@ -10,6 +10,9 @@ and record each article while the reactor goes on downloading:
   starts before it);
 - for each item with a committed capture row (``capture_id`` set) that needs
   processing, it submits a job, waiting on the reactor while the pool is full;
+- every third of ``DANGAN_PROCESS_LEASE`` it renews the claim its captures
+  were written under (`storage.capture_claims`), so that a `dangan process`
+  sharing the store never takes a page this crawl is about to process;
 - at close, it drains the pool, so every result is counted before
   `CrawlRun` finishes the run record on ``spider_closed`` (Scrapy closes item
   pipelines first).
@@ -22,12 +25,17 @@ step of each item's way through the pipelines: Scrapy waits for it before
 taking more responses from the downloader, so a full pool slows the crawl
 instead of filling memory.
 
-Settings: ``DANGAN_PROCESS_WORKERS``, ``DANGAN_PROCESS_QUEUE_PER_WORKER`` and
+With ``DANGAN_PROCESS_LOCALLY`` false (``dangan crawl --no-process``) it starts
+no workers at all: each article page's capture is left unclaimed for
+`dangan process`, on this machine or another, and counted in
+``dangan/left_for_processing`` (the run's ``left_for_processing``).
+
+Settings: ``DANGAN_PROCESS_LOCALLY``, ``DANGAN_PROCESS_LEASE``, ``DANGAN_PROCESS_WORKERS``, ``DANGAN_PROCESS_QUEUE_PER_WORKER`` and
 ``DANGAN_PROCESS_POLL_INTERVAL`` (defaults in `core.settings`). Stats: one per
 outcome (``dangan/new_document``, ``dangan/new_version``, ``dangan/unchanged``,
 ``dangan/duplicate``), ``dangan/errors``, ``dangan/not_html`` (bodies that are not
 web pages, `pipeline.sniff`), ``dangan/decode_fallback``,
-``dangan/resubmitted`` and ``dangan/process_queue_full``.
+``dangan/resubmitted``, ``dangan/process_queue_full`` and ``dangan/left_for_processing``.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from core import settings as defaults
 from crawler.crawl_run import CrawlRun
 from crawler.items import FetchedPage
 from pipeline.workers import CaptureJob, JobResult, WorkerPool, start_worker_server
+from storage.capture_claims import CaptureClaims
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +73,10 @@ class ProcessingPipeline:
             "DANGAN_PROCESS_POLL_INTERVAL", defaults.DANGAN_PROCESS_POLL_INTERVAL
         )
         self.pool: WorkerPool | None = None
+        self.claims: CaptureClaims | None = None
         self._waiting_for_room: deque = deque()
         self._poller = None
+        self._renewer = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ProcessingPipeline":
@@ -76,18 +87,26 @@ class ProcessingPipeline:
     async def open_spider(self, spider: Spider | None = None) -> None:
         self.run.start(spider or self.crawler.spider)
         store, source = self.run.store, self.run.source
+        if not self.run.process_locally:
+            log.info("%s: pages are left for `dangan process` (DANGAN_PROCESS_LOCALLY is off)", source.name)
+            return
+        self.claims = CaptureClaims(store.db, self.run.claimant, lease=self.run.process_lease)
         self.pool = WorkerPool(
             store.db,
+            warc_root=store.warc_root,
             workers=self.workers,
             queue_per_worker=self.queue_per_worker,
             on_result=self._on_result,
             on_done=self._wake_from_worker_thread,
         )
         log.info("%s: %d processing workers", source.name, self.pool.workers)
-        unprocessed = [
-            capture for capture in store.captures.unprocessed(source=source.name)
-            if capture.status_code == 200 and source.is_article(capture.url)
-        ]
+        # What an earlier crawl left unprocessed, claimed first so that a `dangan process`
+        # running now does not take the same captures; what is no article by today's rules is given back.
+        # An earlier crawl killed outright on this machine left its claims: its process is gone,
+        # so they are taken over now, not when their lease lapses (storage.capture_claims).
+        claimed = self.claims.claim(limit=2**31 - 1, source=source.name, taking_over_dead=True)
+        unprocessed = [capture for capture in claimed if source.is_article(capture.url)]
+        self.claims.release(capture.id for capture in claimed if not source.is_article(capture.url))
         # The workers' server loads the extraction stack, seconds of CPU, before
         # the first worker can start. A first crawl of the source (or one with
         # captures left to process) starts it now, so that it loads on the other
@@ -105,9 +124,11 @@ class ProcessingPipeline:
 
         self._poller = LoopingCall(self._collect_finished)
         self._poller.start(self.poll_interval, now=False)
+        self._renewer = LoopingCall(self._renew_claims)
+        self._renewer.start(self.run.process_lease / 3, now=False)
 
         for capture in unprocessed:
-            await self._submit(CaptureJob.from_warc(capture, store.data_dir))
+            await self._submit(CaptureJob.from_capture(capture))
             self.stats.inc_value("dangan/resubmitted")
 
     # -- each captured page ----------------------------------------------------------
@@ -116,7 +137,9 @@ class ProcessingPipeline:
         if not isinstance(item, FetchedPage):
             return item
         # No capture_id, no processing: a page is processed only once its capture row is committed.
-        if item.capture_id is not None and item.needs_processing:
+        if item.capture_id is not None and item.needs_processing and self.pool is None:
+            self.stats.inc_value("dangan/left_for_processing")
+        elif item.capture_id is not None and item.needs_processing:
             await self._submit(
                 CaptureJob(
                     capture_id=item.capture_id,
@@ -142,6 +165,18 @@ class ProcessingPipeline:
         while not self.pool.try_submit(job):
             self.stats.inc_value("dangan/process_queue_full")
             await self._room()
+
+    def _renew_claims(self):
+        """Extend the lease on this crawl's unprocessed captures, off the reactor thread."""
+        if self.claims is None:
+            return None
+        from twisted.internet.threads import deferToThread
+
+        renewing = deferToThread(self.claims.renew)
+        # A missed renewal costs at most a page processed twice by someone else, never a lost page.
+        renewing.addErrback(lambda failure: log.warning("claims on captures not renewed: %s",
+                                                        failure.getErrorMessage()))
+        return renewing
 
     def _wake_from_worker_thread(self) -> None:
         from twisted.internet import reactor
@@ -204,4 +239,13 @@ class ProcessingPipeline:
                 await self._room()
         if self._poller is not None and self._poller.running:
             self._poller.stop()
+        if self._renewer is not None and self._renewer.running:
+            self._renewer.stop()
         self.pool.close()
+        if self.claims is not None:
+            # Anything captured but never handed over (a crawl stopped between the two) is
+            # given back now rather than when the lease lapses.
+            try:
+                self.claims.release()
+            except Exception as exc:  # noqa: BLE001 - the claims lapse on their own; the run must still close
+                log.warning("claims on captures not released: %s", str(exc).splitlines()[0])

@@ -66,6 +66,8 @@ class CrawlSummary:
     errors: int
     not_html: int
     run_id: int | None
+    #: Article pages captured but left for `dangan process` (a crawl with DANGAN_PROCESS_LOCALLY off).
+    left_for_processing: int = 0
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> "CrawlSummary":

@@ -138,6 +138,9 @@ def crawl(
     trigger: Annotated[
         RunTrigger, typer.Option("--trigger", help="What started this crawl, kept on its run record.")
     ] = RunTrigger.manual,
+    no_process: Annotated[
+        bool, typer.Option("--no-process", help="Only capture: leave the article pages for `dangan process`.")
+    ] = False,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Crawl processes to start on this machine, sharing each "
                           "source's frontier through Redis (needs DANGAN_REDIS_URL when more than 1).")
@@ -155,6 +158,8 @@ def crawl(
     """Crawl sources: capture every page to WARC, then extract and version the articles.
 
     Exits with 1 if any source's crawl failed (no page got an answer); `dangan runs --failed` says why.
+    With --no-process (or --set DANGAN_PROCESS_LOCALLY=false) the articles are captured only,
+    and `dangan process`, here or on another machine, extracts and versions them.
 
     Example: dangan crawl xiangtan-gov --set CONCURRENT_REQUESTS_PER_DOMAIN=2
 
@@ -179,6 +184,8 @@ def crawl(
         else:
             raise typer.BadParameter("name at least one source, or pass --all")
         settings = _parse_settings(overrides or [])
+        if no_process:
+            settings["DANGAN_PROCESS_LOCALLY"] = "false"
         redis_url = settings.pop("DANGAN_REDIS_URL", None) or redis
         if workers > 1:
             summaries = _crawl_with_workers(
@@ -283,11 +290,83 @@ def extract(
         raise typer.Exit(code=1)
 
 
+WarcRootOption = Annotated[
+    Optional[Path],
+    typer.Option("--warc-root", envvar="DANGAN_WARC_ROOT",
+                 help="Folder the WARC records are read from (the one holding warc/). Default: the data folder."),
+]
+
+
+@app.command()
+def process(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures.")] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="Worker processes. Default: one per core.")
+    ] = None,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep waiting for new captures until stopped (SIGTERM, Ctrl-C).")
+    ] = False,
+    lease: Annotated[
+        float, typer.Option("--lease", envvar="DANGAN_PROCESS_LEASE", min=1.0,
+                            help="Seconds a claim on a capture lasts unless renewed.")
+    ] = defaults.DANGAN_PROCESS_LEASE,
+    db: DbOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    warc_root: WarcRootOption = None,
+) -> None:
+    """Extract and version the captures no one has processed yet, on this machine or any other.
+
+    Runs next to crawls started with `dangan crawl --no-process`, on any machine that reaches
+    the store (--db) and reads the WARC files (--warc-root). Each capture is claimed by one
+    processor; a processor that was killed has its captures taken over once its lease lapses.
+    SIGTERM or Ctrl-C: no new captures are taken, those in hand are finished, then it exits.
+
+    Example: dangan process --db postgresql+psycopg://archive@db/dangan --warc-root /mnt/dangan --follow
+    """
+    import signal
+    import threading
+
+    from pipeline.capture_processing import process_captures
+    from storage.store import Store
+
+    stop = threading.Event()
+
+    def stop_cleanly(signum: int, _frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: stop at once
+        logging.getLogger("dangan.process").warning(
+            "%s: finishing the captures in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_cleanly)
+    try:
+        store = Store.open(db, data_dir, warc_root)
+        try:
+            summary = process_captures(store, source=source, workers=workers, follow=follow, stop=stop, lease=lease)
+        finally:
+            store.close()
+    except DanganError as error:
+        raise _fail(error)
+    console.print(
+        f"processed {summary.captures} captures: {summary.new_documents} new documents, "
+        f"{summary.new_versions} new versions, {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
+        f"{summary.empty} empty, {summary.errors} errors",
+        highlight=False,
+    )
+    if summary.errors:
+        err_console.print(
+            "Some captures could not be processed; `dangan --verbose process …` logs why, "
+            "and `dangan reprocess` tries them again."
+        )
+
+
 @app.command()
 def reprocess(
     source: Annotated[Optional[str], typer.Option("--source", help="Only this source's captures.")] = None,
     db: DbOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    warc_root: WarcRootOption = None,
 ) -> None:
     """Run decode, extract and versioning again over stored captures (after the rules improve).
 
@@ -298,9 +377,10 @@ def reprocess(
     Example: dangan reprocess --source xiangtan-gov
     """
     from dangan.crawl_display import reprocess_with_progress
+    from storage.store import Store
 
     try:
-        summary = reprocess_with_progress(_open_store(db, data_dir), source=source, console=console)
+        summary = reprocess_with_progress(Store.open(db, data_dir, warc_root), source=source, console=console)
     except DanganError as error:
         raise _fail(error)
     if summary.damaged:

@@ -75,6 +75,8 @@ def summary_line(summary) -> str:
         f"{summary.not_modified} not modified, {summary.new_documents} new documents, "
         f"{summary.new_versions} new versions, {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
         f"{summary.gone} gone, {summary.empty} empty, {summary.errors} errors, {summary.not_html} not HTML"
+        # Said only when there are some: a crawl that processes its own pages leaves none.
+        + (f", {summary.left_for_processing} left for `dangan process`" if summary.left_for_processing else "")
     )
 
 

@@ -41,7 +41,7 @@ _UTC = timezone.utc
 _COUNT_HEADS = {
     "pages_fetched": "fetched", "not_modified": "304", "new_documents": "new", "new_versions": "changed",
     "unchanged": "unchanged", "duplicates": "dup", "gone": "gone", "empty": "empty",
-    "errors": "errors", "not_html": "not html",
+    "errors": "errors", "not_html": "not html", "left_for_processing": "left",
 }
 
 
@@ -196,8 +196,8 @@ def runs_lines(runs: list[CrawlRun]) -> list[str]:
     ...                finished_at=datetime(2026, 11, 2, 8, 1), reason="no response from the site: timed out (4 attempts)",
     ...                **{name: 0 for name in RUN_COUNTS})
     >>> print("\\n".join(runs_lines([run])))  # doctest: +NORMALIZE_WHITESPACE
-    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors  not html
-    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0         0
+    id   source  trigger   started (UTC)        finished (UTC)       outcome      fetched  304  new  changed  unchanged  dup  gone  empty  errors  not html  left
+    3    gov     schedule  2026-11-02 08:00:00  2026-11-02 08:01:00  failed             0    0    0        0          0    0     0      0       0         0     0
          reason: no response from the site: timed out (4 attempts)
     """
     width = max([len("source"), *(len(run.source) for run in runs)])

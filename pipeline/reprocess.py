@@ -82,9 +82,9 @@ def reprocess_captures(
         if on_result is not None:
             on_result(result)
 
-    with WorkerPool(store.db, workers=workers, on_result=collect) as pool:
+    with WorkerPool(store.db, warc_root=store.warc_root, workers=workers, on_result=collect) as pool:
         for capture in captures:
-            pool.submit(CaptureJob.from_warc(capture, store.data_dir, reprocessed=True))
+            pool.submit(CaptureJob.from_capture(capture, reprocessed=True))
         pool.drain()
         counts = pool.counts
     # Then the older versions of a store from before display texts (the pass above
@@ -99,9 +99,9 @@ def reprocess_captures(
     remaining = versions_in_comparison_form(store.db, source)
     if remaining:
         log.info("giving %d older versions their display text", len(remaining))
-        with WorkerPool(store.db, workers=workers, on_result=collect_restore) as pool:
+        with WorkerPool(store.db, warc_root=store.warc_root, workers=workers, on_result=collect_restore) as pool:
             for version_id, capture in remaining:
-                job = CaptureJob.from_warc(capture, store.data_dir, reprocessed=True)
+                job = CaptureJob.from_capture(capture, reprocessed=True)
                 pool.submit(replace(job, restore_version_id=version_id))
             pool.drain()
             counts["errors"] += pool.counts["errors"]

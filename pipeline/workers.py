@@ -6,8 +6,10 @@ reprocess run over a whole archive should use every core. So the work goes to
 a `ProcessPoolExecutor`, and only small, quick database writes happen in the
 process that owns the pool:
 
-- each worker gets a `CaptureJob` (the body, or where the body lies in a WARC
-  file) and runs `process_and_record` on it: `read_body` reads the body and
+- each worker gets a `CaptureJob` (the body, or the name, offset and length
+  of its WARC record, read through the worker's own `storage.warc_archive.WarcArchive`
+  over the pool's WARC root: a job never carries a local path, so the same job
+  runs on any machine that mounts the WARC root) and runs `process_and_record` on it: `read_body` reads the body and
   `process_article` runs `pipeline.process.process_page`, then the result is recorded
   with `VersionStore.record` (or the capture marked failed), in one short
   transaction, through the worker's own database connection;
@@ -27,9 +29,9 @@ The pool is reactor-agnostic. A crawl calls `collect()` from a Twisted looping
 call; ``dangan reprocess`` just calls `submit` in a loop and `drain` at the end.
 
 Example:
-    >>> with WorkerPool(db, workers=2, on_result=print) as pool:
+    >>> with WorkerPool(db, warc_root=data_dir, workers=2, on_result=print) as pool:
     ...     for capture in CaptureLog(db).unprocessed(source="xiangtan-gov"):
-    ...         pool.submit(CaptureJob.from_warc(capture, data_dir))
+    ...         pool.submit(CaptureJob.from_capture(capture))
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -55,8 +58,7 @@ from storage.database import Database, open_database
 from core.errors import DanganError, ExtractionError, NotHtmlError, PageError, StoreError, WarcIntegrityError
 from storage.times import utc_now
 from storage.versions import Outcome, PageRecord, VersionStore
-from storage.warc_reading import read_response
-from storage.warc_records import verify_capture
+from storage.warc_archive import WarcArchive, open_warc_archive, read_record
 from storage.display_texts import restore_display_text
 
 if TYPE_CHECKING:
@@ -80,11 +82,13 @@ WORKER_PRELOAD = ("pipeline.process", "pipeline.workers", "storage.versions")
 
 @dataclass(frozen=True)
 class CaptureJob:
-    """One capture to process: its body in memory, or where to read it from a WARC file.
+    """One capture to process: its body in memory, or which WARC record to read it from.
 
-    A crawl passes the body it just fetched. Resuming or reprocessing passes the
-    WARC location instead, so the worker, not the busy parent, does
-    the reading and decompressing.
+    A crawl passes the body it just fetched. Resuming, reprocessing and
+    `dangan process` pass the record's name (relative to the WARC root),
+    offset and length instead, so the worker, not the busy parent, does the
+    reading and decompressing, through its own WARC archive: no path of the
+    machine that made the job travels with it.
     """
 
     capture_id: int
@@ -93,7 +97,6 @@ class CaptureJob:
     content_type: str | None
     fetched_at: datetime
     body: bytes | None = None
-    data_dir: str | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
     # The record's stored length and payload digest: a body read back from a
@@ -106,7 +109,7 @@ class CaptureJob:
     restore_version_id: int | None = None
 
     @classmethod
-    def from_warc(cls, capture, data_dir: Path | str, *, reprocessed: bool = False) -> "CaptureJob":
+    def from_capture(cls, capture, *, reprocessed: bool = False) -> "CaptureJob":
         """A job for a stored `Capture` row, read back from its WARC record by the worker."""
         return cls(
             capture_id=capture.id,
@@ -114,7 +117,6 @@ class CaptureJob:
             url=capture.url,
             content_type=capture.content_type,
             fetched_at=capture.fetched_at,
-            data_dir=str(data_dir),
             warc_file=capture.warc_file,
             warc_offset=capture.warc_offset,
             warc_length=capture.warc_length,
@@ -155,17 +157,22 @@ class _WorkerStore:
 
     versions: VersionStore | None = None
     captures: CaptureLog | None = None
+    warc: WarcArchive | None = None
 
 
-def _start_worker(db_url: str, owner_pid: int | None = None) -> None:
-    """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own connection to the store."""
+def _start_worker(db_url: str, warc_root: str | None = None, owner_pid: int | None = None) -> None:
+    """Executor initializer: end with the pool's owner (`owner_pid`), open this worker's own store and WARC archive."""
     if owner_pid is not None:
         exit_with(owner_pid)
+    # Ctrl-C reaches the whole process group; stopping is the owner's call (it lets the
+    # jobs in hand finish and be recorded), and a worker that died of it would fail them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     db = open_database(db_url)
     _WorkerStore.versions = VersionStore(db)
     _WorkerStore.captures = CaptureLog(db)
+    _WorkerStore.warc = open_warc_archive(warc_root) if warc_root is not None else None
     # What the worker holds now (modules, the database engine) lives as long as
     # it does; frozen, the collector's full passes skip it for every page after.
     gc.freeze()
@@ -174,23 +181,25 @@ def _start_worker(db_url: str, owner_pid: int | None = None) -> None:
 def read_body(job: CaptureJob) -> bytes:
     """The job's body: the one it carries, or the one read back from its WARC record; runs in a worker.
 
-    A body read from a WARC record is first checked against the capture's
-    stored length and payload digest (`storage.warc_records.verify_capture`).
+    A body read from a WARC record (through the worker's `WarcArchive`) is
+    first checked against the capture's stored length and payload digest
+    (`storage.warc_archive.read_record`).
     Raises a DanganError naming the URL when the body cannot be read or fails
     that check: such a capture is a failure (never processed), not a page
     without text.
     """
     if job.body is not None:
         return job.body
-    if job.data_dir is None or job.warc_file is None or job.warc_offset is None:
+    if job.warc_file is None or job.warc_offset is None or job.warc_length is None:
         raise ExtractionError(job.url, "the job carries neither a body nor a WARC location")
+    archive = _WorkerStore.warc
+    if archive is None:
+        raise StoreError(f"{job.url}: this processing worker has no WARC root to read its record from; "
+                         "give the WorkerPool a warc_root (DANGAN_WARC_ROOT).")
     try:
-        if job.warc_length is not None and job.payload_sha256 is not None:
-            # A record edited since it was written (even in valid gzip) must not become
-            # a version: the history would say the site changed. WarcIntegrityError says how.
-            verify_capture(Path(job.data_dir), job.warc_file, job.warc_offset, job.warc_length,
-                           job.payload_sha256)
-        return read_response(Path(job.data_dir), job.warc_file, job.warc_offset).body
+        # A record edited since it was written (even in valid gzip) must not become
+        # a version: the history would say the site changed. WarcIntegrityError says how.
+        return read_record(archive, job.warc_file, job.warc_offset, job.warc_length, job.payload_sha256).body
     except DanganError:
         raise
     except Exception as exc:  # noqa: BLE001 - an unreadable file is this capture's failure
@@ -337,12 +346,17 @@ class WorkerPool:
     collected the result (`collect`, `submit` or `drain`), after the worker
     has committed it. `counts` tallies outcomes by name (``new_document``, …,
     ``errors``, ``decode_fallback``) for callers that want a summary.
+
+    `warc_root` is where the workers read the records of jobs that carry no
+    body (`storage.warc_archive.open_warc_archive`); a pool without one takes
+    only jobs with their body.
     """
 
     def __init__(
         self,
         db: Database,
         *,
+        warc_root: str | Path | None = None,
         workers: int | None = None,
         queue_per_worker: int | None = None,
         on_result: Callable[[JobResult], None] | None = None,
@@ -359,6 +373,8 @@ class WorkerPool:
         self.counts: Counter[str] = Counter()
         self._clock = clock
         self._db_url = db.url
+        # A string, as the workers get it: each opens its own archive over it (`open_warc_archive`).
+        self._warc_root = str(warc_root) if warc_root is not None else None
         # The parent writes only when a worker died and cannot report its own job.
         self._captures = CaptureLog(db)
         # Each future with its job and the executor it went to (see _replace_broken_executor).
@@ -370,7 +386,7 @@ class WorkerPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=_mp_context(), initializer=_start_worker,
-            initargs=(self._db_url, os.getpid()),
+            initargs=(self._db_url, self._warc_root, os.getpid()),
         )
 
     @property

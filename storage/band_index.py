@@ -33,6 +33,8 @@ _INITIAL_SLOTS = 1 << 12
 # this many are left (the tail of the longest probe sequences), a plain loop
 # costs less than another round of numpy calls.
 _SCALAR_TAIL = 32
+# Keys moved at once when the table grows.
+_REHASH_PART = 1 << 20
 
 
 class BandIndex:
@@ -203,17 +205,22 @@ class BandIndex:
         heads = self._slot_heads[self._slot_heads >= 0]
         self._slot_heads = np.full(size, -1, dtype=np.int32)
         self._distinct = 0
-        slots, _, _ = self._claim(self._entry_keys[heads], heads)
-        self._slot_heads[slots] = heads
+        # In parts: probing makes several arrays of 8 bytes a key, which for all of a million
+        # versions' keys at once took the process past 2 GB (bench.family_bench).
+        for start in range(0, len(heads), _REHASH_PART):
+            part = heads[start:start + _REHASH_PART]
+            slots, _, _ = self._claim(self._entry_keys[part], part)
+            self._slot_heads[slots] = part
 
     def _reserve_entries(self, count: int) -> None:
         needed = self._entries + count
         if needed <= len(self._entry_ids):
             return
         size = max(needed, len(self._entry_ids) * 3 // 2)
-        for name in ("_entry_keys", "_entry_ids", "_entry_next"):
-            grown = np.zeros(size, dtype=getattr(self, name).dtype)
-            grown[:self._entries] = getattr(self, name)[:self._entries]
-            setattr(self, name, grown)
+        for entries in (self._entry_keys, self._entry_ids, self._entry_next):
+            # In place (realloc, which for large arrays remaps pages rather than copying):
+            # a copy would hold the old and the new array at once. The arrays are never
+            # viewed elsewhere, hence refcheck=False.
+            entries.resize(size, refcheck=False)
 
 

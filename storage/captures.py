@@ -70,6 +70,9 @@ class NewCapture:
     #: Why a response that looked like an article is not processed (a body cut short), kept as
     #: the row's process_error: such a capture is never the base of a revisit, nor reprocessed.
     not_processed: str | None = None
+    #: Written already claimed (`storage.capture_claims`) by the crawl that will process it itself.
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
 
     def row(self) -> dict:
         """The column values of the new `Capture` row."""
@@ -83,6 +86,8 @@ class NewCapture:
             process_error=self.not_processed,
             etag=self.etag, last_modified=self.last_modified, revisit=self.revisit,
             refers_to_id=self.refers_to_id,
+            claimed_by=self.claimed_by if self.needs_processing else None,
+            claimed_until=as_stored(self.claimed_until) if self.needs_processing and self.claimed_until else None,
         )
 
 

@@ -41,7 +41,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: there is opened without loading Alembic, which costs most of a second and
 #: is paid by every process that opens the store (each processing worker
 #: included). tests/test_storage_schema.py keeps this equal to Alembic's head.
-SCHEMA_REVISION = "0014"
+SCHEMA_REVISION = "0015"
 
 #: The table where `dangan schedule` keeps its jobs (APScheduler's SQLAlchemy
 #: job store, in the store's own database so a restart keeps them). APScheduler

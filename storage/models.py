@@ -72,6 +72,8 @@ class CrawlRun(Base):
     # Responses to article URLs whose body is not a web page (a PDF or image served as
     # text/html, see pipeline.sniff): archived, not versioned, not counted in errors.
     not_html: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Captures a crawl that did not process locally left for `dangan process` (0015).
+    left_for_processing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Where the crawl runs, and when it last said it was alive (storage.runs):
     # a second crawl of the source is refused while this run is alive.
     host: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -102,6 +104,10 @@ class Capture(Base):
     # Set once decode/extract/version has run over this capture (or failed, with the reason).
     processed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     process_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Which processor holds this capture, until when (storage.capture_claims): one
+    # processor at a time, and a killed one's claims lapse back to the others.
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # What processing found: the document this capture is of, and which version it showed.
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True, index=True)
     # captures -> versions -> captures is a cycle; use_alter lets PostgreSQL add

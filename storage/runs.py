@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 #: The counts a run keeps, by the names `RunLog.finish_run` accepts, in the order they are shown.
 RUN_COUNTS = (
     "pages_fetched", "not_modified", "new_documents", "new_versions", "unchanged", "duplicates", "gone", "empty",
-    "errors", "not_html",
+    "errors", "not_html", "left_for_processing",
 )
 #: Every outcome a run row can have; "running" until the run finishes.
 RUN_OUTCOMES = ("running", "ok", "failed", "interrupted", "skipped")

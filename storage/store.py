@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from core.errors import WarcIntegrityError
 from core.settings import database_url
+from core.settings import warc_root as core_warc_root
 from storage.captures import CaptureLog
 from storage.database import Database, open_database
 from storage.models import Capture
@@ -37,17 +38,23 @@ from storage.warc_reading import CapturedResponse, read_response
 class Store:
     """A migrated database and its data folder, with the capture log and the version store over them."""
 
-    def __init__(self, db: Database, data_dir: Path) -> None:
+    def __init__(self, db: Database, data_dir: Path, warc_root: str | Path | None = None) -> None:
         self.db = db
         self.data_dir = Path(data_dir)
+        #: Where processing reads WARC records from (`storage.warc_archive`): the
+        #: data folder, unless this machine reaches the crawlers' records elsewhere.
+        self.warc_root = core_warc_root(warc_root, data_dir)
         self.captures = CaptureLog(db)
         self.run_log = RunLog(db)
         self.versions = VersionStore(db)
 
     @classmethod
-    def open(cls, db: str | None, data_dir: str | Path) -> "Store":
-        """Open (creating and migrating if need be) the store at `db`, or the SQLite file in `data_dir`."""
-        return cls(open_database(database_url(db, data_dir)), Path(data_dir))
+    def open(cls, db: str | None, data_dir: str | Path, warc_root: str | Path | None = None) -> "Store":
+        """Open (creating and migrating if need be) the store at `db`, or the SQLite file in `data_dir`.
+
+        `warc_root` is where its WARC records are read from (the data folder when None).
+        """
+        return cls(open_database(database_url(db, data_dir)), Path(data_dir), warc_root)
 
     @classmethod
     def open_existing(cls, db: str | None, data_dir: str | Path) -> "Store":

@@ -1,7 +1,7 @@
 """Writing the WARC files every captured HTTP response is kept in.
 
 A `WarcWriter` appends one gzipped ``response`` record per fetched page to
-``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>.warc.gz``, or, when a
+``<data_dir>/warc/DANGAN-<UTC time>-<serial>-<pid>-<host>.warc.gz``, or, when a
 recrawl finds the page unchanged, a ``revisit`` record (`write_revisit`) that
 holds only the HTTP headers and points at the response record with the
 payload, as Heritrix writes them. Each record is its own gzip member and is
@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
+import socket
 import threading
 import uuid
 import zlib
@@ -57,6 +59,7 @@ except ImportError:  # pragma: no cover - Windows
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "HOST_LABEL",
     "IDENTICAL_PAYLOAD",
     "NOT_MODIFIED",
     "REVISIT_PROFILES",
@@ -113,6 +116,10 @@ class RefersTo:
     url: str
     fetched_at: datetime
     payload_sha256: str
+
+
+#: This machine's name as it goes into WARC file names: letters, digits, dots and hyphens only.
+HOST_LABEL = re.sub(r"[^A-Za-z0-9.-]+", "-", socket.gethostname())[:63].strip("-.") or "host"
 
 
 def _utc_clock() -> datetime:
@@ -434,7 +441,10 @@ class WarcWriter:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = as_utc(self._clock()).strftime("%Y%m%d%H%M%S")
         while True:
-            name = f"DANGAN-{stamp}-{self._serial:05d}-{os.getpid()}.warc.gz"
+            # The host too, as the IIPC's naming advice has it: crawlers on several machines
+            # (each with its own data folder) start files in the same second with the same
+            # pid (containers), and the store knows a capture by its file name and offset.
+            name = f"DANGAN-{stamp}-{self._serial:05d}-{os.getpid()}-{HOST_LABEL}.warc.gz"
             self._serial += 1
             try:
                 # "x": never open, let alone append to, a file that already exists.

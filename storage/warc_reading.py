@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -68,18 +69,26 @@ def read_response(data_dir: Path, warc_file: str, offset: int) -> CapturedRespon
         ) from exc
     with stream:
         stream.seek(offset)
-        try:
-            record = next(iter(ArchiveIterator(stream)), None)
-            if record is None:
-                raise WarcIntegrityError(f"{where}: no record there; the offset is past the file's end.")
-            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
-                raise WarcIntegrityError(f"{where}: the record there is a {record.rec_type!r}, not a response.")
-            body = record.raw_stream.read()
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            raise WarcIntegrityError(
-                f"{where}: the record cannot be read ({exc}); the file is damaged there. "
-                "Restore it from a backup of the data folder."
-            ) from exc
+        return parse_response(stream, where)
+
+
+def parse_response(stream: BinaryIO, where: str) -> CapturedResponse:
+    """The response (or revisit) record that starts at `stream`'s position; `where` names it in errors.
+
+    Raises WarcIntegrityError if no response or revisit record starts there.
+    """
+    try:
+        record = next(iter(ArchiveIterator(stream)), None)
+        if record is None:
+            raise WarcIntegrityError(f"{where}: no record there; the offset is past the file's end.")
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            raise WarcIntegrityError(f"{where}: the record there is a {record.rec_type!r}, not a response.")
+        body = record.raw_stream.read()
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise WarcIntegrityError(
+            f"{where}: the record cannot be read ({exc}); the file is damaged there. "
+            "Restore it from a backup of the data folder."
+        ) from exc
     statusline = record.http_headers.statusline
     code, _, reason = statusline.partition(" ")
     return CapturedResponse(

@@ -193,24 +193,19 @@ def verify_capture(
         ...
         core.errors.WarcIntegrityError: ...
     """
-    where = f"{warc_file} at offset {offset}"
-    path = Path(data_dir) / warc_file
-    try:
-        with path.open("rb") as stream:
-            size = stream.seek(0, 2)
-            if offset + length > size:
-                raise WarcIntegrityError(
-                    f"{where}: the file has {size} bytes but the record should end at "
-                    f"{offset + length}; the file was truncated. Restore it from a backup."
-                )
-            stream.seek(offset)
-            compressed = stream.read(length)
-    except FileNotFoundError as exc:
-        raise WarcIntegrityError(
-            f"{where}: the WARC file {path} is missing. Check the data folder (--data-dir) "
-            "or restore the file from a backup."
-        ) from exc
+    from storage.warc_archive import FolderWarcArchive
 
+    where = f"{warc_file} at offset {offset}"
+    verify_record_bytes(where, FolderWarcArchive(data_dir).read_range(warc_file, offset, length), length,
+                        payload_sha256)
+
+
+def verify_record_bytes(where: str, compressed: bytes, length: int, payload_sha256: str) -> None:
+    """Check one record's stored bytes (its gzip member, `length` long) against the expected payload digest.
+
+    What `verify_capture` checks, on bytes already read (from a folder or any
+    `storage.warc_archive.WarcArchive`); `where` names the record in errors.
+    """
     decompressor = zlib.decompressobj(_GZIP_WBITS)
     try:
         data = decompressor.decompress(compressed)

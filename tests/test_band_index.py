@@ -6,18 +6,25 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlalchemy import create_engine
 
 from pipeline.near_duplicates import comparison_form, form_signatures
+from storage import band_index
 from storage.band_index import BandIndex
 from storage.families import copies_in_batch
 from storage.models import FamilySignature
 from tests.family_pairs import NOTICES, REPOST_EDITS
 
 
-def test_lookups_answer_as_a_dictionary_of_sets_would_through_growth_and_shared_keys() -> None:
+@pytest.mark.parametrize("rehash_part", [1 << 20, 100])
+def test_lookups_answer_as_a_dictionary_of_sets_would_through_growth_and_shared_keys(
+    rehash_part: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Keys from a narrow range, so that many versions share keys, within a batch and across
-    # batches, and the table grows (rehashes) several times along the way.
+    # batches, and the table grows (rehashes) several times along the way, its keys moved
+    # at once or (as for a million versions) in parts.
+    monkeypatch.setattr(band_index, "_REHASH_PART", rehash_part)
     rng = np.random.default_rng(7)
     index, expected = BandIndex(), defaultdict(set)
     next_id = 1

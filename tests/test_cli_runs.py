@@ -53,8 +53,8 @@ def test_runs_lists_newest_first_with_outcomes_counts_and_reasons(store_args: li
         ("2", "xiangtan-test", "schedule", "failed"),
         ("1", "xiangtan-test", "manual", "ok"),
     ]
-    assert lines[0].split()[-3:] == ["errors", "not", "html"]
-    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "2"]
+    assert lines[0].split()[-4:] == ["errors", "not", "html", "left"]
+    assert rows[3][8:] == ["441", "0", "12", "0", "427", "0", "0", "0", "0", "2", "0"]
     assert "     reason: no response from the site: timed out (4 attempts)" in lines
     assert "     reason: run 2 is still running" in lines
 

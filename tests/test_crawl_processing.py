@@ -93,13 +93,13 @@ def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
     copy = _capture(db, data_dir, HOST + A102.path + "?utm_source=x", article_bytes(A102, 2))
     bad = _capture(db, data_dir, HOST + "/empty.html", b"<html><body></body></html>")
     results = []
-    with WorkerPool(db, workers=1, queue_per_worker=1, on_result=results.append) as pool:
+    with WorkerPool(db, warc_root=data_dir, workers=1, queue_per_worker=1, on_result=results.append) as pool:
         # One job in memory, the others read back from WARC by the worker; the queue of
         # one makes `submit` wait for room, recording results as it goes.
         pool.submit(CaptureJob(good, "gov", HOST + A102.path, "text/html", FETCHED, body=article_bytes(A102, 1)))
         for capture in CaptureLog(db).unprocessed(source="gov"):
             if capture.id != good:
-                pool.submit(CaptureJob.from_warc(capture, data_dir))
+                pool.submit(CaptureJob.from_capture(capture))
     by_capture = {result.capture_id: result for result in results}
     assert by_capture[good].outcome is Outcome.NEW_DOCUMENT
     assert by_capture[copy].outcome is Outcome.NEW_VERSION  # state 2's corrected text, same document
@@ -120,9 +120,9 @@ def test_pool_records_results_and_marks_failures(db, data_dir: Path) -> None:
 def test_a_page_that_cannot_be_parsed_is_stored_as_an_empty_version_with_the_reason(db, data_dir: Path) -> None:
     broken = _capture(db, data_dir, HOST + "/content/9.html?utm_source=x", b"  \r\n")
     results = []
-    with WorkerPool(db, workers=1, on_result=results.append) as pool:
+    with WorkerPool(db, warc_root=data_dir, workers=1, on_result=results.append) as pool:
         for capture in CaptureLog(db).unprocessed(source="gov"):
-            pool.submit(CaptureJob.from_warc(capture, data_dir))
+            pool.submit(CaptureJob.from_capture(capture))
     [result] = results
     assert result.outcome is Outcome.EMPTY, result
     assert result.url == HOST + "/content/9.html" and result.empty_reason.startswith("the HTML is empty")

@@ -289,3 +289,53 @@ def test_a_scheduler_killed_outright_does_not_leave_its_crawls_running(test_site
     wait_until(lambda: not alive(crawl_pid), "the orphaned crawl has stopped")
     (run,) = [run for run in runs(sqlite_url) if run.outcome != "skipped"]
     assert run.outcome == "interrupted" and run.pages_fetched == captures(sqlite_url)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_scheduled_crawl_fires_and_a_processor_elsewhere_versions_its_pages(test_site, pg_url, tmp_path):  # noqa: F811
+    """The cluster's layout on one machine: the scheduler, its job store and the store on PostgreSQL,
+    crawls that only capture, and a `dangan process --follow` started elsewhere that versions their pages."""
+    data_dir = tmp_path / "data"
+    config = write_sources(tmp_path / "sources.toml", test_site.base_url, {"pg-site": "@daily"})
+    elsewhere = tmp_path / "processing-machine"
+    elsewhere.mkdir()
+    processor = subprocess.Popen(
+        [sys.executable, "-m", "dangan", "process", "--db", pg_url, "--warc-root", str(data_dir), "--follow",
+         "--workers", "1"],
+        cwd=elsewhere, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        with scheduler(config, pg_url, data_dir, tmp_path / "scheduler.log",
+                       DANGAN_SCHEDULE_TEST_INTERVAL=2, DANGAN_PROCESS_LOCALLY="false") as running:
+            running.wait_for(r"pg-site: crawl started")
+            running.wait_for(r"pg-site: crawl ended")
+            assert running.stop() == 0, running.log[-5000:]
+        (run, *_later) = [run for run in runs(pg_url, "pg-site") if run.outcome != "skipped"]
+        assert run.outcome == "ok" and run.trigger == "schedule", (run.outcome, run.reason)
+        assert run.left_for_processing > 0 and run.new_documents == 0  # the crawl only captured
+
+        def all_processed() -> bool:
+            db = open_database(pg_url)
+            try:
+                with db.session() as session:
+                    return not session.scalar(select(func.count(Capture.id)).where(Capture.processed_at.is_(None)))
+            finally:
+                db.dispose()
+
+        wait_until(all_processed, "the processor has versioned every page")
+    finally:
+        processor.send_signal(signal.SIGTERM)
+        out, err = processor.communicate(timeout=WAIT_LIMIT_S)
+    assert processor.returncode == 0, err[-4000:]
+
+    db = open_database(pg_url)
+    try:
+        with db.session() as session:
+            versioned = session.scalar(select(func.count(Capture.id)).where(Capture.version_id.is_not(None)))
+        with db.engine.connect() as connection:
+            kept_jobs = connection.execute(text(f"SELECT id FROM {SCHEDULER_JOBS_TABLE}")).scalars().all()
+    finally:
+        db.dispose()
+    assert versioned >= run.left_for_processing and out.startswith("processed ")
+    assert kept_jobs == ["pg-site"]  # the job store is in PostgreSQL's schema, beside the archive
+    assert not (data_dir / "dangan.db").exists()  # nothing fell back to a SQLite file in the data folder

@@ -17,7 +17,7 @@ from storage.captures import CaptureLog, NewCapture
 from storage.database import Database
 from core.errors import WarcIntegrityError
 from storage.recovery import find_orphan_records, recover_orphans
-from storage.warc import WarcLocation, WarcWriter, verify_capture
+from storage.warc import HOST_LABEL, WarcLocation, WarcWriter, verify_capture
 from storage.warc_reading import read_response
 
 BODY = "<html><head><title>关于做好春节期间工作的通知</title></head><body>正文</body></html>".encode()
@@ -47,7 +47,7 @@ def test_written_file_holds_exactly_the_expected_records(data_dir: Path) -> None
     with writer(data_dir) as w:
         location = write_one(w)
 
-    name = f"DANGAN-20240502030405-00000-{os.getpid()}.warc.gz"
+    name = f"DANGAN-20240502030405-00000-{os.getpid()}-{HOST_LABEL}.warc.gz"
     assert location.warc_file == f"warc/{name}"
     assert location.record_id == "<urn:uuid:00000000-0000-0000-0000-000000000002>"
     assert location.payload_sha256 == hashlib.sha256(BODY).hexdigest()

@@ -81,6 +81,9 @@ CONCURRENT_ITEMS = 4
 
 # --- components ---------------------------------------------------------------
 
+# Scrapy's downloader, keeping CONCURRENT_REQUESTS_PER_DOMAIN when a host's requests are queued at once.
+DOWNLOADER = "crawler.downloader.SlotBoundDownloader"
+
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # RFC 9309's reading of robots.txt failures, in the place of Scrapy's (which allows all on any failure).

@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from storage.consistency import check_archive
 from storage.models import Capture, Document
 from storage.store import Store
-from tests.site.faulty_server import FaultyServer, hang, page, redirect, reset_after, too_many_then
+from tests.site.faulty_server import FaultyServer, hang, page, redirect, reset_after, slow, too_many_then
 from tests.site.fixtures import SOURCE_NAME, run_dangan_crawl, write_sources
 
 pytestmark = pytest.mark.slow
@@ -162,6 +162,20 @@ def test_retry_after_holds_the_whole_host_and_is_capped(tmp_path: Path) -> None:
     assert in_the_wait == [], f"{len(in_the_wait)} requests went to the host while it asked to wait: {in_the_wait}"
     assert len([path for path, moment in asked if moment > refused_at]) >= 5  # the retry and 4 or more queued ones
     assert len(document_paths(data_dir)) == 12
+
+
+def test_a_host_never_gets_more_requests_at_once_than_its_concurrency(tmp_path: Path) -> None:
+    # The listing's articles are queued for the host all at once; Scrapy used to hand
+    # them all out in one go whatever CONCURRENT_REQUESTS_PER_DOMAIN said (crawler.downloader).
+    count = 30
+    routes = {ARTICLE.format(number): slow(page(article_html(number)), 0.05) for number in range(1, count + 1)}
+    with FaultyServer(site_with(routes, count=count)) as server:
+        done, data_dir = crawl(server, tmp_path, CONCURRENT_REQUESTS_PER_DOMAIN=2)
+        most_at_once = server.most_at_once
+
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert len(document_paths(data_dir)) == count
+    assert most_at_once == 2
 
 
 # -- redirects -------------------------------------------------------------------------

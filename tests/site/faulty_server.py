@@ -5,7 +5,8 @@ The fault-injection tests give it a route table: each path answers with one
 servers do to a crawler: a robots.txt that never answers, a 429 with a
 Retry-After, a body cut off by a connection reset, a PNG or PDF sent as
 text/html, a redirect. Unknown paths answer 404. `requests` records each
-request path with the time it arrived, so a test can read waits off it.
+request path with the time it arrived, so a test can read waits off it, and
+`most_at_once` the largest number of requests it was answering at one time.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ class FaultyServer(LocalHTTPServer):
 
     routes: dict[str, Route]
     requests: list[tuple[str, float]] = field(default_factory=list)
+    most_at_once: int = 0
 
     def __post_init__(self) -> None:
+        self._answering = 0
         self._lock = threading.Lock()
         self._listen(self._handler_class())
 
@@ -67,10 +70,16 @@ class FaultyServer(LocalHTTPServer):
                     if route is not None:
                         route.times_seen += 1
                         seen = route.times_seen
-                if route is None:
-                    page(b"<html><body><h1>404</h1></body></html>", status=404).respond(self, 1)
-                    return
-                route.respond(self, seen)
+                    server._answering += 1
+                    server.most_at_once = max(server.most_at_once, server._answering)
+                try:
+                    if route is None:
+                        page(b"<html><body><h1>404</h1></body></html>", status=404).respond(self, 1)
+                    else:
+                        route.respond(self, seen)
+                finally:
+                    with server._lock:
+                        server._answering -= 1
 
             def log_message(self, format: str, *args) -> None:  # noqa: A002
                 log.debug("faulty site: " + format, *args)
@@ -91,6 +100,14 @@ def page(body: bytes, *, status: int = 200, content_type: str = "text/html; char
     """A plain answer with a Content-Length."""
     def respond(handler: BaseHTTPRequestHandler, _seen: int) -> None:
         _send(handler, status, [("Content-Type", content_type), ("Content-Length", str(len(body))), *headers], body)
+    return Route(respond)
+
+
+def slow(answer: Route, seconds: float) -> Route:
+    """`answer`, after `seconds` of silence (a busy server: requests overlap if a client sends them at once)."""
+    def respond(handler: BaseHTTPRequestHandler, seen: int) -> None:
+        time.sleep(seconds)
+        answer.respond(handler, seen)
     return Route(respond)
 
 

@@ -522,12 +522,17 @@ class WorkerPool:
         """
         log.error("a processing worker died; starting a new pool of %d workers", self.workers)
         broken = self._executor
-        broken.shutdown(wait=False, cancel_futures=True)
         # A worker the broken pool started while it was breaking (a job submitted just
         # as one died) is never stopped by it, and the pool's manager thread waits for
         # it for ever: the crawl then recorded its run and hung at exit (seen once in
         # 50 kill -9 trials of `bench.kill_bench`, on Python 3.11). Nothing of a
-        # broken pool is of use, so whatever it still runs is killed here.
-        for process in list((getattr(broken, "_processes", None) or {}).values()):
-            process.kill()
+        # broken pool is of use, so whatever it still runs is killed here. The list
+        # is taken before `shutdown`, which lets go of it (tests/breaking_pool.py).
+        leftovers = list((getattr(broken, "_processes", None) or {}).values())
+        broken.shutdown(wait=False, cancel_futures=True)
+        for process in leftovers:
+            # `exitcode` asks the forkserver first: a worker already dead and reaped is
+            # not signalled, since its pid may belong to another process by now.
+            if process.exitcode is None:
+                process.kill()
         self._executor = self._new_executor()

@@ -145,14 +145,29 @@ def test_two_crawls_sharing_a_frontier_fetch_and_archive_each_page_once(
     server.delay = 0.05
     data_dir = tmp_path / "data"
     env = env_for(pg_url, redis_url)
-    first = start(crawl_command(sources, data_dir), env, redis_prefix)
-    time.sleep(1.0)
-    second = start(crawl_command(sources, data_dir), env, redis_prefix)
-    # A crawl of the same source with a frontier of its own is still refused while they run.
-    time.sleep(1.0)
-    alone = subprocess.run(crawl_command(sources, data_dir), cwd=REPO_ROOT, env=env_for(pg_url, None),
-                           capture_output=True, text=True, timeout=120)
-    (code_1, out_1, err_1), (code_2, out_2, err_2) = finish(first), finish(second)
+    # Both crawls must be running at once whatever the machine's load: a sleep
+    # between the two starts let the first finish every page, on a busy machine,
+    # before the second had started (it then found no page left). So the
+    # articles are held until the second crawl has asked for its robots.txt,
+    # which it does for the first request it claims from the shared queue.
+    server.hold(lambda path: path in ARTICLES)
+    # Long enough for an article held while the second crawl starts not to time out and be fetched twice.
+    held_for_long = ("--set", "DOWNLOAD_TIMEOUT=180")
+    first = start(crawl_command(sources, data_dir, *held_for_long), env, redis_prefix)
+    try:
+        server.wait_for(lambda seen: any(path in ARTICLES for path in seen))
+        second = start(crawl_command(sources, data_dir, *held_for_long), env, redis_prefix)
+        try:
+            server.wait_for(lambda seen: seen.count("/robots.txt") == 2)
+            # A crawl of the same source with a frontier of its own is still refused while they run.
+            alone = subprocess.run(crawl_command(sources, data_dir), cwd=REPO_ROOT, env=env_for(pg_url, None),
+                                   capture_output=True, text=True, timeout=120)
+        finally:
+            server.release()
+            code_2, out_2, err_2 = finish(second)
+    finally:
+        server.release()
+        code_1, out_1, err_1 = finish(first)
 
     assert code_1 == 0 and code_2 == 0, err_1[-3000:] + err_2[-3000:]
     assert alone.returncode == 1 and f"{SOURCE_NAME} is being crawled now" in alone.stderr, alone.stderr[-2000:]

@@ -11,6 +11,11 @@ If-None-Match or If-Modified-Since still holds is answered 304 with no body.
 `send_etag` and `send_last_modified` switch either off, for the many
 government servers that send neither (and then ignore conditional headers).
 `conditional_requests` lists the paths requested with either header.
+
+`hold(paths)` keeps the answers to the paths it accepts waiting until
+`release()`: a test that needs two crawls both running at once holds the
+pages until the second has started, instead of hoping a sleep was long enough.
+`wait_for(condition)` waits until the requests seen so far satisfy a condition.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -69,7 +75,28 @@ class SiteServer(LocalHTTPServer):
         self.send_etag = True
         self.send_last_modified = True
         self._lock = threading.Lock()
+        self._held: Callable[[str], bool] | None = None
+        self._hold_at_most = 0.0
+        self._released = threading.Event()
+        self._request_seen = threading.Condition(self._lock)
         self._listen(self._handler_class())
+
+    def hold(self, paths: Callable[[str], bool], *, at_most: float = 120.0) -> None:
+        """Keep every answer to a path `paths` accepts waiting until `release()` (or `at_most` seconds)."""
+        self._hold_at_most = at_most
+        self._released.clear()
+        self._held = paths
+
+    def release(self) -> None:
+        """Answer the held requests and stop holding."""
+        self._held = None
+        self._released.set()
+
+    def wait_for(self, condition: Callable[[list[str]], bool], timeout: float = 120.0) -> None:
+        """Wait until `condition(requests so far)` holds; AssertionError naming the requests after `timeout` s."""
+        with self._request_seen:
+            if not self._request_seen.wait_for(lambda: condition(self.requests), timeout=timeout):
+                raise AssertionError(f"the site never saw what the test waited for; it saw {self.requests}")
 
     def use_state(self, folder: Path) -> None:
         with self._lock:
@@ -101,6 +128,10 @@ class SiteServer(LocalHTTPServer):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 with server._lock:
                     server.requests.append(self.path)
+                    server._request_seen.notify_all()
+                held = server._held
+                if held is not None and held(urlsplit(self.path).path):
+                    server._released.wait(timeout=server._hold_at_most)
                 if server.delay:
                     time.sleep(server.delay)
                 reply = server.respond(self.path)

@@ -145,8 +145,10 @@ def hold_download_slot(downloader, request: Request, seconds: float) -> bool:
     request while it is set: that is how it waits out ``DOWNLOAD_DELAY``. The
     hold replaces it with a call `seconds` from now; when it comes, the slot
     works out its own delay again, so a longer download delay still holds.
-    The slot is Scrapy's own (2.14 and later): on a Scrapy without it, or a
-    slot already gone, nothing is held and False is returned.
+    The slot's pending call, ``scrapy.utils.asyncio.call_later`` and the
+    downloader's ``_latercall`` are Scrapy's own, as of 2.14 (pyproject.toml
+    asks for 2.18 or later); should a later Scrapy drop them, or the
+    slot be gone already, nothing is held and False is returned.
     """
     key = downloader.get_slot_key(request)
     slot = downloader.slots.get(key)

@@ -154,7 +154,10 @@ def run_crawls(
         db.dispose()
     overrides = {"LOG_INSTALL_ROOT_HANDLER": False, "DANGAN_RUN_TRIGGER": trigger, **(settings or {})}
     root_level = logging.root.level
-    process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides))
+    # The argument as well as the setting: Scrapy 2.18 has only the argument, and its own
+    # root handler beside ours printed every log line twice.
+    process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides),
+                             install_root_handler=False)
     logging.root.setLevel(root_level)
     logging.getLogger("scrapy").setLevel(root_level or process.settings.get("LOG_LEVEL"))
     if root_level > logging.INFO:

@@ -63,7 +63,7 @@ RESULTS = Path(__file__).parent / "results" / "family_bench.json"
 _COMMIT_EVERY = 1000
 _TEXT_CHARS = 1500
 _REPOST_SHARE = 0.1
-_STEPS = ("shingles", "minhash", "to_array", "band_keys", "index_add", "lookup", "verify", "insert", "commit")
+_STEPS = ("shingles", "minhash", "to_array", "band_keys", "index", "verify", "insert", "commit")
 
 
 def synthetic_notices(count: int, seed: int = 7):

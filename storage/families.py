@@ -292,7 +292,8 @@ def copies_in_batch(
     gives to no other writer meanwhile). Families are not assigned: this is
     what a bulk path (``bench.family_bench``) pays for finding copies. With
     `timings`, the CPU seconds of each step are added to it (``band_keys``,
-    ``index_add``, ``lookup``, ``verify``, ``insert``).
+    ``index``: adding the keys and finding the earlier versions sharing one,
+    ``verify``, ``insert``).
     """
     clock = [time.process_time()]
 
@@ -304,26 +305,44 @@ def copies_in_batch(
 
     keys = band_key_matrix(signatures)
     lap("band_keys")
-    index.add(version_ids, keys)
-    lap("index_add")
-    rows, candidates = index.lookup(keys)
-    lap("lookup")
-    # The batch itself is in the index now: keep the versions recorded before each row.
-    earlier = candidates < version_ids[rows]
-    rows, candidates = rows[earlier], candidates[earlier]
-    best: list[tuple[float, int] | None] = [None] * len(version_ids)
+    rows, candidates = index.add_and_find_earlier(version_ids, keys)
+    lap("index")
+    best: list[int | None] = [None] * len(version_ids)
     if len(rows):
+        # Each candidate's signature: this batch's from the matrix, earlier ones read from the store.
         first_in_batch = int(version_ids[0])
-        stored = {version_id: np.frombuffer(signature, dtype=np.uint32) for version_id, signature in sql.execute(
-            _SIGNATURES_OF, {"ids": sorted(set(candidates[candidates < first_in_batch].tolist()))})}
-        position = {int(version_id): at for at, version_id in enumerate(version_ids.tolist())}
-        for row, candidate in zip(rows.tolist(), candidates.tolist()):
-            other = stored.get(candidate) if candidate < first_in_batch else signatures[position[candidate]]
-            if other is None:
-                continue
-            similarity = np.count_nonzero(other == signatures[row]) / signatures.shape[1]
-            if similarity >= FAMILY_SIMILARITY and (best[row] is None or similarity > best[row][0]):
-                best[row] = (similarity, candidate)
+        in_batch = candidates >= first_in_batch
+        others = np.empty((len(rows), signatures.shape[1]), dtype=signatures.dtype)
+        others[in_batch] = signatures[np.searchsorted(version_ids, candidates[in_batch])]
+        known = in_batch.copy()
+        stored = sql.execute(_SIGNATURES_OF, {"ids": np.unique(candidates[~in_batch]).tolist()}).all() \
+            if not in_batch.all() else []
+        if stored:
+            stored_ids = np.fromiter((version_id for version_id, _ in stored), dtype=np.int64, count=len(stored))
+            order = np.argsort(stored_ids)
+            stored_ids = stored_ids[order]
+            blob = b"".join([stored[at][1] for at in order.tolist()])
+            stored_matrix = np.frombuffer(blob, dtype=np.uint32).reshape(len(stored), -1)
+            if stored_matrix.shape[1] != signatures.shape[1]:
+                raise StoreError(
+                    f"Stored signatures of {stored_matrix.shape[1]} values cannot be compared with new ones of "
+                    f"{signatures.shape[1]}: they were made with other settings. Run dangan reprocess to make them again."
+                )
+            earlier = np.flatnonzero(~in_batch)
+            at = np.minimum(np.searchsorted(stored_ids, candidates[earlier]), len(stored_ids) - 1)
+            found = stored_ids[at] == candidates[earlier]  # a candidate whose row is gone is left out
+            others[earlier[found]] = stored_matrix[at[found]]
+            known[earlier[found]] = True
+        similarity = np.count_nonzero(others == signatures[rows], axis=1) / signatures.shape[1]
+        close = known & (similarity >= FAMILY_SIMILARITY)
+        rows, candidates, similarity = rows[close], candidates[close], similarity[close]
+        # The most similar candidate of each row; between equals, the lowest id.
+        order = np.lexsort((candidates, -similarity, rows))
+        rows, candidates = rows[order], candidates[order]
+        firsts = np.ones(len(rows), dtype=bool)
+        firsts[1:] = rows[1:] != rows[:-1]
+        for row, candidate in zip(rows[firsts].tolist(), candidates[firsts].tolist()):
+            best[row] = candidate
     lap("verify")
     # Straight to the driver, each row's blobs sliced from one buffer: SQLAlchemy's per-row
     # work and numpy's per-row calls cost more than SQLite's insert here (bench.family_bench).
@@ -336,7 +355,7 @@ def copies_in_batch(
           all_keys[at * key_bytes:(at + 1) * key_bytes]) for at, version_id in enumerate(version_ids.tolist())],
     )
     lap("insert")
-    return [pick[1] if pick is not None else None for pick in best]
+    return best
 
 
 def _closest_family(sql: Connection, similar: list[tuple[float, int]]) -> int | None:

@@ -54,7 +54,6 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from array import array
 from functools import cache
 from itertools import chain
 
@@ -282,12 +281,10 @@ def text_signature(text: str) -> bytes | None:
 
 
 def form_signature(form: str) -> bytes | None:
-    """`text_signature` of an already computed comparison form."""
-    hashes = shingle_hashes(form)
-    if len(hashes) == 0:
-        return None
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, [0, len(hashes)], PERMUTATIONS, SEED)
-    return array("I", matrix.to_rows()[0]).tobytes()
+    """`text_signature` of an already computed comparison form: `form_signatures` of a batch of one,
+    so a page recorded alone and a batch give the same bytes by the same code."""
+    matrix, signed = form_signatures([form])
+    return matrix[0].tobytes() if signed[0] else None
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:

@@ -265,11 +265,36 @@ def similar_versions(
         candidates = candidates[candidates != version_id]
     if not len(candidates):
         return []
-    found = [
-        (signature_agreement(candidate_signature, signature), version_id)
-        for version_id, candidate_signature in sql.execute(_SIGNATURES_OF, {"ids": candidates.tolist()})
-    ]
-    return sorted((pair for pair in found if pair[0] >= FAMILY_SIMILARITY), key=lambda pair: (-pair[0], pair[1]))
+    values = np.frombuffer(signature, dtype=np.uint32)
+    found_ids, found = stored_signatures(sql, candidates, len(values))
+    similarity = np.count_nonzero(found == values, axis=1) / len(values)
+    return sorted(((float(share), int(other)) for share, other in zip(similarity, found_ids) if share >= FAMILY_SIMILARITY),
+                  key=lambda pair: (-pair[0], pair[1]))
+
+
+def stored_signatures(sql: Connection, ids: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stored signatures of the versions `ids`: the ids found (sorted), and their signatures as
+    a (found, `width`) uint32 matrix in that order. An id with no signature row is left out.
+
+    One query, with the ids written into it (they are integers): SQLAlchemy's
+    expanding IN, rendered anew for every count of ids, cost more than the
+    query itself in ``bench.family_bench``.
+    """
+    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    if not len(ids):
+        return ids, np.zeros((0, width), dtype=np.uint32)
+    rows = sql.exec_driver_sql(
+        f"SELECT version_id, signature FROM {_signatures.name} WHERE version_id IN ({', '.join(map(str, ids.tolist()))}) "
+        "ORDER BY version_id"
+    ).all()
+    blob = b"".join([bytes(signature) for _, signature in rows])
+    if len(blob) != len(rows) * width * 4:
+        raise StoreError(
+            f"Stored signatures cannot be compared with new ones of {width} values: they were made "
+            "with other settings. Run dangan reprocess to make them again."
+        )
+    found = np.fromiter((version_id for version_id, _ in rows), dtype=np.int64, count=len(rows))
+    return found, np.frombuffer(blob, dtype=np.uint32).reshape(len(rows), width)
 
 
 def add_to_index(sql: Connection, version_id: int, signature: bytes, keys: list[int]) -> None:
@@ -315,23 +340,12 @@ def copies_in_batch(
         others = np.empty((len(rows), signatures.shape[1]), dtype=signatures.dtype)
         others[in_batch] = signatures[np.searchsorted(version_ids, candidates[in_batch])]
         known = in_batch.copy()
-        stored = sql.execute(_SIGNATURES_OF, {"ids": np.unique(candidates[~in_batch]).tolist()}).all() \
-            if not in_batch.all() else []
-        if stored:
-            stored_ids = np.fromiter((version_id for version_id, _ in stored), dtype=np.int64, count=len(stored))
-            order = np.argsort(stored_ids)
-            stored_ids = stored_ids[order]
-            blob = b"".join([stored[at][1] for at in order.tolist()])
-            stored_matrix = np.frombuffer(blob, dtype=np.uint32).reshape(len(stored), -1)
-            if stored_matrix.shape[1] != signatures.shape[1]:
-                raise StoreError(
-                    f"Stored signatures of {stored_matrix.shape[1]} values cannot be compared with new ones of "
-                    f"{signatures.shape[1]}: they were made with other settings. Run dangan reprocess to make them again."
-                )
-            earlier = np.flatnonzero(~in_batch)
+        earlier = np.flatnonzero(~in_batch)
+        stored_ids, stored = stored_signatures(sql, candidates[earlier], signatures.shape[1])
+        if len(stored_ids):
             at = np.minimum(np.searchsorted(stored_ids, candidates[earlier]), len(stored_ids) - 1)
             found = stored_ids[at] == candidates[earlier]  # a candidate whose row is gone is left out
-            others[earlier[found]] = stored_matrix[at[found]]
+            others[earlier[found]] = stored[at[found]]
             known[earlier[found]] = True
         similarity = np.count_nonzero(others == signatures[rows], axis=1) / signatures.shape[1]
         close = known & (similarity >= FAMILY_SIMILARITY)
@@ -446,9 +460,6 @@ _FAMILIES_OF = select(_versions.c.id, _versions.c.family_id).where(
     _versions.c.id.in_(bindparam("ids", expanding=True))
 )
 _INSERT_SIGNATURE = insert(_signatures)
-_SIGNATURES_OF = select(_signatures.c.version_id, _signatures.c.signature).where(
-    _signatures.c.version_id.in_(bindparam("ids", expanding=True))
-)
 # Every version committed beyond the highest id seen, or among the ids passed over,
 # with its band keys (None for a version without a signature).
 _COMMITTED_SINCE = (

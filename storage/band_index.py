@@ -137,11 +137,11 @@ class BandIndex:
         entries = np.arange(start, stop, dtype=np.int32)
         slots = self._slot_of(self._entry_keys[start:stop])
         while len(entries):
-            heads_before = self._slot_heads[slots]
+            # Every waiting entry is chained to its slot's head; one that is not placed
+            # now is chained again in the round that places it.
+            self._entry_next[entries] = self._slot_heads[slots]
             self._slot_heads[slots] = entries
-            placed = self._slot_heads[slots] == entries
-            self._entry_next[entries[placed]] = heads_before[placed]
-            waiting = ~placed
+            waiting = np.flatnonzero(self._slot_heads[slots] != entries)
             entries, slots = entries[waiting], slots[waiting]
 
     def _walk(self, keys: np.ndarray, entries: np.ndarray, rows: np.ndarray,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine
 
+from core.errors import StoreError
 from pipeline.near_duplicates import comparison_form, form_signatures
 from storage import band_index
 from storage.band_index import BandIndex
@@ -111,3 +112,31 @@ def test_a_copy_later_in_the_same_batch_finds_the_earlier_one(tmp_path: Path) ->
         found = copies_in_batch(connection, BandIndex(), np.array([5, 6, 7, 8]), matrix)
     engine.dispose()
     assert found[:3] == [None, None, 5] and found[3] in (5, 7)
+
+
+def test_candidates_stored_with_other_settings_are_refused_with_the_command_that_remakes_them(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notice = NOTICES["flood-duty"]
+    matrix, _ = form_signatures([comparison_form(notice), comparison_form(REPOST_EDITS["dateline"](notice))])
+    index = BandIndex()
+    with engine.begin() as connection:
+        copies_in_batch(connection, index, np.array([1]), matrix[:1])
+        # The stored signature cut to 64 values, as a store fingerprinted with other settings would hold it.
+        connection.exec_driver_sql("UPDATE family_signatures SET signature = substr(signature, 1, 256)")
+        with pytest.raises(StoreError, match="dangan reprocess"):
+            copies_in_batch(connection, index, np.array([2]), matrix[1:])
+    engine.dispose()
+
+
+def test_a_candidate_whose_signature_row_is_gone_is_passed_over(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notice = NOTICES["flood-duty"]
+    matrix, _ = form_signatures([comparison_form(notice), comparison_form(notice), comparison_form(notice)])
+    index = BandIndex()
+    with engine.begin() as connection:
+        copies_in_batch(connection, index, np.array([1, 2]), matrix[:2])
+        connection.exec_driver_sql("DELETE FROM family_signatures WHERE version_id = 1")
+        assert copies_in_batch(connection, index, np.array([3]), matrix[2:]) == [2]
+    engine.dispose()

@@ -50,6 +50,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -375,14 +376,9 @@ def measure_run(workdir: Path, site_url: str, *, backend: str, pg_base: str | No
         pg_before = _pg_active_seconds(pg_base, pg_name) if pg_name else None
         busy_before, total_before = _machine_busy_seconds()
         sampler = PgActivitySampler(pg_base, pg_name) if pg_name else None
-        if sampler:
-            sampler.__enter__()
-        try:
+        with sampler or nullcontext():
             wall = _crawl(workdir, site_url, db_url=db_url, redis_url=redis_url, processes=processes,
                           timing_folder=timing_folder)
-        finally:
-            if sampler:
-                sampler.__exit__(None, None, None)
         busy_after, total_after = _machine_busy_seconds()
         load = os.getloadavg()
         time.sleep(1.0)  # PostgreSQL backends report their statistics as they close

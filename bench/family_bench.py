@@ -16,10 +16,11 @@ document, on one core, in batches of `--batch` documents:
 - fingerprint: `form_signatures` (numpy n-gram hashes, rensa MinHash, its
   result turned into an array), each step timed;
 - index: `storage.families.copies_in_batch`, what a bulk path does: band
-  keys, adding them to the in-memory index (`storage.band_index`), the
-  lookup, verifying candidates (signatures of earlier batches read from the
-  store), and inserting one ``family_signatures`` row per document, committed
-  every 1,000 documents. The store is a SQLite file (or ``--db``), with only
+  keys, adding them to the in-memory index (`storage.band_index`) and
+  finding the earlier versions sharing one in the same pass, verifying those
+  candidates (signatures of earlier batches read from the store), and
+  inserting one ``family_signatures`` row per document, committed every
+  1,000 documents. The store is a SQLite file (or ``--db``), with only
   that table;
 - fingerprint + index together (the target: 100,000 documents/s once texts
   are normalised), with the microseconds per document of every step, the
@@ -63,7 +64,7 @@ RESULTS = Path(__file__).parent / "results" / "family_bench.json"
 _COMMIT_EVERY = 1000
 _TEXT_CHARS = 1500
 _REPOST_SHARE = 0.1
-_STEPS = ("shingles", "minhash", "to_array", "band_keys", "index_add", "lookup", "verify", "insert", "commit")
+_STEPS = ("shingles", "minhash", "to_array", "band_keys", "index", "verify", "insert", "commit")
 
 
 def synthetic_notices(count: int, seed: int = 7):
@@ -271,6 +272,10 @@ def main() -> None:
     args = parser.parse_args()
     comparison_form("預熱")  # OpenCC's table is built once per process; keep it out of the clock
     results: dict = {"sizes": [], "load_average_at_start": psutil.getloadavg()}
+    # CPU times are inflated when other processes share the cores (their cache use,
+    # hyper-threads): the load average says how busy the machine was.
+    print("load average at start (1, 5, 15 min): " + ", ".join(f"{load:.1f}" for load in results["load_average_at_start"]),
+          flush=True)
     baseline = run_datasketch(args.datasketch_sample)
     results["datasketch"] = baseline
     print(f"{baseline['documents']} notices, fingerprint: rensa {baseline['rensa_fingerprint_docs_per_second']:,.0f} docs/s, "
@@ -310,6 +315,7 @@ def main() -> None:
             split = ", ".join(f"{step} {us:.1f}" for step, us in row["microseconds_per_document"].items())
             print(f"{'':>9}  µs per document: {split}", flush=True)
     results["load_average_at_end"] = psutil.getloadavg()
+    print("load average at end (1, 5, 15 min): " + ", ".join(f"{load:.1f}" for load in results["load_average_at_end"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
 

@@ -18,7 +18,10 @@ Run:  .venv/bin/python -m bench.recrawl_bench [--articles 2000]
 5. Prints the CPU seconds each crawl's processes used (the crawl and its
    workers), and their ratios: on a shared machine other users' load moves
    wall-clock times, and so the wall-clock ratio, far more than CPU time.
-6. Writes every figure to bench/results/recrawl.json.
+6. Prints what each crawl added to the archive on disk: WARC bytes and
+   SQLite bytes per request (a recrawl's 304s are revisit records and
+   capture rows too: the figure docs/scaling.md sizes a recrawl cadence by).
+7. Writes every figure to bench/results/recrawl.json.
 
 Each time includes starting the crawl process (imports, the worker pool,
 recovery's scan of the WARC files), as an operator's scheduled recrawl pays
@@ -40,7 +43,7 @@ from sqlalchemy import func, select
 
 from bench.pipeline_bench import run_pipeline
 from bench.synthetic_site import build_site
-from core.settings import database_url
+from core.settings import SQLITE_FILE_NAME, database_url
 from dangan.static_site import StaticSite
 from storage.database import open_database
 from storage.models import Capture, CrawlRun
@@ -86,6 +89,22 @@ def _last_run_articles(data_dir: Path) -> dict:
     }
 
 
+def _archive_bytes(data_dir: Path) -> dict:
+    """Bytes on disk of the WARC files and of the SQLite store (with its WAL) in `data_dir`."""
+    store = data_dir / SQLITE_FILE_NAME
+    return {
+        "warc_bytes": sum(path.stat().st_size for path in data_dir.rglob("*.warc.gz")),
+        "sqlite_bytes": sum(path.stat().st_size for path in store.parent.glob(store.name + "*")),
+    }
+
+
+def _growth(before: dict, after: dict, requests: int) -> dict:
+    """What a crawl added to the archive on disk, in all and per request it made."""
+    return {f"{key}_added": after[key] - before[key] for key in after} | {
+        f"{key}_per_request": round((after[key] - before[key]) / max(requests, 1), 1) for key in after
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
@@ -98,11 +117,16 @@ def main() -> None:
         server, site_url = _start_server(ctx, site, port=0, validators=True)
         port = int(site_url.rsplit(":", 1)[1])
         try:
+            empty = {"warc_bytes": 0, "sqlite_bytes": 0}
             first = run_pipeline(site_url, workdir / "store")
             first["articles"] = _last_run_articles(workdir / "store" / "data")
+            after_first = _archive_bytes(workdir / "store" / "data")
+            first["disk"] = _growth(empty, after_first, first["captures"])
             print(f"first crawl:  {first['seconds']:.1f} s, {first['versions']} versions", flush=True)
             recrawl = run_pipeline(site_url, workdir / "store")
             recrawl["articles"] = _last_run_articles(workdir / "store" / "data")
+            after_recrawl = _archive_bytes(workdir / "store" / "data")
+            recrawl["disk"] = _growth(after_first, after_recrawl, recrawl["captures"] - first["captures"])
             print(f"recrawl:      {recrawl['seconds']:.1f} s", flush=True)
         finally:
             server.terminate()
@@ -112,6 +136,8 @@ def main() -> None:
         try:
             plain = run_pipeline(site_url, workdir / "store")
             plain["articles"] = _last_run_articles(workdir / "store" / "data")
+            plain["disk"] = _growth(after_recrawl, _archive_bytes(workdir / "store" / "data"),
+                                    plain["captures"] - recrawl["captures"])
             print(f"recrawl without validators: {plain['seconds']:.1f} s", flush=True)
         finally:
             server.terminate()
@@ -158,6 +184,11 @@ def main() -> None:
           f"recrawl {articles['run_seconds']:.1f} s (ratio {run_ratio:.1f}), "
           f"without validators {plain['articles']['run_seconds']:.1f} s (ratio {plain_run_ratio:.1f})")
     print(f"versions after all three:     {plain['versions']} (no new ones: {plain['versions'] == first['versions']})")
+    for name, run in (("first crawl", first), ("recrawl", recrawl), ("no validators", plain)):
+        disk = run["disk"]
+        print(f"added to the archive by the {name}: WARC {disk['warc_bytes_added']:,} bytes "
+              f"({disk['warc_bytes_per_request']:,.0f} per request), SQLite {disk['sqlite_bytes_added']:,} bytes "
+              f"({disk['sqlite_bytes_per_request']:,.0f} per request)")
     print(f"written to {RESULTS}")
 
 

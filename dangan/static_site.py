@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +45,19 @@ def not_modified(request_headers, etag: str | None, last_modified: str | None) -
         return False
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threaded server for which a client hanging up is not an error.
+
+    A crawl killed mid-request (the kill benchmark does it on purpose) resets
+    its connections; http.server would print a traceback for each one.
+    """
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class StaticSite:
     """A threaded HTTP server over one folder; use as a context manager.
 
@@ -66,7 +80,7 @@ class StaticSite:
             json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
         )
         self.delay_seconds = delay_seconds
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server = _QuietServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -54,7 +54,6 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from array import array
 from functools import cache
 from itertools import chain
 
@@ -157,49 +156,84 @@ def shingle_hashes(form: str) -> np.ndarray:
     return hashes
 
 
-def shingle_hash_batch(forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hash_batch(forms: list[str], scratch: WindowScratch | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The n-gram hashes of many comparison forms at once: one flat array and each form's offsets into it.
 
-    Form ``i``'s hashes are ``flat[offsets[i]:offsets[i + 1]]``, the same
-    values `shingle_hashes` gives it alone. The forms are hashed as one
-    string; the n-grams that straddle two forms are then left out.
+    Form ``i``'s hashes are ``flat[offsets[i]:offsets[i + 1]]``: the set of
+    values `shingle_hashes` gives it alone, a few of them twice. The forms are
+    hashed as one string, and the n-grams that straddle two forms (up to
+    `SHINGLE_SIZE` - 1 before each form) are counted with the form after them
+    and given the value of its first n-gram. A MinHash sees a set, so the
+    repeats change nothing, and no array is copied to leave them out.
+
+    With `scratch`, the flat array is a view into it, valid until its next use.
 
     >>> flat, offsets = shingle_hash_batch(["abcdefg", "", "abc"])
-    >>> offsets.tolist(), (flat[:3] == shingle_hashes("abcdefg")).all()
-    ([0, 3, 3, 4], np.True_)
+    >>> offsets.tolist(), set(flat[offsets[2]:offsets[3]].tolist()) == set(shingle_hashes("abc").tolist())
+    ([0, 3, 3, 8], True)
     """
     # A form shorter than one shingle is padded with code point 0, as shingle_hashes pads it.
     padded = [form if len(form) >= SHINGLE_SIZE or not form else form.ljust(SHINGLE_SIZE, "\0") for form in forms]
+    if len(padded) == 1:  # a page recorded alone: no boundaries, and numpy's per-call costs are most of its time
+        points = np.frombuffer(padded[0].encode("utf-32-le"), dtype=np.uint32)
+        if len(points) < SHINGLE_SIZE:
+            return np.zeros(0, dtype=np.uint64), np.zeros(2, dtype=np.int64)
+        return (scratch or WindowScratch()).window_hashes(points), np.array([0, len(points) - SHINGLE_SIZE + 1])
     lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
-    counts = np.maximum(lengths - (SHINGLE_SIZE - 1), 0)
-    offsets = np.zeros(len(padded) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    windows = int(ends[-1]) - (SHINGLE_SIZE - 1) if len(padded) else 0
+    if windows <= 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(padded) + 1, dtype=np.int64)
     points = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
-    if offsets[-1] == 0:
-        return np.zeros(0, dtype=np.uint64), offsets
-    hashes = _window_hashes(points)
-    # Where each form's first n-gram starts in the joined string, repeated for its n-grams.
-    starts = np.cumsum(lengths) - lengths
-    positions = np.arange(offsets[-1], dtype=np.int64) + np.repeat(starts - offsets[:-1], counts)
-    return hashes[positions], offsets
+    hashes = (scratch or WindowScratch()).window_hashes(points)
+    # Window j starts at character j: form i owns the windows from its start to
+    # SHINGLE_SIZE - 1 before its end, and takes the straddling ones before its start.
+    offsets = np.empty(len(padded) + 1, dtype=np.int64)
+    np.maximum(starts - (SHINGLE_SIZE - 1), 0, out=offsets[:-1])
+    offsets[-1] = windows
+    later = starts[(lengths > 0) & (starts > 0)]  # every form before these has at least SHINGLE_SIZE characters
+    firsts = hashes[later]
+    for back in range(1, SHINGLE_SIZE):
+        hashes[later - back] = firsts
+    return hashes, offsets
 
 
-def _window_hashes(points: np.ndarray) -> np.ndarray:
-    """sum(points[i + k] * _MULTIPLIERS[k]) for every window i, in three multiplies instead of five.
+class WindowScratch:
+    """The two uint64 arrays `window_hashes` works in, kept from one batch of forms to the next.
 
-    The multipliers are the powers B**4 .. B**0 of one base B, so with pairs
-    q[i] = points[i] * B + points[i + 1] the sum is q[i] * B**3 + q[i + 2] * B + points[i + 4]:
-    the same values modulo 2**64, for 40% fewer passes over the array.
+    Why: an array of a few hundred kilobytes made afresh is new memory from
+    the kernel each time (glibc maps it, and unmaps it when freed), so every
+    pass over it first took a page fault per 4 KB. Hashing 32 forms took
+    about 13 µs a form that way and under 3 µs in arrays made once
+    (``bench.family_bench --breakdown`` prints the step).
     """
-    base = _MULTIPLIERS[SHINGLE_SIZE - 2]
-    count = len(points) - SHINGLE_SIZE + 1
-    pairs = points[:-1] * base
-    pairs += points[1:]
-    hashes = pairs[:count] * _MULTIPLIERS[1]
-    scratch = pairs[2:2 + count] * base
-    hashes += scratch
-    hashes += points[SHINGLE_SIZE - 1:]
-    return hashes
+
+    def __init__(self) -> None:
+        self._pairs = np.empty(0, dtype=np.uint64)
+        self._hashes = np.empty(0, dtype=np.uint64)
+
+    def window_hashes(self, points: np.ndarray) -> np.ndarray:
+        """sum(points[i + k] * _MULTIPLIERS[k]) for every window i (a view into this scratch).
+
+        The multipliers are the powers B**4 .. B**0 of one base B, so with pairs
+        q[i] = points[i] * B + points[i + 1] the sum is q[i] * B**3 + q[i + 2] * B + points[i + 4]:
+        the same values modulo 2**64, in three multiplies instead of five.
+        """
+        if len(points) > len(self._pairs):
+            self._pairs = np.empty(len(points) * 5 // 4, dtype=np.uint64)
+            self._hashes = np.empty(len(points) * 5 // 4, dtype=np.uint64)
+        base = _MULTIPLIERS[SHINGLE_SIZE - 2]
+        count = len(points) - SHINGLE_SIZE + 1
+        pairs, hashes = self._pairs[:len(points) - 1], self._hashes[:count]
+        np.multiply(points[:-1], base, out=pairs, casting="unsafe")
+        np.add(pairs, points[1:], out=pairs, casting="unsafe")
+        np.multiply(pairs[:count], _MULTIPLIERS[1], out=hashes)
+        # In place, reading two ahead of each write (numpy buffers the overlap).
+        np.multiply(pairs[2:2 + count], base, out=pairs[:count])
+        hashes += pairs[:count]
+        np.add(hashes, points[SHINGLE_SIZE - 1:], out=hashes, casting="unsafe")
+        return hashes
 
 
 def form_signatures(forms: list[str], timings: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -207,9 +241,8 @@ def form_signatures(forms: list[str], timings: dict[str, float] | None = None) -
     and which rows are signatures (False for an empty form, whose row is meaningless).
 
     Row ``i`` is `form_signature(forms[i])` as an array. The forms are hashed
-    `_HASH_CHUNK` at a time, whose arrays stay in the processor's cache
-    (256 at a time took three times as long per form). With `timings`, the
-    CPU seconds of each step are added to it (``shingles``, ``minhash``,
+    `_HASH_CHUNK` at a time in one `WindowScratch`. With `timings`, the CPU
+    seconds of each step are added to it (``shingles``, ``minhash``,
     ``to_array``), for ``bench.family_bench``.
 
     >>> matrix, signed = form_signatures(["现将有关事项通知如下", ""])
@@ -219,25 +252,31 @@ def form_signatures(forms: list[str], timings: dict[str, float] | None = None) -
     signed = np.zeros(len(forms), dtype=bool)
     rows: list[list[int]] = []
     spent = {"shingles": 0.0, "minhash": 0.0, "to_array": 0.0}
+    clock = time.process_time if timings is not None else _no_clock
+    scratch = WindowScratch()
     for start in range(0, len(forms), _HASH_CHUNK):
-        started = time.process_time()
-        flat, offsets = shingle_hash_batch(forms[start:start + _HASH_CHUNK])
+        started = clock()
+        flat, offsets = shingle_hash_batch(forms[start:start + _HASH_CHUNK], scratch)
         signed[start:start + len(offsets) - 1] = offsets[1:] > offsets[:-1]
-        hashed = time.process_time()
-        digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets.tolist(), PERMUTATIONS, SEED)
-        signed_at = time.process_time()
+        hashed = clock()
+        digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, PERMUTATIONS, SEED)
+        signed_at = clock()
         rows.extend(digests.to_rows())
         spent["shingles"] += hashed - started
         spent["minhash"] += signed_at - hashed
-        spent["to_array"] += time.process_time() - signed_at
-    started = time.process_time()
+        spent["to_array"] += clock() - signed_at
+    started = clock()
     # rensa returns its matrix only as lists of ints; fromiter over their chain is the cheapest way in.
     matrix = np.fromiter(chain.from_iterable(rows), dtype=np.uint32, count=len(forms) * PERMUTATIONS)
-    spent["to_array"] += time.process_time() - started
+    spent["to_array"] += clock() - started
     if timings is not None:
         for step, seconds in spent.items():
             timings[step] = timings.get(step, 0.0) + seconds
     return matrix.reshape(len(forms), PERMUTATIONS), signed
+
+
+def _no_clock() -> float:
+    return 0.0
 
 
 def text_signature(text: str) -> bytes | None:
@@ -252,12 +291,10 @@ def text_signature(text: str) -> bytes | None:
 
 
 def form_signature(form: str) -> bytes | None:
-    """`text_signature` of an already computed comparison form."""
-    hashes = shingle_hashes(form)
-    if len(hashes) == 0:
-        return None
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, [0, len(hashes)], PERMUTATIONS, SEED)
-    return array("I", matrix.to_rows()[0]).tobytes()
+    """`text_signature` of an already computed comparison form: `form_signatures` of a batch of one,
+    so a page recorded alone and a batch give the same bytes by the same code."""
+    matrix, signed = form_signatures([form])
+    return matrix[0].tobytes() if signed[0] else None
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:

@@ -10,15 +10,21 @@ in memory, and why this shape (``bench.family_bench`` prints the figures):
 - A sorted array searched with ``numpy.searchsorted`` costs a binary search
   of about 25 steps per key, most of them cache misses once a million
   versions (32 million keys) are in it: tens of µs per version.
-- An open-addressing hash table answers a key in one or two probes. Numpy
-  does the probing for a whole batch of keys at once, so Python's cost is
-  paid per batch, not per key.
+- A hash table answers a key in one or two steps. Numpy does the steps for
+  a whole batch of keys at once, so Python's cost is paid per batch, not per key.
 
-Entries are (key, version id, the previous entry with the same key); each
-slot of the table points at the newest entry of its key, so every version
-sharing a key is found by following that chain. Memory: 4 bytes a slot (at
-most half full, doubled when it would be more) and 16 bytes an entry, about
-0.8 GB for a million versions of 32 keys.
+The table chains its entries: entries are (key, version id, the next entry
+of the same slot), and each slot points at its newest entry, so every entry
+whose key falls in a slot is found by following that chain and keeping the
+entries with the key asked for. An open-addressing table (probing for a free
+slot, one chain per key: the design before this one) spent most of a batch's
+time in its probing rounds and in sorting the batch's entries by slot, about
+16 µs a version; a new entry here is one write at the head of its slot, and
+finding the versions recorded before a new one is part of adding it
+(`add_and_find_earlier`). The table doubles when it holds more entries than
+slots, so a chain holds one or two entries on average. Memory: 16 bytes an
+entry and 4 to 8 bytes a slot per entry, about 0.7 GB for a million
+versions of 32 keys.
 
 Not thread-safe by itself: `storage.families` holds a lock around it.
 """
@@ -27,13 +33,11 @@ from __future__ import annotations
 
 import numpy as np
 
-_MAX_LOAD = 0.5
+# Entries per slot beyond which the table doubles.
+_MAX_LOAD = 1.0
 _INITIAL_SLOTS = 1 << 12
-# Probing goes on one step per round for all pending keys at once; when only
-# this many are left (the tail of the longest probe sequences), a plain loop
-# costs less than another round of numpy calls.
-_SCALAR_TAIL = 32
-# Keys moved at once when the table grows.
+# Entries linked at once when the table grows: linking makes arrays of 8 bytes
+# an entry, which for all of a million versions' keys at once would be 256 MB more.
 _REHASH_PART = 1 << 20
 
 
@@ -48,9 +52,8 @@ class BandIndex:
     """
 
     def __init__(self) -> None:
-        # A slot holds the newest entry of its key (-1: empty); the key is that entry's.
+        # A slot holds the newest entry whose key falls in it (-1: none).
         self._slot_heads = np.full(_INITIAL_SLOTS, -1, dtype=np.int32)
-        self._distinct = 0
         self._entry_keys = np.zeros(_INITIAL_SLOTS, dtype=np.int64)
         self._entry_ids = np.zeros(_INITIAL_SLOTS, dtype=np.int32)
         self._entry_next = np.zeros(_INITIAL_SLOTS, dtype=np.int32)
@@ -67,150 +70,113 @@ class BandIndex:
 
     def add(self, version_ids: np.ndarray, keys: np.ndarray) -> None:
         """Index each version's keys: row ``i`` of `keys` (one key per band) belongs to ``version_ids[i]``."""
-        keys = np.atleast_2d(np.asarray(keys, dtype=np.int64))
-        flat = keys.ravel()
-        if not len(flat):
-            return
-        first = self._entries
-        self._reserve_entries(len(flat))
-        self._entry_keys[first:first + len(flat)] = flat
-        self._entry_ids[first:first + len(flat)] = np.repeat(np.asarray(version_ids, dtype=np.int32), keys.shape[1])
-        self._reserve_slots(len(flat))
-        entries = np.arange(first, first + len(flat), dtype=np.int32)
-        slots, old_heads, fresh = self._claim(flat, entries)
-        # Chain the new entries of one key (one slot) to each other, the first to the
-        # key's newest entry before this batch (none for a key new in it); the last
-        # becomes the slot's newest.
-        order = np.argsort(slots, kind="stable")
-        grouped, entries, old_heads, fresh = slots[order], entries[order], old_heads[order], fresh[order]
-        starts = np.ones(len(grouped), dtype=bool)
-        starts[1:] = grouped[1:] != grouped[:-1]
-        previous = np.empty(len(entries), dtype=np.int32)
-        previous[1:] = entries[:-1]
-        # A key new in this batch: its slot was claimed by one of its entries, which another may have seen as its head.
-        claimed_here = np.zeros(len(grouped), dtype=bool)
-        claimed_here[np.flatnonzero(fresh)] = True
-        new_slot = np.logical_or.reduceat(claimed_here, np.flatnonzero(starts))
-        previous[starts] = np.where(new_slot, -1, old_heads[starts])
-        self._entry_next[entries] = previous
-        ends = np.ones(len(grouped), dtype=bool)
-        ends[:-1] = starts[1:]
-        self._slot_heads[grouped[ends]] = entries[ends]
-        self._entries += len(flat)
+        self._insert(version_ids, np.atleast_2d(np.asarray(keys, dtype=np.int64)))
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every indexed version sharing a key with each row of `keys`: (row numbers, version ids),
         one pair per distinct (row, version), ordered by row then id."""
         keys = np.atleast_2d(np.asarray(keys, dtype=np.int64))
         flat = keys.ravel()
-        slots = self._find(flat)
-        found = slots >= 0
-        rows = (np.arange(len(flat)) // keys.shape[1])[found]
-        entries = self._slot_heads[slots[found]]
+        return self._walk(flat, self._slot_heads[self._slot_of(flat)], np.arange(len(flat)) // max(keys.shape[1], 1),
+                          None)
+
+    def add_and_find_earlier(self, version_ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`add`, and answer as `lookup` would, keeping only versions below each row's own id: those
+        indexed before and those earlier in this batch.
+
+        One pass where `add` then `lookup` would hash every key twice.
+
+        >>> index = BandIndex()
+        >>> index.add(np.array([3]), np.array([[5, 6]]))
+        >>> rows, ids = index.add_and_find_earlier(np.array([7, 8]), np.array([[6, 9], [9, 5]]))
+        >>> sorted(zip(rows.tolist(), ids.tolist()))
+        [(0, 3), (1, 3), (1, 7)]
+        """
+        keys = np.atleast_2d(np.asarray(keys, dtype=np.int64))
+        first = self._entries
+        flat = self._insert(version_ids, keys)
+        width = max(keys.shape[1], 1)
+        # A chain is newest first. An entry still at the head of its slot has every
+        # other entry of the slot after it; one with entries of this batch put before
+        # it is looked at from the head, past its own entry (which no id is below).
+        entries = np.arange(first, first + len(flat), dtype=np.int32)
+        heads = self._slot_heads[self._slot_of(flat)]
+        starts = np.where(heads == entries, self._entry_next[entries], heads)
+        return self._walk(flat, starts, np.arange(len(flat)) // width,
+                          np.repeat(np.asarray(version_ids, dtype=np.int64), width))
+
+    # -- the hash table -------------------------------------------------------------
+
+    def _slot_of(self, keys: np.ndarray) -> np.ndarray:
+        # Band keys are already well mixed (storage.families.band_key_matrix): their low bits are the slot.
+        return keys & (len(self._slot_heads) - 1)
+
+    def _insert(self, version_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Append the entries of `keys` (versions × bands) and link them; return the keys, flat."""
+        flat = keys.ravel()
+        if not len(flat):
+            return flat
+        first = self._entries
+        self._reserve_entries(len(flat))
+        self._entry_keys[first:first + len(flat)] = flat
+        self._entry_ids[first:first + len(flat)] = np.repeat(np.asarray(version_ids, dtype=np.int32), keys.shape[1])
+        self._entries += len(flat)
+        if self._entries > _MAX_LOAD * len(self._slot_heads):
+            self._grow()
+        else:
+            self._link(first, self._entries)
+        return flat
+
+    def _link(self, start: int, stop: int) -> None:
+        """Put entries start..stop-1 each at the head of its slot's chain.
+
+        Entries of one slot in this call take turns: in each round every
+        slot takes one of its entries (whichever numpy's write leaves there),
+        chained to the head before it, and the others wait for the next round.
+        """
+        entries = np.arange(start, stop, dtype=np.int32)
+        slots = self._slot_of(self._entry_keys[start:stop])
+        while len(entries):
+            # Every waiting entry is chained to its slot's head; one that is not placed
+            # now is chained again in the round that places it.
+            self._entry_next[entries] = self._slot_heads[slots]
+            self._slot_heads[slots] = entries
+            waiting = np.flatnonzero(self._slot_heads[slots] != entries)
+            entries, slots = entries[waiting], slots[waiting]
+
+    def _walk(self, keys: np.ndarray, entries: np.ndarray, rows: np.ndarray,
+              below: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Follow each key's chain from entries[i] (-1: none), one step per round for every key at once;
+        return the distinct (rows[i], version id) of the entries holding keys[i] (with an id below below[i])."""
+        asking = np.flatnonzero(entries >= 0)
+        entries = entries[asking]
         hit_rows, hit_ids = [], []
-        while len(entries):  # one step along every chain at once
-            hit_rows.append(rows)
-            hit_ids.append(self._entry_ids[entries])
+        while len(entries):
+            ids = self._entry_ids[entries]
+            match = self._entry_keys[entries] == keys[asking]
+            if below is not None:
+                match &= ids < below[asking]
+            if match.any():
+                hit_rows.append(rows[asking[match]])
+                hit_ids.append(ids[match])
             entries = self._entry_next[entries]
-            more = entries >= 0
-            rows, entries = rows[more], entries[more]
+            going_on = entries >= 0
+            entries, asking = entries[going_on], asking[going_on]
         if not hit_rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         # One int64 per (row, id) pair, so that one 1-D unique both sorts and dedupes them.
         pairs = np.unique(np.concatenate(hit_rows).astype(np.int64) << 32 | np.concatenate(hit_ids).astype(np.int64))
         return pairs >> 32, pairs & 0xFFFFFFFF
 
-    # -- the hash table -------------------------------------------------------------
-
-    def _home(self, keys: np.ndarray) -> np.ndarray:
-        # Band keys are already well mixed (storage.families.band_key_matrix): their value modulo the size is the slot.
-        return (keys.view(np.uint64) % np.uint64(len(self._slot_heads))).astype(np.int64)
-
-    def _find(self, keys: np.ndarray) -> np.ndarray:
-        """The slot holding each key, or -1: linear probing, every key one step per round."""
+    def _grow(self) -> None:
+        """Double the slots until the entries fit, and link every entry again."""
         size = len(self._slot_heads)
-        result = np.full(len(keys), -1, dtype=np.int64)
-        pending = np.arange(len(keys))
-        slots = self._home(keys)
-        while len(pending) > _SCALAR_TAIL:
-            heads = self._slot_heads[slots]
-            held = heads >= 0
-            hit = held & (self._entry_keys[heads] == keys[pending])
-            result[pending[hit]] = slots[hit]
-            going_on = held & ~hit
-            pending, slots = pending[going_on], slots[going_on] + 1
-            slots[slots == size] = 0
-        for at, slot in zip(pending.tolist(), slots.tolist()):
-            key = keys[at]
-            while (head := self._slot_heads[slot]) >= 0:
-                if self._entry_keys[head] == key:
-                    result[at] = slot
-                    break
-                slot = slot + 1 if slot + 1 < size else 0
-        return result
-
-    def _claim(self, keys: np.ndarray, representatives: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each key: its slot, the slot's newest entry when the key found it, and whether the key
-        took the slot now (it was not held).
-
-        A key not yet held takes an empty slot, which points at once to its
-        representative entry (already written, with the key), so a key probing
-        later (an equal key of the same batch too) sees the slot taken.
-        """
-        size = len(self._slot_heads)
-        slots_of = np.full(len(keys), -1, dtype=np.int64)
-        old_heads = np.full(len(keys), -1, dtype=np.int32)
-        fresh = np.zeros(len(keys), dtype=bool)
-        pending = np.arange(len(keys))
-        slots = self._home(keys)
-        while len(pending) > _SCALAR_TAIL:
-            heads = self._slot_heads[slots]
-            empty = heads < 0
-            hit = ~empty & (self._entry_keys[heads] == keys[pending])
-            old_heads[pending[hit]] = heads[hit]
-            if empty.any():
-                # Two keys may reach one empty slot in one round: both write, one write
-                # stays, and the other key looks at the slot again next round.
-                free = slots[empty]
-                mine = representatives[pending[empty]]
-                self._slot_heads[free] = mine
-                taking = np.flatnonzero(empty)[self._slot_heads[free] == mine]
-                self._distinct += len(taking)
-                fresh[pending[taking]] = True
-                hit[taking] = True
-            slots_of[pending[hit]] = slots[hit]
-            going_on = ~hit
-            slots = np.where(empty, slots, slots + 1)[going_on]
-            pending = pending[going_on]
-            slots[slots == size] = 0
-        for at, slot in zip(pending.tolist(), slots.tolist()):
-            key = keys[at]
-            while (head := self._slot_heads[slot]) >= 0 and self._entry_keys[head] != key:
-                slot = slot + 1 if slot + 1 < size else 0
-            if head < 0:
-                self._slot_heads[slot] = representatives[at]
-                self._distinct += 1
-                fresh[at] = True
-            else:
-                old_heads[at] = head
-            slots_of[at] = slot
-        return slots_of, old_heads, fresh
-
-    def _reserve_slots(self, new_keys: int) -> None:
-        if self._distinct + new_keys <= _MAX_LOAD * len(self._slot_heads):
-            return
-        size = len(self._slot_heads)
-        while self._distinct + new_keys > _MAX_LOAD * size:
+        while self._entries > _MAX_LOAD * size:
             size *= 2
-        heads = self._slot_heads[self._slot_heads >= 0]
+        self._slot_heads = np.empty(0, dtype=np.int32)  # the old table freed before the new one is made
         self._slot_heads = np.full(size, -1, dtype=np.int32)
-        self._distinct = 0
-        # In parts: probing makes several arrays of 8 bytes a key, which for all of a million
-        # versions' keys at once took the process past 2 GB (bench.family_bench).
-        for start in range(0, len(heads), _REHASH_PART):
-            part = heads[start:start + _REHASH_PART]
-            slots, _, _ = self._claim(self._entry_keys[part], part)
-            self._slot_heads[slots] = part
+        for start in range(0, self._entries, _REHASH_PART):
+            self._link(start, min(start + _REHASH_PART, self._entries))
 
     def _reserve_entries(self, count: int) -> None:
         needed = self._entries + count
@@ -222,5 +188,3 @@ class BandIndex:
             # a copy would hold the old and the new array at once. The arrays are never
             # viewed elsewhere, hence refcheck=False.
             entries.resize(size, refcheck=False)
-
-

@@ -265,11 +265,36 @@ def similar_versions(
         candidates = candidates[candidates != version_id]
     if not len(candidates):
         return []
-    found = [
-        (signature_agreement(candidate_signature, signature), version_id)
-        for version_id, candidate_signature in sql.execute(_SIGNATURES_OF, {"ids": candidates.tolist()})
-    ]
-    return sorted((pair for pair in found if pair[0] >= FAMILY_SIMILARITY), key=lambda pair: (-pair[0], pair[1]))
+    values = np.frombuffer(signature, dtype=np.uint32)
+    found_ids, found = stored_signatures(sql, candidates, len(values))
+    similarity = np.count_nonzero(found == values, axis=1) / len(values)
+    return sorted(((float(share), int(other)) for share, other in zip(similarity, found_ids) if share >= FAMILY_SIMILARITY),
+                  key=lambda pair: (-pair[0], pair[1]))
+
+
+def stored_signatures(sql: Connection, ids: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stored signatures of the versions `ids`: the ids found (sorted), and their signatures as
+    a (found, `width`) uint32 matrix in that order. An id with no signature row is left out.
+
+    One query, with the ids written into it (they are integers): SQLAlchemy's
+    expanding IN, rendered anew for every count of ids, cost more than the
+    query itself in ``bench.family_bench``.
+    """
+    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    if not len(ids):
+        return ids, np.zeros((0, width), dtype=np.uint32)
+    rows = sql.exec_driver_sql(
+        f"SELECT version_id, signature FROM {_signatures.name} WHERE version_id IN ({', '.join(map(str, ids.tolist()))}) "
+        "ORDER BY version_id"
+    ).all()
+    blob = b"".join([bytes(signature) for _, signature in rows])
+    if len(blob) != len(rows) * width * 4:
+        raise StoreError(
+            f"Stored signatures cannot be compared with new ones of {width} values: they were made "
+            "with other settings. Run dangan reprocess to make them again."
+        )
+    found = np.fromiter((version_id for version_id, _ in rows), dtype=np.int64, count=len(rows))
+    return found, np.frombuffer(blob, dtype=np.uint32).reshape(len(rows), width)
 
 
 def add_to_index(sql: Connection, version_id: int, signature: bytes, keys: list[int]) -> None:
@@ -292,7 +317,8 @@ def copies_in_batch(
     gives to no other writer meanwhile). Families are not assigned: this is
     what a bulk path (``bench.family_bench``) pays for finding copies. With
     `timings`, the CPU seconds of each step are added to it (``band_keys``,
-    ``index_add``, ``lookup``, ``verify``, ``insert``).
+    ``index``: adding the keys and finding the earlier versions sharing one,
+    ``verify``, ``insert``).
     """
     clock = [time.process_time()]
 
@@ -304,26 +330,33 @@ def copies_in_batch(
 
     keys = band_key_matrix(signatures)
     lap("band_keys")
-    index.add(version_ids, keys)
-    lap("index_add")
-    rows, candidates = index.lookup(keys)
-    lap("lookup")
-    # The batch itself is in the index now: keep the versions recorded before each row.
-    earlier = candidates < version_ids[rows]
-    rows, candidates = rows[earlier], candidates[earlier]
-    best: list[tuple[float, int] | None] = [None] * len(version_ids)
+    rows, candidates = index.add_and_find_earlier(version_ids, keys)
+    lap("index")
+    best: list[int | None] = [None] * len(version_ids)
     if len(rows):
+        # Each candidate's signature: this batch's from the matrix, earlier ones read from the store.
         first_in_batch = int(version_ids[0])
-        stored = {version_id: np.frombuffer(signature, dtype=np.uint32) for version_id, signature in sql.execute(
-            _SIGNATURES_OF, {"ids": sorted(set(candidates[candidates < first_in_batch].tolist()))})}
-        position = {int(version_id): at for at, version_id in enumerate(version_ids.tolist())}
-        for row, candidate in zip(rows.tolist(), candidates.tolist()):
-            other = stored.get(candidate) if candidate < first_in_batch else signatures[position[candidate]]
-            if other is None:
-                continue
-            similarity = np.count_nonzero(other == signatures[row]) / signatures.shape[1]
-            if similarity >= FAMILY_SIMILARITY and (best[row] is None or similarity > best[row][0]):
-                best[row] = (similarity, candidate)
+        in_batch = candidates >= first_in_batch
+        others = np.empty((len(rows), signatures.shape[1]), dtype=signatures.dtype)
+        others[in_batch] = signatures[np.searchsorted(version_ids, candidates[in_batch])]
+        known = in_batch.copy()
+        earlier = np.flatnonzero(~in_batch)
+        stored_ids, stored = stored_signatures(sql, candidates[earlier], signatures.shape[1])
+        if len(stored_ids):
+            at = np.minimum(np.searchsorted(stored_ids, candidates[earlier]), len(stored_ids) - 1)
+            found = stored_ids[at] == candidates[earlier]  # a candidate whose row is gone is left out
+            others[earlier[found]] = stored[at[found]]
+            known[earlier[found]] = True
+        similarity = np.count_nonzero(others == signatures[rows], axis=1) / signatures.shape[1]
+        close = known & (similarity >= FAMILY_SIMILARITY)
+        rows, candidates, similarity = rows[close], candidates[close], similarity[close]
+        # The most similar candidate of each row; between equals, the lowest id.
+        order = np.lexsort((candidates, -similarity, rows))
+        rows, candidates = rows[order], candidates[order]
+        firsts = np.ones(len(rows), dtype=bool)
+        firsts[1:] = rows[1:] != rows[:-1]
+        for row, candidate in zip(rows[firsts].tolist(), candidates[firsts].tolist()):
+            best[row] = candidate
     lap("verify")
     # Straight to the driver, each row's blobs sliced from one buffer: SQLAlchemy's per-row
     # work and numpy's per-row calls cost more than SQLite's insert here (bench.family_bench).
@@ -336,7 +369,7 @@ def copies_in_batch(
           all_keys[at * key_bytes:(at + 1) * key_bytes]) for at, version_id in enumerate(version_ids.tolist())],
     )
     lap("insert")
-    return [pick[1] if pick is not None else None for pick in best]
+    return best
 
 
 def _closest_family(sql: Connection, similar: list[tuple[float, int]]) -> int | None:
@@ -427,9 +460,6 @@ _FAMILIES_OF = select(_versions.c.id, _versions.c.family_id).where(
     _versions.c.id.in_(bindparam("ids", expanding=True))
 )
 _INSERT_SIGNATURE = insert(_signatures)
-_SIGNATURES_OF = select(_signatures.c.version_id, _signatures.c.signature).where(
-    _signatures.c.version_id.in_(bindparam("ids", expanding=True))
-)
 # Every version committed beyond the highest id seen, or among the ids passed over,
 # with its band keys (None for a version without a signature).
 _COMMITTED_SINCE = (

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine
 
+from core.errors import StoreError
 from pipeline.near_duplicates import comparison_form, form_signatures
 from storage import band_index
 from storage.band_index import BandIndex
@@ -46,7 +47,35 @@ def test_lookups_answer_as_a_dictionary_of_sets_would_through_growth_and_shared_
             for key in row:
                 expected[key].add(version_id)
     assert len(index) == (next_id - 1) * 4
-    assert index.nbytes < 40 * len(index)  # 16 bytes an entry, 4 a slot at most half full, growth slack
+    assert index.nbytes < 32 * len(index)  # 16 bytes an entry, 4 to 8 a slot per entry, growth slack
+
+
+@pytest.mark.parametrize("rehash_part", [1 << 20, 100])
+def test_adding_a_batch_finds_the_versions_before_each_of_its_rows_as_a_dictionary_of_sets_would(
+    rehash_part: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Keys shared within a batch and across batches, and growth in the middle of a batch's add:
+    # each row must get exactly the versions with a lower id that share one of its keys.
+    monkeypatch.setattr(band_index, "_REHASH_PART", rehash_part)
+    rng = np.random.default_rng(11)
+    index, expected = BandIndex(), defaultdict(set)
+    next_id = 1
+    for batch in range(150):
+        count = int(rng.integers(1, 80))
+        keys = rng.integers(-30_000, 30_000, size=(count, 4))
+        if batch % 4 == 0:
+            keys[-1] = keys[0]  # a later row of the batch with an earlier row's keys
+        version_ids = np.arange(next_id, next_id + count)
+        next_id += count
+        rows, ids = index.add_and_find_earlier(version_ids, keys)
+        wanted = set()
+        for row, (version_id, row_keys) in enumerate(zip(version_ids.tolist(), keys.tolist())):
+            wanted |= {(row, other) for key in row_keys for other in expected[key]}
+            for key in row_keys:
+                expected[key].add(version_id)
+        assert set(zip(rows.tolist(), ids.tolist())) == wanted, f"batch {batch}"
+        assert len(rows) == len(wanted)  # each (row, version) once
+    assert len(index) == (next_id - 1) * 4
 
 
 def test_a_batch_finds_each_repost_of_an_earlier_notice_and_no_template_sibling(tmp_path: Path) -> None:
@@ -83,3 +112,31 @@ def test_a_copy_later_in_the_same_batch_finds_the_earlier_one(tmp_path: Path) ->
         found = copies_in_batch(connection, BandIndex(), np.array([5, 6, 7, 8]), matrix)
     engine.dispose()
     assert found[:3] == [None, None, 5] and found[3] in (5, 7)
+
+
+def test_candidates_stored_with_other_settings_are_refused_with_the_command_that_remakes_them(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notice = NOTICES["flood-duty"]
+    matrix, _ = form_signatures([comparison_form(notice), comparison_form(REPOST_EDITS["dateline"](notice))])
+    index = BandIndex()
+    with engine.begin() as connection:
+        copies_in_batch(connection, index, np.array([1]), matrix[:1])
+        # The stored signature cut to 64 values, as a store fingerprinted with other settings would hold it.
+        connection.exec_driver_sql("UPDATE family_signatures SET signature = substr(signature, 1, 256)")
+        with pytest.raises(StoreError, match="dangan reprocess"):
+            copies_in_batch(connection, index, np.array([2]), matrix[1:])
+    engine.dispose()
+
+
+def test_a_candidate_whose_signature_row_is_gone_is_passed_over(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    FamilySignature.__table__.create(engine)
+    notice = NOTICES["flood-duty"]
+    matrix, _ = form_signatures([comparison_form(notice), comparison_form(notice), comparison_form(notice)])
+    index = BandIndex()
+    with engine.begin() as connection:
+        copies_in_batch(connection, index, np.array([1, 2]), matrix[:2])
+        connection.exec_driver_sql("DELETE FROM family_signatures WHERE version_id = 1")
+        assert copies_in_batch(connection, index, np.array([3]), matrix[2:]) == [2]
+    engine.dispose()

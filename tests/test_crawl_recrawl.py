@@ -133,7 +133,12 @@ def test_an_unchanged_site_answers_304_and_a_changed_page_still_gets_its_version
         same = [c for c in recrawled if c.revisit == IDENTICAL_PAYLOAD]
         assert stats["dangan/identical_payload"] == len(same) >= 2
         assert all(first[c.url].id == c.refers_to_id for c in same)
-        assert [c.url for c in recrawled if c.revisit is None and c.status_code == 200] == []
+        # A page the first crawl stored never comes back as a second full copy. Which calendar months
+        # the query-variant limit lets through depends on the order responses arrive in, so a
+        # recrawl may fetch a month the first crawl did not: that one is new, and stored whole.
+        fresh = [c.url for c in recrawled if c.revisit is None and c.status_code == 200]
+        assert [url for url in fresh if url in first] == []
+        assert all(urlsplit(url).path == "/calendar" for url in fresh), fresh
         # No new version anywhere; every version was seen again.
         versions_after = _versions(store)
         assert set(versions_after) == set(versions_before)

@@ -6,10 +6,22 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
+import rensa
 
 from pipeline.extract.script_variants import fold_to_simplified
-from pipeline.near_duplicates import comparison_form, shingle_jaccard, signature_similarity, text_signature
+from pipeline.near_duplicates import (
+    PERMUTATIONS,
+    SEED,
+    SHINGLE_SIZE,
+    comparison_form,
+    form_signature,
+    form_signatures,
+    shingle_jaccard,
+    signature_similarity,
+    text_signature,
+)
 from storage.families import FAMILY_SIMILARITY, band_keys, signature_agreement
 from tests.family_pairs import NOTICES, REPOST_EDITS, labelled_pairs, seed_texts
 
@@ -80,3 +92,36 @@ def test_the_comparison_form_of_every_labelled_text_is_its_definition() -> None:
     assert texts
     for text in texts:
         assert comparison_form(text) == _plain_comparison_form(text), text[:40]
+
+
+def _plain_signature(form: str) -> bytes | None:
+    """A signature read straight from its definition: each 5-gram's polynomial hash in Python ints,
+    the set of them to rensa, one form at a time."""
+    points = [ord(character) for character in form]
+    if not points:
+        return None
+    points += [0] * (SHINGLE_SIZE - len(points))  # a form shorter than a shingle is one, padded
+    multipliers = [pow(1_000_003, SHINGLE_SIZE - 1 - k, 2**64) for k in range(SHINGLE_SIZE)]
+    hashes = sorted({sum(p * m for p, m in zip(points[i:i + SHINGLE_SIZE], multipliers)) % 2**64
+                     for i in range(len(points) - SHINGLE_SIZE + 1)})
+    digest = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        np.array(hashes, dtype=np.uint64), [0, len(hashes)], PERMUTATIONS, SEED)
+    return np.array(digest.to_rows()[0], dtype=np.uint32).tobytes()
+
+
+def test_batched_signatures_are_the_definition_form_by_form() -> None:
+    # Stored signatures are compared across runs and with pages recorded one at a time: the
+    # batch (forms hashed as one string, the n-grams across their boundaries left out) must
+    # give every form the bytes its definition gives, whatever stands beside it.
+    forms = [comparison_form(text) for text in NOTICES.values()]
+    forms[1:1] = ["", "现将", "abcd", "abcde", "", "", "一二三四五六"]  # empty, shorter than, and one shingle
+    forms.append("")
+    batch_sizes = (1, 3, len(forms))
+    for size in batch_sizes:
+        for start in range(0, len(forms), size):
+            matrix, signed = form_signatures(forms[start:start + size])
+            for row, form in enumerate(forms[start:start + size]):
+                expected = _plain_signature(form)
+                assert bool(signed[row]) == (expected is not None), (size, form)
+                if expected is not None:
+                    assert matrix[row].tobytes() == expected == form_signature(form), (size, form)

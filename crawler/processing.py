@@ -13,7 +13,9 @@ and record each article while the reactor goes on downloading:
 - every third of ``DANGAN_PROCESS_LEASE`` it renews the claim its captures
   were written under (`storage.capture_claims`), so that a `dangan process`
   sharing the store never takes a page this crawl is about to process;
-- at close, it drains the pool, so every result is counted before
+- at close, it takes over what a crawl that died meanwhile left unprocessed
+  (a crawl sharing its frontier, killed after its pages were counted done),
+  then drains the pool, so every result is counted before
   `CrawlRun` finishes the run record on ``spider_closed`` (Scrapy closes item
   pipelines first).
 
@@ -104,9 +106,7 @@ class ProcessingPipeline:
         # running now does not take the same captures; what is no article by today's rules is given back.
         # An earlier crawl killed outright on this machine left its claims: its process is gone,
         # so they are taken over now, not when their lease lapses (storage.capture_claims).
-        claimed = self.claims.claim(limit=2**31 - 1, source=source.name, taking_over_dead=True)
-        unprocessed = [capture for capture in claimed if source.is_article(capture.url)]
-        self.claims.release(capture.id for capture in claimed if not source.is_article(capture.url))
+        unprocessed = self._take_over_left()
         # The workers' server loads the extraction stack, seconds of CPU, before
         # the first worker can start. A first crawl of the source (or one with
         # captures left to process) starts it now, so that it loads on the other
@@ -130,6 +130,14 @@ class ProcessingPipeline:
         for capture in unprocessed:
             await self._submit(CaptureJob.from_capture(capture))
             self.stats.inc_value("dangan/resubmitted")
+
+    def _take_over_left(self) -> list:
+        """Claim the source's article captures nobody is processing (a dead crawl's too); give back the rest."""
+        assert self.claims is not None
+        source = self.run.source
+        claimed = self.claims.claim(limit=2**31 - 1, source=source.name, taking_over_dead=True)
+        self.claims.release(capture.id for capture in claimed if not source.is_article(capture.url))
+        return [capture for capture in claimed if source.is_article(capture.url)]
 
     # -- each captured page ----------------------------------------------------------
 
@@ -231,6 +239,12 @@ class ProcessingPipeline:
         """Wait for every job to be recorded, then stop the workers."""
         if self.pool is None:
             return
+        # A crawl sharing this one's frontier that was killed meanwhile may have left pages
+        # it had captured, and the frontier had counted done, unprocessed: no crawl would
+        # fetch them again this run, so they are processed here rather than by the next crawl.
+        for capture in self._take_over_left():
+            await self._submit(CaptureJob.from_capture(capture))
+            self.stats.inc_value("dangan/resubmitted")
         # Drain without blocking the reactor: other crawls in this process go on meanwhile.
         # The poller keeps running until then, so a missed wake-up cannot stall the drain.
         while self.pool.in_flight:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.synthetic_site import build_site
+from bench.synthetic_site import build_site, write_site_sources
 from dangan.static_site import StaticSite
 from storage.consistency import check_archive
 from storage.store import Store
@@ -86,17 +86,8 @@ class Trial:
 
 
 def write_sources(path: Path, site_url: str, *, scheduled: bool = False) -> Path:
-    path.write_text(
-        "[[sources]]\n"
-        'name = "portal"\n'
-        f'start_urls = ["{site_url}/"]\n'
-        'allowed_domains = ["127.0.0.1"]\n'
-        "article_urls = ['/content/\\d+\\.html$']\n"
-        "max_pages = 100000\n"
-        + ('schedule = "0 0 1 1 *"\n' if scheduled else ""),
-        encoding="utf-8",
-    )
-    return path
+    # A schedule that never comes round on its own: the scheduler trials start the crawl themselves.
+    return write_site_sources(path, site_url, name="portal", schedule="0 0 1 1 *" if scheduled else None)
 
 
 def dangan(*arguments: str, settings: dict | None = None) -> list[str]:

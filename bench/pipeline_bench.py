@@ -35,7 +35,7 @@ import psutil
 import trafilatura
 from sqlalchemy import func, select
 
-from bench.synthetic_site import build_site
+from bench.synthetic_site import build_site, write_site_sources
 from dangan.static_site import StaticSite
 from core.settings import database_url
 from storage.database import open_database
@@ -87,16 +87,7 @@ def _tree_cpu(process: psutil.Process, seen: dict[int, float]) -> None:
 
 def run_pipeline(site_url: str, workdir: Path) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
-    sources = workdir / "sources.toml"
-    sources.write_text(
-        "[[sources]]\n"
-        'name = "bench"\n'
-        f'start_urls = ["{site_url}/"]\n'
-        'allowed_domains = ["127.0.0.1"]\n'
-        "article_urls = ['/content/\\d+\\.html$']\n"
-        "max_pages = 100000\n",
-        encoding="utf-8",
-    )
+    sources = write_site_sources(workdir / "sources.toml", site_url)
     data_dir = workdir / "data"
     command = [sys.executable, "-m", "dangan", "crawl", "bench", "--config", str(sources), "--data-dir", str(data_dir)]
     for name, value in FAST_LOCAL_SETTINGS.items():

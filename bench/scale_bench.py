@@ -62,7 +62,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.pipeline_bench import FAST_LOCAL_SETTINGS
-from bench.synthetic_site import build_site
+from bench.synthetic_site import build_site, write_site_sources
 from core.settings import database_url
 from dangan.static_site import StaticSite
 from storage.database import open_database
@@ -193,17 +193,7 @@ def _machine_busy_seconds() -> tuple[float, float]:
 # --- one run -------------------------------------------------------------------------------------
 
 def _write_sources(workdir: Path, site_url: str) -> Path:
-    sources = workdir / "sources.toml"
-    sources.write_text(
-        "[[sources]]\n"
-        'name = "bench"\n'
-        f'start_urls = ["{site_url}/"]\n'
-        'allowed_domains = ["127.0.0.1"]\n'
-        "article_urls = ['/content/\\d+\\.html$']\n"
-        "max_pages = 100000\n",
-        encoding="utf-8",
-    )
-    return sources
+    return write_site_sources(workdir / "sources.toml", site_url)
 
 
 def _crawl(workdir: Path, site_url: str, *, db_url: str, redis_url: str | None, processes: int,

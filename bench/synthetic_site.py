@@ -128,3 +128,22 @@ def build_site(folder: Path, *, articles: int = 2000, per_listing: int = 50, see
     content_types["robots.txt"] = "text/plain"
     (folder / "content_types.json").write_text(json.dumps(content_types), encoding="utf-8")
     return article_paths
+
+
+def write_site_sources(path: Path, site_url: str, *, name: str = "bench", schedule: str | None = None) -> Path:
+    """Write a sources file at `path` with one source crawling the synthetic site at `site_url`.
+
+    Its article pattern is the one `build_site` gives its articles; `max_pages`
+    is high enough that a benchmark's crawl always reaches the whole site.
+    """
+    path.write_text(
+        "[[sources]]\n"
+        f'name = "{name}"\n'
+        f'start_urls = ["{site_url}/"]\n'
+        'allowed_domains = ["127.0.0.1"]\n'
+        "article_urls = ['/content/\\d+\\.html$']\n"
+        "max_pages = 100000\n"
+        + (f'schedule = "{schedule}"\n' if schedule else ""),
+        encoding="utf-8",
+    )
+    return path

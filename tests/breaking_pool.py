@@ -38,6 +38,7 @@ from datetime import datetime
 
 from pipeline.workers import CaptureJob, WorkerPool
 from storage.database import Database, open_database
+from tests.process_tree import children_of, descendants_of, process_state, stat_fields
 
 #: How long any one wait of this program may take before it gives up (a failure, not a hang).
 WAIT_LIMIT_S = 60.0
@@ -47,49 +48,9 @@ ATTEMPTS = 20
 PF_EXITING = 0x4
 
 
-def _stat_fields(pid: int) -> list[bytes] | None:
-    """The fields of /proc/PID/stat after the command name (state first), or None once the process is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def process_state(pid: int) -> str:
-    """The one-letter state of process `pid` (R, S, T, Z…), or "" once it is gone."""
-    fields = _stat_fields(pid)
-    return fields[0].decode() if fields else ""
-
-
-def _parents() -> dict[int, int]:
-    """Every live (not zombie) process with its parent's pid."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        fields = _stat_fields(int(entry)) if entry.isdigit() else None
-        if fields and fields[0] != b"Z":
-            found[int(entry)] = int(fields[1])
-    return found
-
-
-def children_of(pid: int) -> set[int]:
-    return {child for child, parent in _parents().items() if parent == pid}
-
-
-def descendants_of(pid: int) -> set[int]:
-    """Every live process started by `pid`, its children's children too."""
-    parents = _parents()
-    family, grew = {pid}, True
-    while grew:
-        children = {child for child, parent in parents.items() if parent in family} - family
-        family |= children
-        grew = bool(children)
-    return family - {pid}
-
-
 def missed_by_termination(pid: int) -> bool:
     """True if process `pid` lives on with no SIGTERM coming: nothing has told it to stop."""
-    fields = _stat_fields(pid)
+    fields = stat_fields(pid)
     if fields is None or fields[0] == b"Z" or int(fields[6]) & PF_EXITING:
         return False
     with open(f"/proc/{pid}/status") as status:
@@ -98,7 +59,7 @@ def missed_by_termination(pid: int) -> bool:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = _stat_fields(pid) or [b""] * 13
+    fields = stat_fields(pid) or [b""] * 13
     return (int(fields[11] or 0) + int(fields[12] or 0)) / os.sysconf("SC_CLK_TCK")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from storage.database import open_database
 from storage.models import Capture
+from tests.process_tree import descendants_of, live_parents
 from tests.site.fixtures import REPO_ROOT, scrapy_crawl_command, subprocess_env, test_site  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -25,34 +26,8 @@ pytestmark = pytest.mark.slow
 SURVIVAL_LIMIT_S = 10
 
 
-def _parents() -> dict[int, int]:
-    """Every live (not zombie) process on the machine with its parent's pid."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != b"Z":
-            found[int(entry)] = int(fields[1])
-    return found
-
-
-def _descendants(pid: int) -> set[int]:
-    parents = _parents()
-    family, grew = {pid}, True
-    while grew:
-        children = {child for child, parent in parents.items() if parent in family} - family
-        family |= children
-        grew = bool(children)
-    return family - {pid}
-
-
 def _alive(pids: set[int]) -> set[int]:
-    return pids & set(_parents())
+    return pids & set(live_parents())
 
 
 def _processed(db) -> int:
@@ -81,7 +56,7 @@ def test_no_process_of_a_crawl_killed_with_sigkill_survives_it(test_site, sqlite
                 time.sleep(0.1)
         finally:
             db.dispose()
-        started = _descendants(crawl.pid)
+        started = descendants_of(crawl.pid)
         # The forkserver, the resource tracker and the workers forked from the forkserver.
         assert len(started) >= 3, started
         os.kill(crawl.pid, signal.SIGKILL)

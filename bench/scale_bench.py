@@ -277,12 +277,7 @@ def _pg_table_sizes(db_url: str) -> dict[str, int]:
 def _fresh_pg_database(base: str) -> tuple[str, str]:
     """Make an empty database beside `base`'s; return its name and URL."""
     name = f"dangan_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.dispose()
+    _outside_transaction(base, f'CREATE DATABASE "{name}"')
     return name, make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
@@ -341,10 +336,15 @@ class PgActivitySampler:
 
 
 def _drop_pg_database(base: str, name: str) -> None:
+    _outside_transaction(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _outside_transaction(base: str, statement: str) -> None:
+    """Run `statement` on `base`'s server in autocommit: CREATE and DROP DATABASE refuse a transaction."""
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(statement)
     finally:
         admin.dispose()
 

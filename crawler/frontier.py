@@ -65,10 +65,12 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import redis
+from typing import TYPE_CHECKING
 
 from core.errors import FrontierError
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +199,10 @@ class FrontierWorker:
 
 def connect(url: str, *, timeout: float = 10.0) -> redis.Redis:
     """A redis-py client for `url`, checked with a PING; FrontierError naming the URL if Redis cannot be reached."""
+    # Imported here: every crawl imports this module, and only a crawl sharing a
+    # frontier needs redis-py (a twentieth of a second of start-up otherwise).
+    import redis
+
     try:
         client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         client.ping()

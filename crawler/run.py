@@ -26,6 +26,7 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.settings import default_settings as scrapy_defaults
 from twisted.python.failure import Failure
 
 from crawler.crawl_run import run_counts
@@ -39,6 +40,9 @@ from storage.database import open_database
 from storage.runs import RunLog
 
 log = logging.getLogger(__name__)
+
+#: Whether this Scrapy reads LOG_INSTALL_ROOT_HANDLER (2.19 and later).
+_HAS_ROOT_HANDLER_SETTING = hasattr(scrapy_defaults, "LOG_INSTALL_ROOT_HANDLER")
 
 #: How often `on_progress` is called, in seconds.
 PROGRESS_INTERVAL = 0.25
@@ -154,10 +158,10 @@ def run_crawls(
         db.dispose()
     overrides = {"LOG_INSTALL_ROOT_HANDLER": False, "DANGAN_RUN_TRIGGER": trigger, **(settings or {})}
     root_level = logging.root.level
-    # The argument as well as the setting: Scrapy 2.18 has only the argument, and its own
-    # root handler beside ours printed every log line twice.
+    # Scrapy 2.18 has only the argument, and its own root handler beside ours printed
+    # every log line twice; 2.19 reads the setting and warns that the argument is deprecated.
     process = CrawlerProcess(crawl_settings(db_url=db_url, data_dir=data_dir, overrides=overrides),
-                             install_root_handler=False)
+                             **({} if _HAS_ROOT_HANDLER_SETTING else {"install_root_handler": False}))
     logging.root.setLevel(root_level)
     logging.getLogger("scrapy").setLevel(root_level or process.settings.get("LOG_LEVEL"))
     if root_level > logging.INFO:

@@ -101,6 +101,11 @@ SPIDER_MIDDLEWARES = {
     "crawler.query_variants.QueryVariantMiddleware": 600,
 }
 EXTENSIONS = {
+    # Off above, and not even imported: Scrapy loads a disabled extension's module
+    # before it learns it is off, and these two bring aiohttp and Twisted's conch
+    # (a seventh of a second of every crawl's start-up).
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.gc_tuning.GcTuning": 0,
     # Opens the store, recovers orphan WARC records, keeps the run record; the pipelines need it.
     "crawler.crawl_run.CrawlRun": 0,

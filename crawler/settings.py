@@ -12,6 +12,8 @@ and a crawler that gets a site's IP range blocked captures nothing.
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "dangan"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -85,6 +87,10 @@ CONCURRENT_ITEMS = 4
 DOWNLOADER = "crawler.downloader.SlotBoundDownloader"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Every middleware is a step of every request, and a recrawl of unchanged
+    # pages is little else: Scrapy's that dangan never uses are off. No source
+    # carries HTTP credentials (sources.toml has no place for them).
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # RFC 9309's reading of robots.txt failures, in the place of Scrapy's (which allows all on any failure).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -98,14 +104,20 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalRequestMiddleware": 880,
 }
 SPIDER_MIDDLEWARES = {
+    # A development aid (it warns when a spider copies Scrapy's internal meta keys to
+    # new requests); SourceSpider builds each request's meta afresh.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     "crawler.query_variants.QueryVariantMiddleware": 600,
 }
+# Scrapy's own extensions, less the two switched off above. Setting them to None
+# in EXTENSIONS would not do: Scrapy 2.19 imports every listed extension, None or
+# not, and these two bring aiohttp and Twisted's conch, a sixth of a second of
+# every crawl's start-up (bench.recrawl_bench).
+EXTENSIONS_BASE = {
+    path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if path not in ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+}
 EXTENSIONS = {
-    # Off above, and not even imported: Scrapy loads a disabled extension's module
-    # before it learns it is off, and these two bring aiohttp and Twisted's conch
-    # (a seventh of a second of every crawl's start-up).
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.gc_tuning.GcTuning": 0,
     # Opens the store, recovers orphan WARC records, keeps the run record; the pipelines need it.
     "crawler.crawl_run.CrawlRun": 0,

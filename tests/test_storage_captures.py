@@ -41,6 +41,20 @@ def test_captures_read_back_and_adding_one_twice_is_harmless(db: Database) -> No
                 location=clash))
 
 
+def test_a_group_of_captures_gets_each_its_own_id_in_the_order_given(db: Database) -> None:
+    log = CaptureLog(db)
+    add(log, 5)  # ids of the group do not start at 1
+    # Offsets out of order, so ids handed back in insertion order but matched wrongly would show.
+    offsets = [40, 10, 30, 20, 50]
+    group = [NewCapture(run_id=None, source="gov", url=f"http://www.gov.cn/{offset}.htm", status_code=304,
+                        content_type=None, fetched_at=T0, location=location(offset), needs_processing=False)
+             for offset in offsets]
+    ids = log.add_many(group)
+    assert len(set(ids)) == len(offsets)
+    assert [log.get(capture_id).url for capture_id in ids] == [f"http://www.gov.cn/{o}.htm" for o in offsets]
+    assert [log.get(capture_id).warc_record_id for capture_id in ids] == [f"<urn:uuid:{o}>" for o in offsets]
+
+
 def test_unprocessed_oldest_first_and_failures_leave_the_queue(db: Database) -> None:
     log = CaptureLog(db)
     late = add(log, 1, minutes=10)

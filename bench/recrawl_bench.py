@@ -15,13 +15,18 @@ Run:  .venv/bin/python -m bench.recrawl_bench [--articles 2000]
 4. Serves the same files from a server that sends no validators (on the same
    address) and recrawls a third time: the articles come whole, and the same
    bytes are kept as identical-payload revisits. Prints that ratio too.
-5. Prints the CPU seconds each crawl's processes used (the crawl and its
+5. While the first server still answers, runs `bench.scrapy_floor`: bare
+   Scrapy asking for the same articles with the same validators and doing
+   nothing else, the floor under any Scrapy-based recrawl. Prints its time
+   beside the recrawl's run record (which also fetches the listing pages and
+   robots.txt).
+6. Prints the CPU seconds each crawl's processes used (the crawl and its
    workers), and their ratios: on a shared machine other users' load moves
    wall-clock times, and so the wall-clock ratio, far more than CPU time.
-6. Prints what each crawl added to the archive on disk: WARC bytes and
+7. Prints what each crawl added to the archive on disk: WARC bytes and
    SQLite bytes per request (a recrawl's 304s are revisit records and
    capture rows too: the figure docs/scaling.md sizes a recrawl cadence by).
-7. Writes every figure to bench/results/recrawl.json.
+8. Writes every figure to bench/results/recrawl.json.
 
 Each time includes starting the crawl process (imports, the worker pool,
 recovery's scan of the WARC files), as an operator's scheduled recrawl pays
@@ -35,6 +40,8 @@ import json
 import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -89,6 +96,16 @@ def _last_run_articles(data_dir: Path) -> dict:
     }
 
 
+def _scrapy_floor(data_dir: Path) -> dict:
+    """`bench.scrapy_floor` over the store's article captures, in a process of its own (it runs a reactor)."""
+    command = [sys.executable, "-m", "bench.scrapy_floor", "--data-dir", str(data_dir), "--source", "bench",
+               "--only", ARTICLE_URL.pattern]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        raise SystemExit(f"bench.scrapy_floor failed ({finished.returncode}):\n{finished.stderr}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
 def _archive_bytes(data_dir: Path) -> dict:
     """Bytes on disk of the WARC files and of the SQLite store (with its WAL) in `data_dir`."""
     store = data_dir / SQLITE_FILE_NAME
@@ -128,6 +145,8 @@ def main() -> None:
             after_recrawl = _archive_bytes(workdir / "store" / "data")
             recrawl["disk"] = _growth(after_first, after_recrawl, recrawl["captures"] - first["captures"])
             print(f"recrawl:      {recrawl['seconds']:.1f} s", flush=True)
+            floor = _scrapy_floor(workdir / "store" / "data")
+            print(f"bare Scrapy, the same conditional requests: {floor['seconds']:.1f} s", flush=True)
         finally:
             server.terminate()
             server.join()
@@ -165,6 +184,8 @@ def main() -> None:
         "run_record_ratio_first_to_recrawl": run_ratio,
         "run_record_ratio_first_to_recrawl_without_validators": plain_run_ratio,
         "versions_after_recrawls": plain["versions"],
+        "bare_scrapy_floor": floor,
+        "ratio_recrawl_run_record_to_bare_scrapy": articles["run_seconds"] / floor["seconds"],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -183,6 +204,10 @@ def main() -> None:
     print(f"run records only (start to finish, no process start-up): first {first['articles']['run_seconds']:.1f} s, "
           f"recrawl {articles['run_seconds']:.1f} s (ratio {run_ratio:.1f}), "
           f"without validators {plain['articles']['run_seconds']:.1f} s (ratio {plain_run_ratio:.1f})")
+    print(f"bare Scrapy asking for the same {floor['requests']} articles with their validators, nothing else: "
+          f"{floor['seconds']:.1f} s ({floor['cpu_seconds']:.1f} s CPU; statuses {floor['statuses']}); "
+          f"the recrawl's run record is {articles['run_seconds'] / floor['seconds']:.2f}× that, "
+          f"with the listing pages and robots.txt besides")
     print(f"versions after all three:     {plain['versions']} (no new ones: {plain['versions'] == first['versions']})")
     for name, run in (("first crawl", first), ("recrawl", recrawl), ("no validators", plain)):
         disk = run["disk"]

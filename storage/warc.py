@@ -202,8 +202,9 @@ class _GzipMemberStream:
     def flush(self) -> None:
         if not self._parts:
             return
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.out.write(compressor.compress(b"".join(self._parts)) + compressor.flush())
+        # One call: zlib lets go of the GIL at each, and the capture thread then waits
+        # for the busy reactor to give it back (`crawler.capture_writer`).
+        self.out.write(zlib.compress(b"".join(self._parts), GZIP_LEVEL, zlib.MAX_WBITS + 16))
         self._parts.clear()
         self.out.flush()
 

@@ -39,7 +39,7 @@ class UnknownSourceError(DanganError):
 
 
 class SchedulerError(DanganError):
-    """`dangan schedule` cannot start (another scheduler runs for the data folder) or cannot be reached."""
+    """`dangan schedule` cannot start (another scheduler runs for the data folder or the store) or cannot be reached."""
 
 
 class PageError(DanganError):

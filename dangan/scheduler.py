@@ -60,7 +60,7 @@ from core.sources import Source, load_sources
 from dangan.crawl_process import LOG_FOLDER, CrawlProcess, crawl_command
 from dangan.schedule_record import record_settings
 from dangan.schedule_settings import ScheduleSettings
-from dangan.scheduler_lock import SchedulerLock
+from dangan.scheduler_lock import SchedulerLock, StoreSchedulerLock
 from dangan.source_backoff import SourceBackoff
 from storage.database import SCHEDULER_JOBS_TABLE
 from storage.store import Store
@@ -225,10 +225,10 @@ class CrawlScheduler:
     def run(self) -> None:
         """Run until SIGTERM or SIGINT; SIGHUP re-reads the sources file. Blocks; call from the main thread.
 
-        Raises SchedulerError if another scheduler runs for the data folder,
+        Raises SchedulerError if another scheduler runs for the data folder or the store,
         SourceConfigError if the sources file is wrong at start-up.
         """
-        with SchedulerLock(self.store.data_dir) as lock:
+        with SchedulerLock(self.store.data_dir) as lock, StoreSchedulerLock(self.store.db, self.store.data_dir):
             sources = load_sources(self.config)
             self._record_settings()
             previous = {

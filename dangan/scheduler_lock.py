@@ -1,8 +1,9 @@
-"""One scheduler per data folder, and the way to reach it: a locked pidfile.
+"""One scheduler per data folder and per store, and the way to reach it: a locked pidfile.
 
 APScheduler 3 must not share a job store between two running schedulers (each
 would run every job), so a second ``dangan schedule`` on the same data folder
-is refused. The pidfile ``dangan-schedule.pid`` holds the running
+is refused, and so is one on another data folder, or another machine, whose
+store is the same (the job store lives in the store): `StoreSchedulerLock`. The pidfile ``dangan-schedule.pid`` holds the running
 scheduler's pid under an exclusive ``flock``; the kernel drops the lock when
 the process ends, however it ends, so a file left by a killed scheduler never
 blocks the next one, and ``dangan schedule --reload`` can tell a live
@@ -18,12 +19,18 @@ Example:
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, make_url
+
 from core.errors import SchedulerError
+from storage.database import Database, redacted
 
 #: The pidfile's name in the data folder.
 PIDFILE_NAME = "dangan-schedule.pid"
@@ -32,9 +39,11 @@ PIDFILE_NAME = "dangan-schedule.pid"
 class SchedulerLock:
     """Held while a scheduler runs: the data folder's pidfile, locked and holding this process's pid."""
 
-    def __init__(self, data_dir: str | Path) -> None:
+    def __init__(self, data_dir: str | Path, *, pidfile: str = PIDFILE_NAME, what: str | None = None) -> None:
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / PIDFILE_NAME
+        self.path = self.data_dir / pidfile
+        #: What the lock is for, as the refusal names it.
+        self.what = what or f"the data folder {self.data_dir}"
         self._file: IO[str] | None = None
 
     def __enter__(self) -> "SchedulerLock":
@@ -47,7 +56,7 @@ class SchedulerLock:
             pid = file.read().strip() or "unknown"
             file.close()
             raise SchedulerError(
-                f"a scheduler is already running for the data folder {self.data_dir} (pid {pid}); stop it first, "
+                f"a scheduler is already running for {self.what} (pid {pid}); stop it first, "
                 "or have it re-read the sources file with `dangan schedule --reload`"
             ) from None
         file.seek(0)
@@ -68,6 +77,87 @@ class SchedulerLock:
         fcntl.flock(self._file, fcntl.LOCK_UN)
         self._file.close()
         self._file = None
+
+
+class StoreSchedulerLock:
+    """Held while a scheduler runs: the lock of the store whose job store it uses.
+
+    On PostgreSQL, a session-level advisory lock on a connection of its own,
+    keyed by the schema the store lives in (so two archives in one database do
+    not refuse each other); the connection's ``application_name`` says which
+    host and process hold it, for the refusal. The server lets the lock go when
+    that connection ends, however the scheduler ends. On SQLite, a locked
+    pidfile beside the database file, when that file is outside the data folder
+    (inside it, the data folder's `SchedulerLock` is the same lock).
+
+    Example (PostgreSQL; a second scheduler elsewhere gets this SchedulerError)::
+
+        a scheduler is already running for the store postgresql+psycopg://…/archive
+        (dangan schedule on crawler-2, pid 4127); stop it first: schedulers sharing a store share its jobs
+    """
+
+    def __init__(self, db: Database, data_dir: str | Path) -> None:
+        self.db = db
+        self.data_dir = Path(data_dir)
+        self._connection: Connection | None = None
+        self._file_lock: SchedulerLock | None = None
+
+    def __enter__(self) -> "StoreSchedulerLock":
+        url = make_url(self.db.url)
+        if url.get_backend_name() == "postgresql":
+            self._lock_postgresql()
+        elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            database = Path(url.database).resolve()
+            if database.parent != self.data_dir.resolve():
+                self._file_lock = SchedulerLock(database.parent, pidfile=f"{database.name}.schedule.pid",
+                                                what=f"the store {database}")
+                self._file_lock.__enter__()
+        return self
+
+    def _lock_postgresql(self) -> None:
+        connection = self.db.engine.connect()
+        try:
+            schema = connection.scalar(text("SELECT current_schema()"))
+            key = _advisory_key(f"dangan schedule: {schema}")
+            connection.execute(text("SELECT set_config('application_name', :name, false)"),
+                               {"name": f"dangan schedule on {socket.gethostname()}, pid {os.getpid()}"[:63]})
+            held = connection.scalar(text("SELECT pg_try_advisory_lock(CAST(:key AS bigint))"), {"key": key})
+            holder = None if held else connection.scalar(text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
+            ), {"high": key >> 32, "low": key & 0xFFFFFFFF})
+            # Committed: a session lock outlives the transaction, and a transaction left
+            # open for the scheduler's whole life would hold back vacuum.
+            connection.commit()
+        except BaseException:
+            connection.invalidate()
+            connection.close()
+            raise
+        if not held:
+            connection.invalidate()
+            connection.close()
+            raise SchedulerError(
+                f"a scheduler is already running for the store {redacted(self.db.url)} ({holder or 'holder unknown'}); "
+                "stop it first: schedulers sharing a store share its jobs, and each would run every one"
+            )
+        self._connection = connection
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._file_lock is not None:
+            self._file_lock.__exit__()
+            self._file_lock = None
+        if self._connection is not None:
+            # Closed for good, not returned to the pool: the session, its lock and its name end with it.
+            self._connection.invalidate()
+            self._connection.close()
+            self._connection = None
+
+
+def _advisory_key(name: str) -> int:
+    """A PostgreSQL advisory lock key (a positive bigint) for `name`, the same in every process."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
 def reload_scheduler(data_dir: str | Path) -> int:

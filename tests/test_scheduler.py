@@ -235,6 +235,15 @@ def test_reload_follows_the_changed_sources_file_and_a_second_scheduler_is_refus
         )
         assert second.returncode == 1
         assert f"a scheduler is already running for the data folder {data_dir} (pid {running.process.pid})" in second.stderr
+        # Another data folder (another machine, say) on the same store would share its jobs: refused too.
+        elsewhere = subprocess.run(
+            [sys.executable, "-m", "dangan", "schedule", "--config", str(config), "--data-dir", str(tmp_path / "other")],
+            cwd=REPO_ROOT, env={**subprocess_env(), "DANGAN_DB": db_url}, capture_output=True, text=True, timeout=60,
+        )
+        assert elsewhere.returncode == 1, elsewhere.stderr
+        assert "a scheduler is already running for the store" in elsewhere.stderr
+        assert f"pid {running.process.pid}" in elsewhere.stderr
+        assert "scheduler running" not in elsewhere.stderr + elsewhere.stdout
 
         write_sources(config, test_site.base_url, {"kept": "0 9 * * 1", "added": "@daily", "unscheduled": None})
         mark = len(running.log)

@@ -103,11 +103,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Late, so its validators are on the request when Scrapy's HttpCacheMiddleware (900) looks.
     "crawler.conditional.ConditionalRequestMiddleware": 880,
 }
+_meta_copy_detection = "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware"
 SPIDER_MIDDLEWARES = {
-    # A development aid (it warns when a spider copies Scrapy's internal meta keys to
-    # new requests); SourceSpider builds each request's meta afresh.
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     "crawler.query_variants.QueryVariantMiddleware": 600,
+    # A development aid (it warns when a spider copies Scrapy's internal meta keys to
+    # new requests); SourceSpider builds each request's meta afresh. Named only where
+    # Scrapy has it (2.19): Scrapy imports every path listed here, even one set to None.
+    **({_meta_copy_detection: None} if _meta_copy_detection in _scrapy_defaults.SPIDER_MIDDLEWARES_BASE else {}),
 }
 # Scrapy's own extensions, less the two switched off above. Setting them to None
 # in EXTENSIONS would not do: Scrapy 2.19 imports every listed extension, None or

@@ -3,9 +3,10 @@
 APScheduler 3 must not share a job store between two running schedulers (each
 would run every job), so a second ``dangan schedule`` on the same data folder
 is refused, and so is one on another data folder, or another machine, whose
-store is the same (the job store lives in the store): `StoreSchedulerLock`. The pidfile ``dangan-schedule.pid`` holds the running
-scheduler's pid under an exclusive ``flock``; the kernel drops the lock when
-the process ends, however it ends, so a file left by a killed scheduler never
+store is the same (the job store lives in the store): `StoreSchedulerLock`.
+The pidfile ``dangan-schedule.pid`` holds the running scheduler's pid under
+an exclusive ``flock``; the kernel drops the lock when the process ends,
+however it ends, so a file left by a killed scheduler never
 blocks the next one, and ``dangan schedule --reload`` can tell a live
 scheduler from a stale file before it sends SIGHUP.
 
@@ -19,7 +20,6 @@ Example:
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import signal
 import socket
@@ -117,8 +117,8 @@ class StoreSchedulerLock:
     def _lock_postgresql(self) -> None:
         connection = self.db.engine.connect()
         try:
-            schema = connection.scalar(text("SELECT current_schema()"))
-            key = _advisory_key(f"dangan schedule: {schema}")
+            # Keyed as the run log keys its locks (storage.runs: hashtext of a name), by schema.
+            key = connection.scalar(text("SELECT hashtext('dangan schedule ' || current_schema())"))
             connection.execute(text("SELECT set_config('application_name', :name, false)"),
                                {"name": f"dangan schedule on {socket.gethostname()}, pid {os.getpid()}"[:63]})
             held = connection.scalar(text("SELECT pg_try_advisory_lock(CAST(:key AS bigint))"), {"key": key})
@@ -127,7 +127,7 @@ class StoreSchedulerLock:
                 "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
                 "(SELECT oid FROM pg_database WHERE datname = current_database()) "
                 "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
-            ), {"high": key >> 32, "low": key & 0xFFFFFFFF})
+            ), {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF})
             # Committed: a session lock outlives the transaction, and a transaction left
             # open for the scheduler's whole life would hold back vacuum.
             connection.commit()
@@ -153,11 +153,6 @@ class StoreSchedulerLock:
             self._connection.invalidate()
             self._connection.close()
             self._connection = None
-
-
-def _advisory_key(name: str) -> int:
-    """A PostgreSQL advisory lock key (a positive bigint) for `name`, the same in every process."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
 def reload_scheduler(data_dir: str | Path) -> int:

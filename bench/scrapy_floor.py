@@ -30,6 +30,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from core.settings import database_url
+from crawler.conditional import ConditionalRequests
 from storage.captures import CaptureLog
 from storage.database import open_database
 
@@ -45,17 +46,9 @@ def conditional_headers(data_dir: Path, source: str, only: str | None) -> dict[s
     finally:
         db.dispose()
     wanted = re.compile(only) if only else None
-    requests = {}
-    for url, capture in sorted(last.items()):
-        if wanted is not None and not wanted.search(url):
-            continue
-        headers = {}
-        if capture.etag:
-            headers["If-None-Match"] = capture.etag
-        if capture.last_modified:
-            headers["If-Modified-Since"] = capture.last_modified
-        requests[url] = headers
-    return requests
+    # The crawl's own rule for what to send (crawler.conditional), so both ask the same questions.
+    policy = ConditionalRequests(last, conditional=lambda url: True)
+    return {url: policy.headers_for(url) for url in sorted(last) if wanted is None or wanted.search(url)}
 
 
 class ConditionalSpider(scrapy.Spider):

@@ -133,6 +133,11 @@ DANGAN_SCHEDULE_TIMEZONE = None
 #: For tests and trying the scheduler out: every scheduled source falls due
 #: every this many seconds instead of on its crontab line. None in real use.
 DANGAN_SCHEDULE_TEST_INTERVAL = None
+#: Seconds between the scheduler's checks that it still holds its store's
+#: lock (PostgreSQL: a lock that lives as long as one connection). A dropped
+#: connection is replaced and the lock taken again; if another scheduler took
+#: it meanwhile, this one stops rather than run every job a second time.
+DANGAN_SCHEDULE_LOCK_CHECK = 30.0
 
 #: How dangan names itself to web servers, in a crawl and in ``dangan extract URL``.
 USER_AGENT = "dangan/0.1 (+https://github.com/dangan-archive/dangan)"

@@ -21,6 +21,7 @@ SCHEDULE_SETTINGS = (
     "DANGAN_SCHEDULE_STOP_WAIT",
     "DANGAN_SCHEDULE_TIMEZONE",
     "DANGAN_SCHEDULE_TEST_INTERVAL",
+    "DANGAN_SCHEDULE_LOCK_CHECK",
 )
 
 
@@ -29,7 +30,7 @@ class ScheduleSettings:
     """The scheduler's ``DANGAN_SCHEDULE_*`` settings (defaults in `core.settings`).
 
     >>> ScheduleSettings.from_overrides({"DANGAN_SCHEDULE_MAX_CRAWLS": "4", "DOWNLOAD_DELAY": "2"})
-    (ScheduleSettings(max_crawls=4, misfire_grace=None, backoff_base=3600.0, backoff_max=86400.0, stop_wait=60.0, timezone=None, test_interval=None), {'DOWNLOAD_DELAY': '2'})
+    (ScheduleSettings(max_crawls=4, misfire_grace=None, backoff_base=3600.0, backoff_max=86400.0, stop_wait=60.0, timezone=None, test_interval=None, lock_check=30.0), {'DOWNLOAD_DELAY': '2'})
     """
 
     max_crawls: int = defaults.DANGAN_SCHEDULE_MAX_CRAWLS
@@ -39,6 +40,7 @@ class ScheduleSettings:
     stop_wait: float = defaults.DANGAN_SCHEDULE_STOP_WAIT
     timezone: str | None = defaults.DANGAN_SCHEDULE_TIMEZONE
     test_interval: float | None = defaults.DANGAN_SCHEDULE_TEST_INTERVAL
+    lock_check: float = defaults.DANGAN_SCHEDULE_LOCK_CHECK
 
     @classmethod
     def from_overrides(

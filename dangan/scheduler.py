@@ -31,6 +31,11 @@ to stop cleanly (they store what they fetched and record their runs as
 interrupted) and waited for up to ``DANGAN_SCHEDULE_STOP_WAIT`` seconds (a
 second signal cuts the wait short), then killed; `run` returns.
 
+Every ``DANGAN_SCHEDULE_LOCK_CHECK`` seconds it checks that it still holds its
+store's lock (`StoreSchedulerLock.confirm`); if another scheduler took the lock
+while its connection was down, it stops the same way and `run` raises
+SchedulerError, so that no job runs twice.
+
 Crontab lines mean what crontab means (`core.cron.crontab_trigger`), in
 ``DANGAN_SCHEDULE_TIMEZONE`` or, as cron, the machine's local time.
 """
@@ -228,7 +233,7 @@ class CrawlScheduler:
         Raises SchedulerError if another scheduler runs for the data folder or the store,
         SourceConfigError if the sources file is wrong at start-up.
         """
-        with SchedulerLock(self.store.data_dir) as lock, StoreSchedulerLock(self.store.db, self.store.data_dir):
+        with SchedulerLock(self.store.data_dir) as lock, StoreSchedulerLock(self.store.db, self.store.data_dir) as store_lock:
             sources = load_sources(self.config)
             self._record_settings()
             previous = {
@@ -247,8 +252,12 @@ class CrawlScheduler:
                 for job in self.jobs():
                     log.info("%s: %s, next run %s", job.source, job.schedule, job.next_run)
                 log.info("scheduler running (pid file %s); SIGHUP reloads %s", lock.path, self.config)
+                lock_checked = time.monotonic()
                 while not self._stopping:
                     self._step()
+                    if time.monotonic() - lock_checked >= self.settings.lock_check:
+                        store_lock.confirm()  # SchedulerError, and a clean stop, if another scheduler took it
+                        lock_checked = time.monotonic()
             finally:
                 self._scheduler.shutdown(wait=False)
                 self._stop_crawls()

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -28,9 +29,12 @@ from typing import IO
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 
 from core.errors import SchedulerError
 from storage.database import Database, redacted
+
+log = logging.getLogger(__name__)
 
 #: The pidfile's name in the data folder.
 PIDFILE_NAME = "dangan-schedule.pid"
@@ -105,7 +109,12 @@ class StoreSchedulerLock:
     def __enter__(self) -> "StoreSchedulerLock":
         url = make_url(self.db.url)
         if url.get_backend_name() == "postgresql":
-            self._lock_postgresql()
+            holder = self._lock_postgresql()
+            if holder is not None:
+                raise SchedulerError(
+                    f"a scheduler is already running for the store {redacted(self.db.url)} ({holder}); stop it "
+                    "first: schedulers sharing a store share its jobs, and each would run every one"
+                )
         elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             database = Path(url.database).resolve()
             if database.parent != self.data_dir.resolve():
@@ -114,7 +123,51 @@ class StoreSchedulerLock:
                 self._file_lock.__enter__()
         return self
 
-    def _lock_postgresql(self) -> None:
+    def confirm(self) -> bool:
+        """Check that the lock is still held, taking it again if its connection was lost; True if it was lost.
+
+        A PostgreSQL session lock lasts as long as its connection: a server
+        restart, a network cut or an administrator's pg_terminate_backend ends
+        it while the scheduler runs on, and a second scheduler could then start
+        on the same store. Call this now and then (the scheduler does, every
+        ``DANGAN_SCHEDULE_LOCK_CHECK`` seconds). A lost lock is taken again on a
+        new connection; SchedulerError if another scheduler holds it by now.
+        While the server cannot be reached, the loss is logged and the lock is
+        tried again at the next call (no other scheduler can take it then either).
+        A pidfile's lock cannot be lost: on SQLite this returns False at once.
+        """
+        if self._connection is None:
+            if make_url(self.db.url).get_backend_name() != "postgresql":
+                return False
+            return self._take_again("no connection held it since the last check failed")
+        try:
+            self._connection.scalar(text("SELECT 1"))
+            self._connection.rollback()
+            return False
+        except DBAPIError as exc:
+            reason = _first_line(exc.orig or exc)
+            self._connection.invalidate()
+            self._connection.close()
+            self._connection = None
+        return self._take_again(f"its connection was lost: {reason}")
+
+    def _take_again(self, why: str) -> bool:
+        try:
+            holder = self._lock_postgresql()
+        except DBAPIError as exc:
+            log.warning("the scheduler's lock on the store %s is lost (%s), and it could not be taken again (%s); "
+                        "trying again in a while", redacted(self.db.url), why, _first_line(exc.orig or exc))
+            return True
+        if holder is not None:
+            raise SchedulerError(
+                f"this scheduler lost its lock on the store {redacted(self.db.url)} ({why}), and another scheduler "
+                f"holds it now ({holder}); this one stops, so that no job runs twice"
+            )
+        log.warning("the scheduler's lock on the store %s was lost (%s); it is held again", redacted(self.db.url), why)
+        return True
+
+    def _lock_postgresql(self) -> str | None:
+        """Take the lock on a connection of its own; None if taken, else who holds it (its application_name)."""
         connection = self.db.engine.connect()
         try:
             # Keyed as the run log keys its locks (storage.runs: hashtext of a name), by schema.
@@ -138,11 +191,9 @@ class StoreSchedulerLock:
         if not held:
             connection.invalidate()
             connection.close()
-            raise SchedulerError(
-                f"a scheduler is already running for the store {redacted(self.db.url)} ({holder or 'holder unknown'}); "
-                "stop it first: schedulers sharing a store share its jobs, and each would run every one"
-            )
+            return holder or "holder unknown"
         self._connection = connection
+        return None
 
     def __exit__(self, *_exc: object) -> None:
         if self._file_lock is not None:
@@ -185,3 +236,9 @@ def reload_scheduler(data_dir: str | Path) -> int:
     except ProcessLookupError:
         raise not_running from None
     return pid
+
+
+def _first_line(error: BaseException) -> str:
+    """A driver's error, as one line: psycopg's messages run on with hints and context."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

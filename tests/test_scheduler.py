@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -348,3 +349,60 @@ def test_on_postgresql_a_scheduled_crawl_fires_and_a_processor_elsewhere_version
     assert versioned >= run.left_for_processing and out.startswith("processed ")
     assert kept_jobs == ["pg-site"]  # the job store is in PostgreSQL's schema, beside the archive
     assert not (data_dir / "dangan.db").exists()  # nothing fell back to a SQLite file in the data folder
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_lost_store_lock_is_taken_again_or_the_scheduler_stops(test_site, pg_url, tmp_path):  # noqa: F811
+    """The store's lock is a PostgreSQL session lock: it ends with its connection (a server restart, a
+    network cut, pg_terminate_backend). The scheduler notices, takes it again, and stops if another
+    scheduler got it first, rather than run every job beside that one."""
+    data_dir = tmp_path / "data"
+    config = write_sources(tmp_path / "sources.toml", test_site.base_url, {"kept": "0 8 * * 0"})
+    db = open_database(pg_url)
+
+    def holder_backend(scheduler_pid: int) -> int:
+        with db.engine.connect() as connection:
+            return connection.scalar(text(
+                "SELECT pid FROM pg_stat_activity WHERE application_name LIKE :name"
+            ), {"name": f"dangan schedule on %, pid {scheduler_pid}"})
+
+    try:
+        with scheduler(config, pg_url, data_dir, tmp_path / "scheduler.log", DANGAN_SCHEDULE_LOCK_CHECK=0.5) as running:
+            with db.engine.connect() as admin:
+                assert admin.scalar(text("SELECT pg_terminate_backend(:pid, 10000)"),
+                                    {"pid": holder_backend(running.process.pid)})
+            running.wait_for(r"lock on the store .* was lost \(its connection was lost: .*\); it is held again")
+            # Held again, by a new connection: a second scheduler on the store is still refused.
+            elsewhere = subprocess.run(
+                [sys.executable, "-m", "dangan", "schedule", "--config", str(config), "--data-dir", str(tmp_path / "b")],
+                cwd=REPO_ROOT, env={**subprocess_env(), "DANGAN_DB": pg_url}, capture_output=True, text=True,
+                timeout=60,
+            )
+            assert elsewhere.returncode == 1 and "a scheduler is already running for the store" in elsewhere.stderr
+
+            # Now another scheduler is waiting for the lock when the connection drops: it gets it first.
+            other = db.engine.connect()
+            other.execute(text("SELECT set_config('application_name', 'dangan schedule on other-host, pid 7', false)"))
+            key = other.scalar(text("SELECT hashtext('dangan schedule ' || current_schema())"))
+            waiting = threading.Thread(
+                target=lambda: other.execute(text("SELECT pg_advisory_lock(CAST(:key AS bigint))"), {"key": key}))
+            other_backend = other.scalar(text("SELECT pg_backend_pid()"))
+            waiting.start()
+
+            def other_waits() -> bool:
+                with db.engine.connect() as connection:
+                    return bool(connection.scalar(text(
+                        "SELECT count(*) FROM pg_locks WHERE pid = :pid AND locktype = 'advisory' AND NOT granted"
+                    ), {"pid": other_backend}))
+
+            wait_until(other_waits, "the other scheduler waits for the lock", running)
+            with db.engine.connect() as admin:
+                admin.scalar(text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": holder_backend(running.process.pid)})
+            waiting.join(timeout=30)
+            assert running.process.wait(timeout=WAIT_LIMIT_S) == 1
+            assert re.search(r"this scheduler lost its lock on the store .* \(its connection was lost: .*\), and another "
+                             r"scheduler holds it now \(dangan schedule on other-host, pid 7\); this one stops", running.log)
+            other.invalidate()
+            other.close()
+    finally:
+        db.dispose()

@@ -33,6 +33,8 @@ from storage.models import Capture, CrawlRun
 from storage.store import Store
 from tests.site.fixtures import FAST_SETTINGS, REPO_ROOT, subprocess_env, test_site  # noqa: F401 - a fixture
 from tests.site.pages import ARTICLE_PATTERNS
+from tests.test_crawl_failures import free_port
+from tests.test_run_notice import Receiver
 
 pytestmark = pytest.mark.slow
 
@@ -406,3 +408,33 @@ def test_on_postgresql_a_lost_store_lock_is_taken_again_or_the_scheduler_stops(t
             other.close()
     finally:
         db.dispose()
+
+
+def test_a_dead_site_fails_its_scheduled_run_posts_a_notice_and_backs_off(test_site, sqlite_url, tmp_path):  # noqa: F811
+    """A site that is down, as the scheduler meets it: a failed run with the reason, one webhook notice,
+    its later times skipped while it backs off, and the live site beside it crawled as usual."""
+    dead_url = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        write_sources(tmp_path / "live.toml", test_site.base_url, {"live": "@daily"}).read_text(encoding="utf-8")
+        + f'\n[[sources]]\nname = "dead"\nstart_urls = ["{dead_url}/"]\nallowed_domains = ["127.0.0.1"]\n'
+        f"article_urls = ['/content/']\nschedule = \"@daily\"\n",
+        encoding="utf-8",
+    )
+    with Receiver() as receiver, scheduler(
+        config, sqlite_url, tmp_path / "data", tmp_path / "scheduler.log", DANGAN_SCHEDULE_TEST_INTERVAL=1,
+        DANGAN_SCHEDULE_BACKOFF_BASE=600, DANGAN_WEBHOOK_URL=receiver.url,
+    ) as running:
+        running.wait_for(r"dead: crawl failed: .*no response from the site.*\(1 failure\(s\) in a row\)")
+        running.wait_for(r"dead: scheduled crawl at .* skipped: backing off after 1 failed crawl\(s\) in a row")
+        wait_until(lambda: "ok" in [run.outcome for run in runs(sqlite_url, "live")], "live has crawled", running)
+        assert running.stop() == 0, running.log[-5000:]
+
+    dead_runs = [run for run in runs(sqlite_url, "dead") if run.outcome != "skipped"]
+    assert [(run.outcome, run.trigger) for run in dead_runs] == [("failed", "schedule")]
+    assert dead_runs[0].reason.startswith("no response from the site: connection refused")
+    failed_notices = [notice for notice in receiver.bodies if notice["source"] == "dead"]
+    assert [(n["outcome"], n["trigger"], n["run_id"]) for n in failed_notices] == [("failed", "schedule", dead_runs[0].id)]
+    assert failed_notices[0]["reason"] == dead_runs[0].reason
+    # The live site's first crawl brought new documents: it posts its news, not a failure.
+    assert {notice["outcome"] for notice in receiver.bodies if notice["source"] == "live"} <= {"ok"}
